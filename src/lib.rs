@@ -1,0 +1,12 @@
+//! planparse: Norwegian health-research action plans and meeting minutes → JSON.
+//!
+//! ```text
+//! bytes ──► source ──► pdf::TextSpan* ──► layout::LayoutDocument ──► segment ──► model::Document
+//! ```
+//! Each stage only sees the public types of the stage before it.
+#![forbid(unsafe_code)]
+
+pub mod layout;
+pub mod model;
+pub mod pdf;
+pub mod text;

@@ -1,0 +1,150 @@
+//! Positioned text from PDF files, on `lopdf`.
+//!
+//! Coordinate system of everything this module returns: PDF points, origin at
+//! the **top-left** corner of the page's visible box (CropBox, else MediaBox),
+//! x growing right, y growing **down**, after the page's `/Rotate` has been
+//! applied (so a rotated page reads upright). A glyph's `y` is its baseline.
+//!
+//! Only this module sees `lopdf`; the next stage (`layout`) sees [`PdfDocument`].
+
+/// Caps that keep a hostile file from eating the machine. Each has a CLI flag.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Max inflated bytes of one stream.
+    pub max_stream_bytes: usize,
+    /// Max inflated bytes of all streams of a document.
+    pub max_document_bytes: usize,
+    /// Max content-stream operators interpreted per page.
+    pub max_ops_per_page: usize,
+    /// Max nesting depth of Form XObjects.
+    pub max_xobject_depth: usize,
+    /// Max pages read.
+    pub max_pages: usize,
+    /// Max objects in the document.
+    pub max_objects: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_stream_bytes: 256 << 20,
+            max_document_bytes: 256 << 20,
+            max_ops_per_page: 2_000_000,
+            max_xobject_depth: 12,
+            max_pages: 10_000,
+            max_objects: 2_000_000,
+        }
+    }
+}
+
+/// Why a PDF could not be read at all. Per-page problems are warnings instead.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("not a PDF (no %PDF header)")]
+    NotPdf,
+    #[error("encrypted, password required")]
+    Encrypted,
+    #[error("corrupt PDF: {0}")]
+    Corrupt(String),
+    #[error("limit exceeded: {0}")]
+    Limit(String),
+}
+
+/// A problem on one page that did not stop extraction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfWarning {
+    pub code: &'static str,
+    pub message: String,
+    /// 1-based page number.
+    pub page: Option<u32>,
+}
+
+/// All pages of one PDF.
+#[derive(Debug, Clone, Default)]
+pub struct PdfDocument {
+    pub pages: Vec<PdfPage>,
+    pub warnings: Vec<PdfWarning>,
+    /// The document's `/Info` `/Title`, if any.
+    pub info_title: Option<String>,
+    /// The logical structure (tagged PDF), when `/StructTreeRoot` exists.
+    pub structure: Option<StructTree>,
+}
+
+/// One page: its text and its drawn shapes (candidate table rulings).
+#[derive(Debug, Clone, Default)]
+pub struct PdfPage {
+    /// 1-based page number.
+    pub number: u32,
+    pub width: f32,
+    pub height: f32,
+    /// Text in content-stream order.
+    pub spans: Vec<TextSpan>,
+    /// Axis-aligned filled or stroked shapes: table borders, cell shading, list discs.
+    pub shapes: Vec<Shape>,
+}
+
+/// A run of glyphs drawn with one font and size on one baseline, without a
+/// visible horizontal gap inside it (gaps above 0.15 em start a new span; a
+/// space glyph is kept as a `' '` char inside the span).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextSpan {
+    /// Decoded Unicode text (ToUnicode, then encoding, then glyph names).
+    pub text: String,
+    /// Left edge of the first glyph.
+    pub x0: f32,
+    /// Right edge (origin + advance) of the last glyph.
+    pub x1: f32,
+    /// Baseline.
+    pub y: f32,
+    /// Effective font size in page units (`Tf` size scaled by text and CTM matrices).
+    pub font_size: f32,
+    /// Font's BaseFont without the subset prefix (`ABCDEF+`).
+    pub font: String,
+    pub bold: bool,
+    pub italic: bool,
+    /// Marked-content id of the innermost `BDC` with an `/MCID`, if any.
+    pub mcid: Option<u32>,
+    /// Inside `/Artifact` marked content (running headers, page numbers in tagged PDFs).
+    pub artifact: bool,
+}
+
+/// An axis-aligned box drawn on the page (a line is a box with zero or tiny width/height).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shape {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub kind: ShapeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeKind {
+    /// Stroked line segment or stroked rectangle edge.
+    Stroke,
+    /// Filled rectangle (cell shading or a thin border drawn as a fill).
+    Fill,
+    /// A small filled curved path (a list disc drawn as a shape).
+    Disc,
+}
+
+/// The structure tree of a tagged PDF, flattened.
+#[derive(Debug, Clone, Default)]
+pub struct StructTree {
+    /// Nodes; `parent` indexes into this vector.
+    pub nodes: Vec<StructNode>,
+    /// (1-based page number, MCID) -> innermost owning node.
+    pub mcid_owner: std::collections::HashMap<(u32, u32), usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StructNode {
+    /// Structure type after RoleMap: `Table`, `TR`, `TH`, `TD`, `H1`, `P`, `LI`...
+    pub role: String,
+    pub parent: Option<usize>,
+}
+
+/// Reads a PDF from bytes.
+pub fn extract(_bytes: &[u8], _limits: &Limits) -> Result<PdfDocument, PdfError> {
+    Err(PdfError::Corrupt("PDF text layer not implemented yet".into()))
+}

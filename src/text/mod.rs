@@ -1,0 +1,1 @@
+//! Text normalization per SPEC (NFC, white space, soft hyphens, bullets, hyphenation).
