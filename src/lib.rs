@@ -6,6 +6,7 @@
 //! Each stage only sees the public types of the stage before it.
 #![forbid(unsafe_code)]
 
+pub mod docx;
 pub mod layout;
 pub mod model;
 pub mod pdf;

@@ -1,1 +1,148 @@
-//! Layout model.
+//! The layout model: what the segmenters read.
+//!
+//! Every input format ends here. A PDF's spans are rebuilt into lines, blocks
+//! and table cells from coordinates (or from structure tags); a text file is one
+//! column of lines without coordinates; a DOCX file gives paragraphs and tables
+//! directly. The segmenters never know which format they read.
+//!
+//! Coordinates (where present) are PDF points with a top-left origin, y down,
+//! as produced by [`crate::pdf`].
+
+pub mod text;
+
+use crate::model::{SourceFormat, Warning};
+
+/// A document as lines and tables in reading order.
+#[derive(Debug, Clone)]
+pub struct LayoutDocument {
+    pub format: SourceFormat,
+    /// Page metadata; empty for inputs without pages.
+    pub pages: Vec<PageMeta>,
+    /// Body content in reading order, running headers and footers removed.
+    pub blocks: Vec<Block>,
+    pub warnings: Vec<Warning>,
+    /// A title the container declares (PDF `/Info /Title`, DOCX core title).
+    pub declared_title: Option<String>,
+    /// How tables were found: `"geometry"`, `"tags"`, `"text"`, `"docx"`.
+    pub table_source: &'static str,
+}
+
+/// One page's size and the running text removed from its body.
+#[derive(Debug, Clone, Default)]
+pub struct PageMeta {
+    /// 1-based.
+    pub number: u32,
+    pub width: f32,
+    pub height: f32,
+    /// Running header lines (repeated across pages at the top).
+    pub header: Vec<String>,
+    /// Running footer lines and page numbers.
+    pub footer: Vec<String>,
+}
+
+/// A piece of body content.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Line(Line),
+    Table(Table),
+}
+
+/// An axis-aligned box in page coordinates (top-left origin).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct BBox {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+/// One printed line (words on one baseline within one column or cell).
+#[derive(Debug, Clone, Default)]
+pub struct Line {
+    /// Words joined by single spaces, as printed (not yet normalized).
+    pub text: String,
+    /// 1-based page, `None` for text input.
+    pub page: Option<u32>,
+    pub bbox: Option<BBox>,
+    /// Dominant font size in points; 0 for text input.
+    pub font_size: f32,
+    pub bold: bool,
+    pub italic: bool,
+    /// Heading level from tags (`H1`..`H6`) or DOCX styles (`Heading1`..).
+    pub heading: Option<u8>,
+    /// Vertical space before this line: blank lines for text input, gap in
+    /// line heights for PDFs (0 for a line that follows directly).
+    pub space_before: f32,
+    /// Left indent: leading spaces for text input, x offset from the
+    /// column's left edge in points for PDFs.
+    pub indent: f32,
+    /// The text began with a drawn list disc (Chromium) or a bullet glyph.
+    pub bullet: bool,
+}
+
+impl Line {
+    /// A line of text input.
+    pub fn plain(text: impl Into<String>) -> Line {
+        Line { text: text.into(), ..Line::default() }
+    }
+}
+
+/// How a table was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableOrigin {
+    /// Ruling lines and column alignment in a PDF.
+    Geometry,
+    /// `Table/TR/TD` structure tags in a tagged PDF.
+    Tags,
+    /// Tab-separated lines in text input.
+    Tabs,
+    /// `w:tbl` in a DOCX file.
+    Docx,
+}
+
+/// A table; one that continued across pages is one table, rows split by a
+/// page break are joined, repeated header rows are dropped.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub rows: Vec<Row>,
+    pub pages: Vec<u32>,
+    pub origin: TableOrigin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    pub pages: Vec<u32>,
+    /// The row is (or repeats) the table's header row.
+    pub header: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub lines: Vec<Line>,
+}
+
+impl Cell {
+    /// The cell's lines joined by spaces (not normalized).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for l in &self.lines {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(l.text.trim());
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.iter().all(|l| l.text.trim().is_empty())
+    }
+}
+
+impl Row {
+    /// Text of every cell.
+    pub fn texts(&self) -> Vec<String> {
+        self.cells.iter().map(Cell::text).collect()
+    }
+}

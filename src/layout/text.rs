@@ -1,0 +1,1 @@
+//! Text input (`.txt`, `.md`) into the layout model.
