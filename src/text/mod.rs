@@ -1,1 +1,238 @@
-//! Text normalization per SPEC (NFC, white space, soft hyphens, bullets, hyphenation).
+//! Text normalization per SPEC: NFC, white space folding, soft hyphens, bullet
+//! glyphs, and repair of words split across lines.
+//!
+//! Every string the segmenters put into a [`crate::model::Document`] passes
+//! through [`clean`]; every multi-line text is built with [`join_lines`].
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFC, soft hyphens removed, white space runs (incl. NBSP, tabs) folded to
+/// one space, trimmed.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfc() {
+        if c == '\u{00AD}' || c == '\u{200B}' || c == '\u{FEFF}' {
+            continue;
+        }
+        if c.is_whitespace() || c == '\u{00A0}' || c.is_control() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bullet glyphs that may start a list line: Symbol-font private-use bullets,
+/// U+2022 and friends. `o`, `-` and `–` count only when followed by a space.
+fn is_bullet_glyph(c: char) -> bool {
+    matches!(c, '\u{2022}' | '\u{25CF}' | '\u{25AA}' | '\u{25A0}' | '\u{25E6}' | '\u{2023}' | '\u{2043}' | '\u{00B7}' | '\u{2219}' | '\u{27A2}' | '\u{2713}')
+        || ('\u{F000}'..='\u{F0FF}').contains(&c)
+}
+
+/// The text after a leading bullet, or `None` when the line has no bullet.
+/// `o`, `-`, `–` and `*` count as bullets only when a space follows.
+pub fn strip_bullet(s: &str) -> Option<&str> {
+    let t = s.trim_start();
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    if is_bullet_glyph(first) {
+        return Some(chars.as_str().trim_start());
+    }
+    if matches!(first, 'o' | '-' | '–' | '*') {
+        let rest = chars.as_str();
+        if rest.starts_with(char::is_whitespace) {
+            return Some(rest.trim_start());
+        }
+    }
+    None
+}
+
+/// How two consecutive line fragments are joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Join {
+    /// Separate words: join with one space.
+    Space,
+    /// A word split without hyphen: join directly.
+    Direct,
+    /// A line-break hyphen: drop it and join directly.
+    DropHyphen,
+    /// A real hyphen at the line end: keep it and join directly.
+    KeepHyphen,
+}
+
+/// Words after which a hyphenated line end is a suspended compound
+/// (`forsknings- og innovasjonsarbeid`), never joined.
+const SUSPENSION_WORDS: &[&str] = &["og", "eller", "til", "samt", "and", "or", "&"];
+
+fn last_word(s: &str) -> &str {
+    s.rsplit(char::is_whitespace).next().unwrap_or("")
+}
+
+fn first_word(s: &str) -> &str {
+    s.split(char::is_whitespace).next().unwrap_or("")
+}
+
+/// Decides how `prev` (a line ending) and `next` (the following line) join.
+///
+/// `may_split_word` says the layout believes `prev` may end inside a word
+/// (it filled its cell to the edge, or it is a single word as wide as the
+/// cell): only then is a split without hyphen joined directly.
+pub fn decide_join(prev: &str, next: &str, may_split_word: bool) -> Join {
+    let prev = prev.trim_end();
+    let next = next.trim_start();
+    let (Some(p_last), Some(n_first)) = (prev.chars().last(), next.chars().next()) else {
+        return Join::Space;
+    };
+    if p_last == '-' || p_last == '\u{00AD}' {
+        let stem = &prev[..prev.len() - p_last.len_utf8()];
+        // The word part before the hyphen: `forsknings` in `KRN/forsknings-`.
+        let stem_word = last_word(stem).rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        let Some(before) = stem.chars().last() else {
+            return Join::Space;
+        };
+        if p_last == '\u{00AD}' {
+            return Join::DropHyphen;
+        }
+        if before.is_whitespace() {
+            // "OUS -" : a dash standing alone.
+            return Join::Space;
+        }
+        let next_word = first_word(next);
+        if SUSPENSION_WORDS.contains(&next_word) {
+            return Join::Space;
+        }
+        // After an acronym or a digit (`FoU-`, `EU-`, `2021-`), or before a
+        // capital or digit, the hyphen is part of the text.
+        let acronym = stem_word.chars().filter(|c| c.is_uppercase()).count() >= 2
+            || stem_word.len() <= 3 && stem_word.chars().next().is_some_and(char::is_uppercase);
+        if acronym || before.is_ascii_digit() || !n_first.is_lowercase() || !before.is_alphabetic() {
+            return Join::KeepHyphen;
+        }
+        // Norwegian writes a hyphen where the same vowel would meet
+        // (`industri-initierte`): keep it.
+        if before.to_lowercase().eq(n_first.to_lowercase()) && "aeiouyæøå".contains(n_first) {
+            return Join::KeepHyphen;
+        }
+        // Otherwise a hyphen between two lowercase word parts at a line end is
+        // a line-break hyphen. (A bokmål hyphenation dictionary was tried
+        // here: its patterns miss common break points such as `grup-pe`, so
+        // it rejected more true joins than it caught false ones.)
+        return Join::DropHyphen;
+    }
+    if may_split_word && p_last.is_alphabetic() && (n_first.is_lowercase() || matches!(n_first, ',' | '.' | ';' | ':' | ')')) {
+        return Join::Direct;
+    }
+    Join::Space
+}
+
+/// Joins line fragments into one cleaned string, repairing words split at
+/// line ends. `may_split_word[i]` is the layout's hint for the end of line `i`
+/// (see [`decide_join`]); a shorter slice means `false` for the rest.
+pub fn join_lines<S: AsRef<str>>(lines: &[S], may_split_word: &[bool]) -> String {
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let line = line.as_ref().trim();
+        if line.is_empty() {
+            continue;
+        }
+        if out.is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        let hint = i.checked_sub(1).and_then(|p| may_split_word.get(p)).copied().unwrap_or(false);
+        match decide_join(&out, line, hint) {
+            Join::Space => {
+                out.push(' ');
+            }
+            Join::Direct | Join::KeepHyphen => {
+                let trimmed = out.trim_end().len();
+                out.truncate(trimmed);
+            }
+            Join::DropHyphen => {
+                let trimmed = out.trim_end().len();
+                out.truncate(trimmed);
+                out.pop();
+            }
+        }
+        out.push_str(line);
+    }
+    clean(&out)
+}
+
+/// A slug for ids: lowercase ASCII letters and digits joined by `-`
+/// (`Hovedmål i HLKs ...` → `hovedmal-i-hlks-...`).
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.nfd() {
+        let c = match c {
+            'ø' | 'Ø' => 'o',
+            'æ' | 'Æ' => 'e',
+            'å' | 'Å' => 'a',
+            _ => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() || c.is_whitespace() || "-/–_.".contains(c) {
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_folds_space_nfc_and_soft_hyphens() {
+        assert_eq!(clean("  a\u{00A0} b\t\nc "), "a b c");
+        assert_eq!(clean("undervisnings\u{00AD}arealer"), "undervisningsarealer");
+        assert_eq!(clean("a\u{030A}"), "å");
+    }
+
+    #[test]
+    fn bullets_are_stripped_only_when_they_are_bullets() {
+        assert_eq!(strip_bullet("\u{F0B7} Økt antall"), Some("Økt antall"));
+        assert_eq!(strip_bullet("• x"), Some("x"));
+        assert_eq!(strip_bullet("o Prioritere"), Some("Prioritere"));
+        assert_eq!(strip_bullet("- Prioritering"), Some("Prioritering"));
+        assert_eq!(strip_bullet("og så"), None);
+        assert_eq!(strip_bullet("-5 grader"), None);
+    }
+
+    #[test]
+    fn line_break_hyphens_are_repaired_per_spec() {
+        assert_eq!(join_lines(&["Forskningsgrup-", "peledere"], &[]), "Forskningsgruppeledere");
+        assert_eq!(join_lines(&["industri-", "initierte studier"], &[]), "industri-initierte studier");
+        assert_eq!(join_lines(&["nærings-", "og fiskeridepartementet"], &[]), "nærings- og fiskeridepartementet");
+        assert_eq!(join_lines(&["forsknings-", "og innovasjonsarbeid"], &[]), "forsknings- og innovasjonsarbeid");
+        assert_eq!(join_lines(&["FoU-", "arbeid"], &[]), "FoU-arbeid");
+        assert_eq!(join_lines(&["Klinikken/FU-", "KRN/forsknings-", "gruppeledere og", "veiledere"], &[]), "Klinikken/FU-KRN/forskningsgruppeledere og veiledere");
+        assert_eq!(join_lines(&["perioden 2021-", "2025"], &[]), "perioden 2021-2025");
+        assert_eq!(join_lines(&["undervisnings-", "arealer"], &[]), "undervisningsarealer");
+    }
+
+    #[test]
+    fn split_without_hyphen_joins_only_on_layout_hint() {
+        assert_eq!(join_lines(&["forskningsstøttefunksj", "oner"], &[true]), "forskningsstøttefunksjoner");
+        assert_eq!(join_lines(&["transparent", "ressursprioritering"], &[false]), "transparent ressursprioritering");
+        assert_eq!(join_lines(&["helsetjenesteforskning", ", forskning"], &[true]), "helsetjenesteforskning, forskning");
+    }
+
+    #[test]
+    fn slugs_fold_norwegian_letters() {
+        assert_eq!(slug("Hovedmål i HLKs plan"), "hovedmal-i-hlks-plan");
+        assert_eq!(slug("SØKNADER TIL KLINBEFORSK 2016-2018"), "soknader-til-klinbeforsk-2016-2018");
+    }
+}
