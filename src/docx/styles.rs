@@ -146,11 +146,6 @@ impl StyleSheet {
         sheet
     }
 
-    /// The defaults every run starts from.
-    pub fn run_defaults(&self) -> RunProps {
-        self.defaults
-    }
-
     /// Run properties of character style `id` with its chain applied.
     pub fn character(&self, id: &str) -> RunProps {
         self.chain(id).fold(RunProps::default(), |acc, (_, s)| acc.or(s.run))

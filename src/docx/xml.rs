@@ -92,14 +92,6 @@ impl Element {
         }
         out
     }
-
-    /// The first element called `name` at or below this one, depth first.
-    pub fn descendant(&self, name: &str) -> Option<&Element> {
-        if self.name == name {
-            return Some(self);
-        }
-        self.elements().find_map(|e| e.descendant(name))
-    }
 }
 
 /// A toggle property (`<w:b/>`, `<w:b w:val="0"/>`): present means on unless
@@ -138,22 +130,22 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, XmlError> {
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
-        let event = reader
-            .read_resolved_event()
-            .map_err(|e| XmlError(format!("at byte {}: {e}", reader.buffer_position())))?;
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => return Err(XmlError(format!("at byte {}: {e}", reader.buffer_position()))),
+        };
         match event {
-            (ns, Event::Start(start)) => {
+            Event::Start(start) => {
                 if stack.len() > MAX_DEPTH {
                     return Err(XmlError(format!("elements nested deeper than {MAX_DEPTH}")));
                 }
-                let el = element(&reader, &ns, &start);
-                stack.push(el);
+                stack.push(element(&reader, &start));
             }
-            (ns, Event::Empty(start)) => {
-                let el = element(&reader, &ns, &start);
+            Event::Empty(start) => {
+                let el = element(&reader, &start);
                 push_child(&mut stack, Node::Element(el));
             }
-            (_, Event::End(_)) => {
+            Event::End(_) => {
                 if stack.len() < 2 {
                     return Err(XmlError("unbalanced end tag".into()));
                 }
@@ -161,7 +153,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, XmlError> {
                     push_child(&mut stack, Node::Element(done));
                 }
             }
-            (_, Event::Text(t)) => {
+            Event::Text(t) => {
                 let s = match t.unescape() {
                     Ok(s) => s.into_owned(),
                     // An unknown entity: keep the raw text rather than lose it.
@@ -169,10 +161,10 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, XmlError> {
                 };
                 push_child(&mut stack, Node::Text(s));
             }
-            (_, Event::CData(c)) => {
+            Event::CData(c) => {
                 push_child(&mut stack, Node::Text(String::from_utf8_lossy(c.as_ref()).into_owned()));
             }
-            (_, Event::Eof) => break,
+            Event::Eof => break,
             _ => {}
         }
     }
@@ -189,8 +181,9 @@ fn push_child(stack: &mut [Element], node: Node) {
     }
 }
 
-fn element(reader: &NsReader<&[u8]>, ns: &ResolveResult, start: &BytesStart) -> Element {
-    let name = canonical(ns, start.local_name().as_ref());
+fn element(reader: &NsReader<&[u8]>, start: &BytesStart) -> Element {
+    let (ns, local) = reader.resolve_element(start.name());
+    let name = canonical(&ns, local.as_ref());
     let mut attrs = Vec::new();
     for attr in start.attributes().with_checks(false).flatten() {
         let (ans, local) = reader.resolve_attribute(attr.key);
