@@ -164,14 +164,20 @@ impl<'a> BodyReader<'a> {
         if s.figures > 0 {
             out.push(Warning::new(
                 "docx_figure_skipped",
-                format!("{} drawing(s) or picture(s) without text skipped", s.figures),
+                format!(
+                    "{} drawing(s) or picture(s) without text skipped",
+                    s.figures
+                ),
                 None,
             ));
         }
         if s.objects > 0 {
             out.push(Warning::new(
                 "docx_object_skipped",
-                format!("{} embedded object(s) or imported chunk(s) skipped", s.objects),
+                format!(
+                    "{} embedded object(s) or imported chunk(s) skipped",
+                    s.objects
+                ),
                 None,
             ));
         }
@@ -189,14 +195,20 @@ impl<'a> BodyReader<'a> {
         if !s.missing_notes.is_empty() {
             out.push(Warning::new(
                 "docx_note_missing",
-                format!("referenced note(s) not found: id {}", s.missing_notes.join(", ")),
+                format!(
+                    "referenced note(s) not found: id {}",
+                    s.missing_notes.join(", ")
+                ),
                 None,
             ));
         }
         if s.merged_text > 0 {
             out.push(Warning::new(
                 "docx_merged_text_dropped",
-                format!("text of {} vertically merged cell(s) dropped, as Word hides it", s.merged_text),
+                format!(
+                    "text of {} vertically merged cell(s) dropped, as Word hides it",
+                    s.merged_text
+                ),
                 None,
             ));
         }
@@ -224,10 +236,15 @@ impl<'a> BodyReader<'a> {
     /// anchored in it. Empty when nothing prints.
     fn paragraph(&mut self, p: &Element) -> Vec<Line> {
         let ppr = p.child("w:pPr");
-        let style = self.styles.paragraph(ppr.and_then(|p| p.child_val("w:pStyle")));
+        let style = self
+            .styles
+            .paragraph(ppr.and_then(|p| p.child_val("w:pStyle")));
         let heading = ppr.and_then(outline_heading).unwrap_or(style.heading);
         let label = self.label(ppr, &style);
-        let indent = ppr.and_then(left_indent).or(label.as_ref().and_then(|l| l.indent)).or(style.indent);
+        let indent = ppr
+            .and_then(left_indent)
+            .or(label.as_ref().and_then(|l| l.indent))
+            .or(style.indent);
 
         let mut text = ParagraphText::default();
         let mut boxes = Vec::new();
@@ -243,7 +260,9 @@ impl<'a> BodyReader<'a> {
 
     /// The list label of a paragraph, advancing its list's counters.
     fn label(&mut self, ppr: Option<&Element>, style: &ParagraphStyle) -> Option<Label> {
-        let direct = ppr.and_then(|p| p.child("w:numPr")).map(super::styles::NumRef::parse);
+        let direct = ppr
+            .and_then(|p| p.child("w:numPr"))
+            .map(super::styles::NumRef::parse);
         let num = direct.unwrap_or_default().or(style.num);
         let num_id = num.num_id.filter(|&n| n != 0)?;
         if !self.numbering.has(num_id) {
@@ -257,7 +276,8 @@ impl<'a> BodyReader<'a> {
                 self.numbering.level_of_style(num_id, sid, self.styles)
             })
             .unwrap_or(0);
-        self.numbering.next_label(&mut self.counters, num_id, level, self.styles)
+        self.numbering
+            .next_label(&mut self.counters, num_id, level, self.styles)
     }
 
     /// Runs and what wraps them (hyperlinks, insertions, content controls).
@@ -271,19 +291,23 @@ impl<'a> BodyReader<'a> {
         for child in content(el) {
             match child.name.as_str() {
                 "w:r" => self.run(child, style, text, boxes),
-                "m:oMath" | "m:oMathPara" => {
-                    if !self.in_field_code() {
-                        let mut math = String::new();
-                        math_text(child, &mut math);
-                        text.push(&math, style.run);
-                    }
+                "m:oMath" | "m:oMathPara" if !self.in_field_code() => {
+                    let mut math = String::new();
+                    math_text(child, &mut math);
+                    text.push(&math, style.run);
                 }
                 _ => {}
             }
         }
     }
 
-    fn run(&mut self, r: &Element, style: &ParagraphStyle, text: &mut ParagraphText, boxes: &mut Vec<Line>) {
+    fn run(
+        &mut self,
+        r: &Element,
+        style: &ParagraphStyle,
+        text: &mut ParagraphText,
+        boxes: &mut Vec<Line>,
+    ) {
         let rpr = r.child("w:rPr");
         let mut props = rpr.map(RunProps::parse).unwrap_or_default();
         if let Some(cs) = rpr.and_then(|p| p.child_val("w:rStyle")) {
@@ -374,7 +398,9 @@ impl<'a> BodyReader<'a> {
     }
 
     fn table(&mut self, tbl: &Element) -> Option<Table> {
-        let grid = tbl.child("w:tblGrid").map_or(0, |g| g.children_named("w:gridCol").count());
+        let grid = tbl
+            .child("w:tblGrid")
+            .map_or(0, |g| g.children_named("w:gridCol").count());
         let mut rows = Vec::new();
         for tr in content(tbl).into_iter().filter(|e| e.name == "w:tr") {
             let trpr = tr.child("w:trPr");
@@ -382,18 +408,23 @@ impl<'a> BodyReader<'a> {
                 // A tracked row deletion.
                 continue;
             }
-            let header = trpr.and_then(|p| p.child("w:tblHeader")).is_some_and(toggle);
+            let header = trpr
+                .and_then(|p| p.child("w:tblHeader"))
+                .is_some_and(toggle);
             let mut cells = Vec::new();
             pad(&mut cells, trpr.and_then(|p| p.child_int("w:gridBefore")));
             for tc in content(tr).into_iter().filter(|e| e.name == "w:tc") {
                 let tcpr = tc.child("w:tcPr");
                 let span = tcpr.and_then(|p| p.child_int("w:gridSpan")).unwrap_or(1);
                 let continues = |name: &str| {
-                    tcpr.and_then(|p| p.child(name)).is_some_and(|m| m.val() != Some("restart"))
+                    tcpr.and_then(|p| p.child(name))
+                        .is_some_and(|m| m.val() != Some("restart"))
                 };
                 // Read even a merged cell, so list counters and note
                 // references run on as in Word.
-                let cell = Cell { lines: flatten(self.blocks(tc)) };
+                let cell = Cell {
+                    lines: flatten(self.blocks(tc)),
+                };
                 if continues("w:vMerge") || continues("w:hMerge") {
                     if !cell.is_empty() {
                         self.skipped.merged_text += 1;
@@ -408,12 +439,20 @@ impl<'a> BodyReader<'a> {
             while cells.len() < grid.min(MAX_COLUMNS) {
                 cells.push(Cell::default());
             }
-            rows.push(Row { cells, pages: Vec::new(), header });
+            rows.push(Row {
+                cells,
+                pages: Vec::new(),
+                header,
+            });
         }
         if rows.is_empty() {
             return None;
         }
-        Some(Table { rows, pages: Vec::new(), origin: TableOrigin::Docx })
+        Some(Table {
+            rows,
+            pages: Vec::new(),
+            origin: TableOrigin::Docx,
+        })
     }
 }
 
@@ -461,8 +500,8 @@ fn collect_content<'e>(el: &'e Element, out: &mut Vec<&'e Element>) {
                     collect_content(c, out);
                 }
             }
-            "w:sdtContent" | "w:customXml" | "w:smartTag" | "w:ins" | "w:moveTo" | "w:hyperlink"
-            | "w:fldSimple" | "w:dir" | "w:bdo" => collect_content(child, out),
+            "w:sdtContent" | "w:customXml" | "w:smartTag" | "w:ins" | "w:moveTo"
+            | "w:hyperlink" | "w:fldSimple" | "w:dir" | "w:bdo" => collect_content(child, out),
             "mc:AlternateContent" => {
                 if let Some(branch) = alternative(child) {
                     collect_content(branch, out);

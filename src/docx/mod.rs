@@ -63,11 +63,14 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
     let main_bytes = match pkg.read(&main) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
-            return Err(DocxError::NotDocx(format!("the zip has no main document part ({main})")))
+            return Err(DocxError::NotDocx(format!(
+                "the zip has no main document part ({main})"
+            )))
         }
         Err(e) => return Err(DocxError::Corrupt(format!("{main}: {e}"))),
     };
-    let document = xml::parse(&main_bytes).map_err(|e| DocxError::Corrupt(format!("{main}: {}", e.0)))?;
+    let document =
+        xml::parse(&main_bytes).map_err(|e| DocxError::Corrupt(format!("{main}: {}", e.0)))?;
     drop(main_bytes);
     note_lossy(&document, &main, &mut warnings);
     let root = package::root(&document)
@@ -76,34 +79,67 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
 
     let part_rels = pkg.relationships(&main);
     let named = |rels: &HashMap<&str, String>, kind: &str, fallback: &str| {
-        rels.get(kind).cloned().unwrap_or_else(|| fallback.to_string())
+        rels.get(kind)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
     };
-    let styles_xml = optional_part(&mut pkg, &named(&part_rels, rel::STYLES, "word/styles.xml"), &mut warnings);
-    let numbering_xml =
-        optional_part(&mut pkg, &named(&part_rels, rel::NUMBERING, "word/numbering.xml"), &mut warnings);
-    let footnotes_xml =
-        optional_part(&mut pkg, &named(&part_rels, rel::FOOTNOTES, "word/footnotes.xml"), &mut warnings);
-    let endnotes_xml =
-        optional_part(&mut pkg, &named(&part_rels, rel::ENDNOTES, "word/endnotes.xml"), &mut warnings);
+    let styles_xml = optional_part(
+        &mut pkg,
+        &named(&part_rels, rel::STYLES, "word/styles.xml"),
+        &mut warnings,
+    );
+    let numbering_xml = optional_part(
+        &mut pkg,
+        &named(&part_rels, rel::NUMBERING, "word/numbering.xml"),
+        &mut warnings,
+    );
+    let footnotes_xml = optional_part(
+        &mut pkg,
+        &named(&part_rels, rel::FOOTNOTES, "word/footnotes.xml"),
+        &mut warnings,
+    );
+    let endnotes_xml = optional_part(
+        &mut pkg,
+        &named(&part_rels, rel::ENDNOTES, "word/endnotes.xml"),
+        &mut warnings,
+    );
     let core_xml = optional_part(
         &mut pkg,
         &named(&package_rels, rel::CORE_PROPERTIES, "docProps/core.xml"),
         &mut warnings,
     );
 
-    let styles = styles_xml.as_ref().and_then(package::root).map(StyleSheet::parse).unwrap_or_default();
-    let numbering = numbering_xml.as_ref().and_then(package::root).map(Numbering::parse).unwrap_or_default();
+    let styles = styles_xml
+        .as_ref()
+        .and_then(package::root)
+        .map(StyleSheet::parse)
+        .unwrap_or_default();
+    let numbering = numbering_xml
+        .as_ref()
+        .and_then(package::root)
+        .map(Numbering::parse)
+        .unwrap_or_default();
 
     let mut reader = BodyReader::new(&styles, &numbering);
     let mut blocks = match root.child("w:body") {
         Some(body) => reader.blocks(body),
         None => {
-            warnings.push(Warning::new("docx_no_body", format!("{main} has no w:body"), None));
+            warnings.push(Warning::new(
+                "docx_no_body",
+                format!("{main} has no w:body"),
+                None,
+            ));
             Vec::new()
         }
     };
-    blocks.extend(reader.notes(NoteKind::Footnote, footnotes_xml.as_ref().and_then(package::root)));
-    blocks.extend(reader.notes(NoteKind::Endnote, endnotes_xml.as_ref().and_then(package::root)));
+    blocks.extend(reader.notes(
+        NoteKind::Footnote,
+        footnotes_xml.as_ref().and_then(package::root),
+    ));
+    blocks.extend(reader.notes(
+        NoteKind::Endnote,
+        endnotes_xml.as_ref().and_then(package::root),
+    ));
     warnings.extend(reader.warnings());
 
     let declared_title = core_xml
@@ -124,12 +160,20 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
 }
 
 /// Reads and parses an optional part; trouble becomes a warning.
-fn optional_part(pkg: &mut Package, name: &str, warnings: &mut Vec<Warning>) -> Option<xml::Parsed> {
+fn optional_part(
+    pkg: &mut Package,
+    name: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<xml::Parsed> {
     let bytes = match pkg.read(name) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return None,
         Err(e) => {
-            warnings.push(Warning::new("docx_part_unreadable", format!("{name} skipped: {e}"), None));
+            warnings.push(Warning::new(
+                "docx_part_unreadable",
+                format!("{name} skipped: {e}"),
+                None,
+            ));
             return None;
         }
     };

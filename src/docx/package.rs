@@ -77,7 +77,10 @@ impl<'b> Package<'b> {
         let Some(&i) = self.index.get(&normalize(name)) else {
             return Ok(None);
         };
-        let file = self.archive.by_index(i).map_err(|e| PartError::Unreadable(e.to_string()))?;
+        let file = self
+            .archive
+            .by_index(i)
+            .map_err(|e| PartError::Unreadable(e.to_string()))?;
         let mut out = Vec::new();
         // One byte past the cap tells a part at the cap from one beyond it.
         file.take(MAX_PART_BYTES + 1)
@@ -140,7 +143,9 @@ pub(crate) fn root(parsed: &xml::Parsed) -> Option<&Element> {
 
 /// A part name as stored in the index: no leading slash, lower case.
 fn normalize(name: &str) -> String {
-    name.trim_start_matches('/').replace('\\', "/").to_lowercase()
+    name.trim_start_matches('/')
+        .replace('\\', "/")
+        .to_lowercase()
 }
 
 fn split(name: &str) -> (&str, &str) {

@@ -59,19 +59,27 @@ impl NumRef {
     pub fn parse(num_pr: &Element) -> NumRef {
         NumRef {
             num_id: num_pr.child_int("w:numId"),
-            level: num_pr.child_int("w:ilvl").and_then(|l| u8::try_from(l).ok()).filter(|&l| l < 9),
+            level: num_pr
+                .child_int("w:ilvl")
+                .and_then(|l| u8::try_from(l).ok())
+                .filter(|&l| l < 9),
         }
     }
 
     pub fn or(self, fallback: NumRef) -> NumRef {
-        NumRef { num_id: self.num_id.or(fallback.num_id), level: self.level.or(fallback.level) }
+        NumRef {
+            num_id: self.num_id.or(fallback.num_id),
+            level: self.level.or(fallback.level),
+        }
     }
 }
 
 /// The left indent (`w:ind w:left`, or `w:start` in newer files) in twips.
 pub(crate) fn left_indent(ppr: &Element) -> Option<i64> {
     let ind = ppr.child("w:ind")?;
-    ind.attr("w:left").or_else(|| ind.attr("w:start")).and_then(super::xml::parse_int)
+    ind.attr("w:left")
+        .or_else(|| ind.attr("w:start"))
+        .and_then(super::xml::parse_int)
 }
 
 /// An outline level (`w:outlineLvl`, 0-based; 9 is body text) as a heading
@@ -127,18 +135,27 @@ impl StyleSheet {
             sheet.defaults = RunProps::parse(rpr);
         }
         for el in root.children_named("w:style") {
-            let Some(id) = el.attr("w:styleId") else { continue };
+            let Some(id) = el.attr("w:styleId") else {
+                continue;
+            };
             let ppr = el.child("w:pPr");
             let style = Style {
                 name: el.child_val("w:name").unwrap_or_default().to_string(),
                 based_on: el.child_val("w:basedOn").map(str::to_string),
                 outline: ppr.and_then(outline_heading),
-                num: ppr.and_then(|p| p.child("w:numPr")).map(NumRef::parse).unwrap_or_default(),
+                num: ppr
+                    .and_then(|p| p.child("w:numPr"))
+                    .map(NumRef::parse)
+                    .unwrap_or_default(),
                 indent: ppr.and_then(left_indent),
                 run: el.child("w:rPr").map(RunProps::parse).unwrap_or_default(),
             };
             let is_paragraph = el.attr("w:type").is_none_or(|t| t == "paragraph");
-            if is_paragraph && el.attr("w:default").is_some_and(|d| d == "1" || d == "true") {
+            if is_paragraph
+                && el
+                    .attr("w:default")
+                    .is_some_and(|d| d == "1" || d == "true")
+            {
                 sheet.default_paragraph = Some(id.to_string());
             }
             sheet.styles.entry(id.to_string()).or_insert(style);
@@ -148,14 +165,18 @@ impl StyleSheet {
 
     /// Run properties of character style `id` with its chain applied.
     pub fn character(&self, id: &str) -> RunProps {
-        self.chain(id).fold(RunProps::default(), |acc, (_, s)| acc.or(s.run))
+        self.chain(id)
+            .fold(RunProps::default(), |acc, (_, s)| acc.or(s.run))
     }
 
     /// Paragraph style `id` (or the default paragraph style) with its chain
     /// applied; the run properties include the document defaults.
     pub fn paragraph(&self, id: Option<&str>) -> ParagraphStyle {
         let id = id.or(self.default_paragraph.as_deref());
-        let mut out = ParagraphStyle { id: id.map(str::to_string), ..ParagraphStyle::default() };
+        let mut out = ParagraphStyle {
+            id: id.map(str::to_string),
+            ..ParagraphStyle::default()
+        };
         let Some(id) = id else {
             out.run = self.defaults;
             return out;
@@ -166,7 +187,9 @@ impl StyleSheet {
             out.num = out.num.or(style.num);
             out.indent = out.indent.or(style.indent);
             if heading.is_none() {
-                heading = style.outline.or_else(|| builtin_heading(sid, &style.name).map(Some));
+                heading = style
+                    .outline
+                    .or_else(|| builtin_heading(sid, &style.name).map(Some));
             }
         }
         out.heading = match heading {

@@ -20,13 +20,25 @@ pub(crate) const MAX_DEPTH: usize = 256;
 
 /// Namespaces whose names the readers match, and the prefix each is known by.
 const NAMESPACES: &[(&str, &str)] = &[
-    ("http://schemas.openxmlformats.org/wordprocessingml/2006/main", "w"),
+    (
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "w",
+    ),
     ("http://purl.oclc.org/ooxml/wordprocessingml/main", "w"),
-    ("http://schemas.openxmlformats.org/markup-compatibility/2006", "mc"),
-    ("http://schemas.openxmlformats.org/officeDocument/2006/math", "m"),
+    (
+        "http://schemas.openxmlformats.org/markup-compatibility/2006",
+        "mc",
+    ),
+    (
+        "http://schemas.openxmlformats.org/officeDocument/2006/math",
+        "m",
+    ),
     ("http://purl.oclc.org/ooxml/officeDocument/math", "m"),
     ("http://purl.org/dc/elements/1.1/", "dc"),
-    ("http://schemas.openxmlformats.org/package/2006/relationships", "rel"),
+    (
+        "http://schemas.openxmlformats.org/package/2006/relationships",
+        "rel",
+    ),
 ];
 
 /// One element: canonical name, attributes, children in document order.
@@ -64,7 +76,10 @@ impl Element {
 
     /// The value of attribute `name` (canonical, e.g. `w:val`).
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// `w:val`, the attribute most WordprocessingML properties carry.
@@ -132,7 +147,12 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, XmlError> {
     loop {
         let event = match reader.read_event() {
             Ok(event) => event,
-            Err(e) => return Err(XmlError(format!("at byte {}: {e}", reader.buffer_position()))),
+            Err(e) => {
+                return Err(XmlError(format!(
+                    "at byte {}: {e}",
+                    reader.buffer_position()
+                )))
+            }
         };
         match event {
             Event::Start(start) => {
@@ -162,7 +182,10 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, XmlError> {
                 push_child(&mut stack, Node::Text(s));
             }
             Event::CData(c) => {
-                push_child(&mut stack, Node::Text(String::from_utf8_lossy(c.as_ref()).into_owned()));
+                push_child(
+                    &mut stack,
+                    Node::Text(String::from_utf8_lossy(c.as_ref()).into_owned()),
+                );
             }
             Event::Eof => break,
             _ => {}
@@ -197,14 +220,21 @@ fn element(reader: &NsReader<&[u8]>, start: &BytesStart) -> Element {
         };
         attrs.push((key, value));
     }
-    Element { name, attrs, children: Vec::new() }
+    Element {
+        name,
+        attrs,
+        children: Vec::new(),
+    }
 }
 
 fn canonical(ns: &ResolveResult, local: &[u8]) -> String {
     let local = String::from_utf8_lossy(local);
     match ns {
         ResolveResult::Bound(uri) => {
-            match NAMESPACES.iter().find(|(u, _)| u.as_bytes() == uri.as_ref()) {
+            match NAMESPACES
+                .iter()
+                .find(|(u, _)| u.as_bytes() == uri.as_ref())
+            {
                 Some((_, prefix)) => format!("{prefix}:{local}"),
                 None => format!("?:{local}"),
             }
@@ -233,5 +263,7 @@ fn utf8(bytes: &[u8]) -> (String, bool) {
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
     let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
-    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
 }
