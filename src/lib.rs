@@ -10,4 +10,6 @@ pub mod docx;
 pub mod layout;
 pub mod model;
 pub mod pdf;
+pub mod pipeline;
+pub mod segment;
 pub mod text;

@@ -1,1 +1,92 @@
-//! Text input (`.txt`, `.md`) into the layout model.
+//! Text input (`.txt`, `.md`) into the layout model: one column of lines
+//! without coordinates. Runs of tab-separated lines become tables.
+
+use super::{Block, Cell, LayoutDocument, Line, Row, Table, TableOrigin};
+use crate::model::{SourceFormat, Warning};
+
+/// Decodes text bytes: UTF-8 with or without BOM; anything that is not valid
+/// UTF-8 is read as Windows-1252 (the usual legacy encoding of Norwegian
+/// text) with a warning.
+pub fn decode(bytes: &[u8]) -> (String, Option<Warning>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(_) => {
+            let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (
+                s.into_owned(),
+                Some(Warning::new("not_utf8", "text is not valid UTF-8; read as Windows-1252", None)),
+            )
+        }
+    }
+}
+
+/// Builds the layout of a text document. Form feeds count as page breaks
+/// only for blank-line accounting; text input has no page numbers.
+pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\u{000C}', "\n\n");
+    let mut blocks = Vec::new();
+    let mut blank = 0.0f32;
+    let mut pending_rows: Vec<(Vec<String>, f32)> = Vec::new();
+
+    let flush_table = |rows: &mut Vec<(Vec<String>, f32)>, blocks: &mut Vec<Block>| {
+        if rows.is_empty() {
+            return;
+        }
+        let width = rows.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+        let table_rows = rows
+            .drain(..)
+            .map(|(cells, _)| Row {
+                cells: (0..width)
+                    .map(|i| Cell {
+                        lines: cells
+                            .get(i)
+                            .filter(|c| !c.trim().is_empty())
+                            .map(|c| vec![Line::plain(c.trim())])
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+                pages: vec![],
+                header: false,
+            })
+            .collect();
+        blocks.push(Block::Table(Table { rows: table_rows, pages: vec![], origin: TableOrigin::Tabs }));
+    };
+
+    for raw in text.split('\n') {
+        let raw = raw.trim_end_matches([' ', '\u{00A0}']);
+        if raw.trim().is_empty() {
+            blank += 1.0;
+            continue;
+        }
+        if is_table_line(raw) {
+            let cells: Vec<String> = raw.trim_start().split('\t').map(str::to_string).collect();
+            pending_rows.push((cells, blank));
+            blank = 0.0;
+            continue;
+        }
+        flush_table(&mut pending_rows, &mut blocks);
+        let indent = raw.chars().take_while(|c| *c == ' ' || *c == '\u{00A0}').count() as f32;
+        let mut line = Line::plain(raw.trim().replace('\t', " "));
+        line.space_before = blank;
+        line.indent = indent;
+        line.bullet = crate::text::strip_bullet(&line.text).is_some();
+        blocks.push(Block::Line(line));
+        blank = 0.0;
+    }
+    flush_table(&mut pending_rows, &mut blocks);
+    LayoutDocument {
+        format,
+        pages: vec![],
+        blocks,
+        warnings: vec![],
+        declared_title: None,
+        table_source: "text",
+    }
+}
+
+/// A line with at least one tab between two non-empty pieces of text.
+fn is_table_line(raw: &str) -> bool {
+    let t = raw.trim();
+    t.contains('\t') && t.split('\t').filter(|c| !c.trim().is_empty()).count() >= 2
+}

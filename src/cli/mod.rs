@@ -1,0 +1,70 @@
+//! The command line: one subcommand per file, the same flags for the same things.
+
+mod convert;
+mod extract;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: every input succeeded.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: at least one input failed (the others were still processed).
+pub const EXIT_FAILED: i32 = 1;
+/// Exit code: the command line was wrong.
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "planparse",
+    version,
+    about = "Turn Norwegian health-research action plans and meeting minutes (PDF, DOCX, text) into structured JSON",
+    long_about = None,
+    after_help = "Examples:\n  planparse convert corpus/hlk-2021-2025.pdf --pretty\n  planparse convert corpus -o out --jsonl out/measures.jsonl\n  planparse extract corpus/krn-2020-2022.pdf --layout\n  planparse schema > schemas/document.schema.json\n\nExit codes: 0 all inputs ok, 1 some inputs failed, 2 usage error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert documents to JSON (one file per input, or stdout for one input)
+    Convert(convert::Args),
+    /// Print the text of documents, page by page (or the layout model as JSON)
+    Extract(extract::Args),
+    /// Print the JSON schema of the output document
+    Schema,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Convert(a) => convert::run(a),
+        Command::Extract(a) => extract::run(a),
+        Command::Schema => {
+            let schema = schemars::schema_for!(planparse::model::Document);
+            match serde_json::to_string_pretty(&schema) {
+                Ok(s) => {
+                    println!("{s}");
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("planparse: cannot serialize schema: {e}");
+                    EXIT_FAILED
+                }
+            }
+        }
+    }
+}
+
+/// Reads a file, naming it in the error.
+pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}

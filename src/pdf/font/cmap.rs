@@ -1,0 +1,318 @@
+//! CMaps (PDF 32000-1 §9.7.5, §9.10.3): code-space ranges, code → CID, and
+//! ToUnicode code → text.
+//!
+//! Parsed with the content-stream lexer: every `end…` keyword consumes the
+//! operands collected since the matching `begin…`.
+
+use std::collections::HashMap;
+
+use crate::pdf::lexer::{Lexer, Operand, Operands};
+
+/// Most distinct codes a `bfrange` may expand to in the explicit map; larger
+/// ranges stay ranges and are resolved at lookup.
+const MAX_EXPANDED: usize = 1 << 16;
+
+/// One `begincodespacerange` entry: codes of `len` bytes between `lo` and `hi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CodespaceRange {
+    pub lo: u32,
+    pub hi: u32,
+    pub len: u8,
+}
+
+/// A `bfrange` with an incrementing destination: code `lo + i` maps to
+/// `base` with `i` added to its last UTF-16 unit.
+#[derive(Debug, Clone)]
+struct OffsetRange {
+    lo: u32,
+    hi: u32,
+    base: Vec<u16>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CMap {
+    pub codespace: Vec<CodespaceRange>,
+    /// Explicit code → text (bfchar, array-form bfrange, small bfranges).
+    chars: HashMap<u32, Box<str>>,
+    ranges: Vec<OffsetRange>,
+    /// Explicit code → CID (cidchar).
+    cid_chars: HashMap<u32, u32>,
+    /// `(lo, hi, first CID)` from cidrange.
+    cid_ranges: Vec<(u32, u32, u32)>,
+    /// The name of a predefined CMap this one builds on (`usecmap`).
+    pub use_cmap: Option<Vec<u8>>,
+}
+
+/// A big-endian code from 1–4 bytes.
+fn code_of(bytes: &[u8]) -> Option<(u32, u8)> {
+    if bytes.is_empty() || bytes.len() > 4 {
+        return None;
+    }
+    let v = bytes.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
+    Some((v, bytes.len() as u8))
+}
+
+fn utf16_units(bytes: &[u8]) -> Vec<u16> {
+    if bytes.len() == 1 {
+        // A one-byte destination is not UTF-16BE; producers mean the character itself.
+        return vec![u16::from(bytes[0])];
+    }
+    bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect()
+}
+
+fn utf16_string(units: &[u16]) -> String {
+    char::decode_utf16(units.iter().copied())
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+impl CMap {
+    pub fn parse(data: &[u8]) -> CMap {
+        let mut cmap = CMap::default();
+        let mut lexer = Lexer::new(data);
+        let mut ops = Operands::default();
+        let mut last_name: Option<Vec<u8>> = None;
+        while let Some(keyword) = lexer.next_op(&mut ops) {
+            match keyword {
+                b"endcodespacerange" => cmap.add_codespace(&ops),
+                b"endbfchar" => cmap.add_bfchar(&ops),
+                b"endbfrange" => cmap.add_bfrange(&ops),
+                b"endcidchar" => cmap.add_cidchar(&ops),
+                b"endcidrange" => cmap.add_cidrange(&ops),
+                b"usecmap" => {
+                    cmap.use_cmap = ops.name().map(<[u8]>::to_vec).or(last_name.take());
+                }
+                _ => {}
+            }
+            last_name = ops.name().map(<[u8]>::to_vec);
+        }
+        cmap
+    }
+
+    fn add_codespace(&mut self, ops: &Operands) {
+        for pair in ops.items.chunks_exact(2) {
+            let (Some((lo, len)), Some((hi, hi_len))) =
+                (code_of(ops.bytes(&pair[0])), code_of(ops.bytes(&pair[1])))
+            else {
+                continue;
+            };
+            if len == hi_len && lo <= hi {
+                self.codespace.push(CodespaceRange { lo, hi, len });
+            }
+        }
+    }
+
+    fn dest_text(ops: &Operands, dst: &Operand) -> Option<Box<str>> {
+        match dst {
+            Operand::Str(..) => Some(utf16_string(&utf16_units(ops.bytes(dst))).into()),
+            Operand::Name(..) => crate::pdf::font::encoding::glyph_name_text(ops.bytes(dst))
+                .map(String::into_boxed_str),
+            _ => None,
+        }
+    }
+
+    fn add_bfchar(&mut self, ops: &Operands) {
+        for pair in ops.items.chunks_exact(2) {
+            let Some((code, _)) = code_of(ops.bytes(&pair[0])) else {
+                continue;
+            };
+            if let Some(text) = Self::dest_text(ops, &pair[1]) {
+                self.chars.insert(code, text);
+            }
+        }
+    }
+
+    fn add_bfrange(&mut self, ops: &Operands) {
+        for triple in ops.items.chunks_exact(3) {
+            let (Some((lo, _)), Some((hi, _))) =
+                (code_of(ops.bytes(&triple[0])), code_of(ops.bytes(&triple[1])))
+            else {
+                continue;
+            };
+            if lo > hi {
+                continue;
+            }
+            match &triple[2] {
+                dst @ Operand::Array(..) => {
+                    for (code, item) in (lo..=hi).zip(ops.children(dst)) {
+                        if let Some(text) = Self::dest_text(ops, item) {
+                            self.chars.insert(code, text);
+                        }
+                    }
+                }
+                dst @ Operand::Str(..) => {
+                    let base = utf16_units(ops.bytes(dst));
+                    if base.is_empty() {
+                        continue;
+                    }
+                    let count = (hi - lo) as usize + 1;
+                    if self.chars.len() + count <= MAX_EXPANDED {
+                        for (i, code) in (lo..=hi).enumerate() {
+                            let units = offset_units(&base, i as u32);
+                            self.chars.insert(code, utf16_string(&units).into());
+                        }
+                    } else {
+                        self.ranges.push(OffsetRange { lo, hi, base });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_cidchar(&mut self, ops: &Operands) {
+        for pair in ops.items.chunks_exact(2) {
+            if let (Some((code, _)), Operand::Number(cid)) = (code_of(ops.bytes(&pair[0])), pair[1]) {
+                self.cid_chars.insert(code, cid.max(0.0) as u32);
+            }
+        }
+    }
+
+    fn add_cidrange(&mut self, ops: &Operands) {
+        for triple in ops.items.chunks_exact(3) {
+            if let (Some((lo, _)), Some((hi, _)), Operand::Number(cid)) = (
+                code_of(ops.bytes(&triple[0])),
+                code_of(ops.bytes(&triple[1])),
+                triple[2],
+            ) {
+                if lo <= hi {
+                    self.cid_ranges.push((lo, hi, cid.max(0.0) as u32));
+                }
+            }
+        }
+    }
+
+    pub fn is_empty_unicode(&self) -> bool {
+        self.chars.is_empty() && self.ranges.is_empty()
+    }
+
+    pub fn has_cids(&self) -> bool {
+        !self.cid_chars.is_empty() || !self.cid_ranges.is_empty()
+    }
+
+    /// Calls `f` with each character `code` maps to; `false` if `code` is not mapped.
+    pub fn for_each_char(&self, code: u32, mut f: impl FnMut(char)) -> bool {
+        if let Some(text) = self.chars.get(&code) {
+            text.chars().for_each(f);
+            return true;
+        }
+        let Some(range) = self.ranges.iter().find(|r| r.lo <= code && code <= r.hi) else {
+            return false;
+        };
+        let units = offset_units(&range.base, code - range.lo);
+        for c in char::decode_utf16(units) {
+            f(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        true
+    }
+
+    /// The explicit text of `code`, if it has one.
+    pub fn text(&self, code: u32) -> Option<&str> {
+        self.chars.get(&code).map(|b| &**b)
+    }
+
+    /// The CID of `code` from cidchar/cidrange.
+    pub fn cid(&self, code: u32) -> Option<u32> {
+        if let Some(&cid) = self.cid_chars.get(&code) {
+            return Some(cid);
+        }
+        self.cid_ranges
+            .iter()
+            .find(|(lo, hi, _)| *lo <= code && code <= *hi)
+            .map(|(lo, _, first)| first.saturating_add(code - lo))
+    }
+
+    /// Splits the next code off `bytes` by the code-space ranges: the first
+    /// length whose range contains the prefix, else the shortest length
+    /// (`default_len` without ranges). Returns `(code, byte length)`; the
+    /// length is at least 1 and at most `bytes.len()` when `bytes` is non-empty.
+    pub fn next_code(&self, bytes: &[u8], default_len: u8) -> (u32, usize) {
+        for len in 1..=4u8 {
+            let Some(prefix) = bytes.get(..usize::from(len)) else {
+                break;
+            };
+            let Some((code, _)) = code_of(prefix) else { break };
+            if self
+                .codespace
+                .iter()
+                .any(|r| r.len == len && r.lo <= code && code <= r.hi)
+            {
+                return (code, usize::from(len));
+            }
+        }
+        let len = self
+            .codespace
+            .iter()
+            .map(|r| r.len)
+            .min()
+            .unwrap_or(default_len)
+            .max(1);
+        let len = usize::from(len).min(bytes.len()).max(1);
+        let code = bytes
+            .get(..len)
+            .and_then(code_of)
+            .map_or(0, |(code, _)| code);
+        (code, len)
+    }
+}
+
+/// `base` with `offset` added to its last unit (PDF 32000-1 §9.10.3).
+fn offset_units(base: &[u16], offset: u32) -> Vec<u16> {
+    let mut units = base.to_vec();
+    if let Some(last) = units.last_mut() {
+        *last = (u32::from(*last).wrapping_add(offset) & 0xFFFF) as u16;
+    }
+    units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(cmap: &CMap, code: u32) -> String {
+        let mut s = String::new();
+        cmap.for_each_char(code, |c| s.push(c));
+        s
+    }
+
+    #[test]
+    fn bfchar_bfrange_and_surrogates() {
+        let cmap = CMap::parse(
+            b"/CIDInit/ProcSet findresource begin 12 dict begin begincmap\n\
+              1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+              3 beginbfchar <0001> <0048> <0002> <00660069> <0003> <D83DDE00> endbfchar\n\
+              2 beginbfrange <0010> <0012> <0061> <0020> <0021> [<00E6> <00F8>] endbfrange\n\
+              endcmap",
+        );
+        assert_eq!(text_of(&cmap, 1), "H");
+        assert_eq!(text_of(&cmap, 2), "fi");
+        assert_eq!(text_of(&cmap, 3), "😀");
+        assert_eq!(text_of(&cmap, 0x11), "b");
+        assert_eq!(text_of(&cmap, 0x21), "ø");
+        assert!(!cmap.for_each_char(0x99, |_| {}));
+        assert_eq!(cmap.next_code(&[0x00, 0x41, 0x00], 1), (0x41, 2));
+        // A truncated two-byte code is consumed whole.
+        assert_eq!(cmap.next_code(&[0x07], 2).1, 1);
+    }
+
+    #[test]
+    fn huge_range_stays_a_range() {
+        let cmap = CMap::parse(b"1 beginbfrange <0000> <FFFFFF> <0020> endbfrange");
+        assert_eq!(text_of(&cmap, 1), "!");
+        assert_eq!(cmap.chars.len(), 0);
+    }
+
+    #[test]
+    fn cid_ranges() {
+        let cmap = CMap::parse(
+            b"1 begincodespacerange <00> <80> endcodespacerange\
+              1 begincidrange <20> <7e> 1 endcidrange 1 begincidchar <41> 500 endcidchar",
+        );
+        assert_eq!(cmap.cid(0x21), Some(2));
+        assert_eq!(cmap.cid(0x41), Some(500));
+        assert_eq!(cmap.next_code(&[0x41, 0x42], 2), (0x41, 1));
+    }
+}

@@ -1,0 +1,500 @@
+//! Fonts as the text extractor needs them: how a string splits into codes,
+//! each code's advance width, and each code's Unicode text.
+//!
+//! Text comes from, in order: the `/ToUnicode` CMap; for simple fonts the
+//! `/Encoding` `/Differences` glyph names, then the base encoding; for
+//! composite fonts a `Uni…-UCS2` CMap or the embedded TrueType's `cmap`.
+
+pub(crate) mod cmap;
+pub(crate) mod encoding;
+pub(crate) mod metrics;
+
+use std::collections::HashMap;
+
+use lopdf::{Dictionary, Document, Object};
+
+use self::cmap::CMap;
+use self::encoding::{push_clean, BaseEncoding, Flavor};
+use self::metrics::StdFont;
+use super::objects::{as_stream, get, get_array, get_dict, get_int, get_name, get_number, numbers, resolve};
+use super::streams::StreamReader;
+
+/// Whether a code's text was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextStatus {
+    /// Visible text was appended.
+    Mapped,
+    /// The code maps to nothing or only to control characters.
+    Empty,
+    /// No mapping at all.
+    Unmapped,
+}
+
+/// A decoded font resource.
+#[derive(Debug)]
+pub(crate) struct Font {
+    /// BaseFont without the subset prefix.
+    pub name: String,
+    pub bold: bool,
+    pub italic: bool,
+    /// Multiplier from the `Tf` size to the em size: 1 except for Type3 fonts
+    /// whose `/FontMatrix` is not the usual 1/1000.
+    pub size_scale: f32,
+    /// Writing mode 1 (`Identity-V` and other `-V` CMaps).
+    pub vertical: bool,
+    flavor: Flavor,
+    /// Glyph-space width units to text space: 0.001, or a Type3 font's `FontMatrix[0]`.
+    width_scale: f32,
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Simple(Box<SimpleFont>),
+    Composite(Box<CompositeFont>),
+}
+
+/// One-byte codes: everything precomputed per code.
+#[derive(Debug)]
+struct SimpleFont {
+    /// Cleaned text per code: `None` unmapped, `Some("")` maps to nothing.
+    text: Vec<Option<Box<str>>>,
+    /// Width per code in glyph units.
+    widths: Vec<f32>,
+}
+
+#[derive(Debug)]
+struct CompositeFont {
+    /// Code-space ranges and CIDs from an embedded CMap; `None` for the
+    /// predefined CMaps, read as two-byte codes with CID = code.
+    encoding: Option<CMap>,
+    /// The encoding is a `Uni…-UCS2`/`UTF16` CMap: codes are UTF-16 units.
+    ucs2: bool,
+    to_unicode: Option<CMap>,
+    /// `(first CID, last CID, width)` sorted by first CID.
+    widths: Vec<(u32, u32, f32)>,
+    default_width: f32,
+    /// Embedded TrueType glyph → character, for fonts without ToUnicode.
+    gid_text: Option<HashMap<u16, char>>,
+    /// `/CIDToGIDMap` stream as big-endian pairs; `None` is Identity.
+    cid_to_gid: Option<Vec<u8>>,
+}
+
+/// Strips a subset tag: six capitals and `+`.
+pub(crate) fn strip_subset(name: &str) -> &str {
+    match name.split_once('+') {
+        Some((tag, rest)) if tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()) => rest,
+        _ => name,
+    }
+}
+
+fn name_is_bold(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["bold", "black", "heavy", "semibold", "demibold"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+fn name_is_italic(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.contains("italic") || lower.contains("oblique") || lower.contains("kursiv") {
+        return true;
+    }
+    // Style suffixes such as `MinionPro-It`, `-BoldIt`.
+    name.rsplit(['-', ',']).next().is_some_and(|style| {
+        style != name && (style.ends_with("It") || style.ends_with("Ita"))
+    })
+}
+
+impl Font {
+    /// Reads a font dictionary. Never fails: missing pieces fall back to
+    /// defaults (1000-unit widths, unmapped text) so extraction continues.
+    pub fn load(doc: &Document, dict: &Dictionary, streams: &mut StreamReader) -> Font {
+        let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"");
+        let raw_name = get_name(doc, dict, b"BaseFont")
+            .or_else(|| get_name(doc, dict, b"Name"))
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_else(|| String::from_utf8_lossy(subtype).into_owned());
+        let name = strip_subset(&raw_name).to_owned();
+        let descendant = (subtype == b"Type0")
+            .then(|| get_array(doc, dict, b"DescendantFonts"))
+            .flatten()
+            .and_then(|a| a.first())
+            .and_then(|o| resolve(doc, o))
+            .and_then(super::objects::as_dict);
+        let descriptor = get_dict(doc, descendant.unwrap_or(dict), b"FontDescriptor");
+        let flags = descriptor
+            .and_then(|d| get_int(doc, d, b"Flags"))
+            .unwrap_or(0) as u32;
+        let italic_angle = descriptor
+            .and_then(|d| get_number(doc, d, b"ItalicAngle"))
+            .unwrap_or(0.0);
+        let weight = descriptor
+            .and_then(|d| get_number(doc, d, b"FontWeight"))
+            .unwrap_or(0.0);
+        let bold = name_is_bold(&name) || flags & (1 << 18) != 0 || weight >= 600.0;
+        let italic = name_is_italic(&name) || flags & (1 << 6) != 0 || italic_angle.abs() > 0.5;
+        let flavor = Flavor::from_font_name(&name);
+        let to_unicode = get(doc, dict, b"ToUnicode")
+            .and_then(as_stream)
+            .and_then(|s| streams.decode(s).ok())
+            .map(|data| CMap::parse(&data))
+            .filter(|c| !c.is_empty_unicode());
+
+        let mut font = Font {
+            name,
+            bold,
+            italic,
+            size_scale: 1.0,
+            vertical: false,
+            flavor,
+            width_scale: 0.001,
+            kind: Kind::Simple(Box::new(SimpleFont {
+                text: Vec::new(),
+                widths: Vec::new(),
+            })),
+        };
+        match descendant {
+            Some(cid_font) => {
+                let composite = font.load_composite(doc, dict, cid_font, descriptor, to_unicode, streams);
+                font.kind = Kind::Composite(Box::new(composite));
+            }
+            None => {
+                if subtype == b"Type3" {
+                    let m = get_array(doc, dict, b"FontMatrix")
+                        .and_then(|a| numbers(doc, a))
+                        .filter(|m| m.len() == 6)
+                        .unwrap_or_else(|| vec![0.001, 0.0, 0.0, 0.001, 0.0, 0.0]);
+                    let (a, d) = (m.first().copied().unwrap_or(0.001), m.get(3).copied().unwrap_or(0.001));
+                    font.width_scale = a;
+                    font.size_scale = if d != 0.0 { (d * 1000.0).abs() } else { 1.0 };
+                }
+                let simple = font.load_simple(doc, dict, subtype, descriptor, flags, to_unicode.as_ref());
+                font.kind = Kind::Simple(Box::new(simple));
+            }
+        }
+        font
+    }
+
+    fn load_simple(
+        &self,
+        doc: &Document,
+        dict: &Dictionary,
+        subtype: &[u8],
+        descriptor: Option<&Dictionary>,
+        flags: u32,
+        to_unicode: Option<&CMap>,
+    ) -> SimpleFont {
+        let std = StdFont::from_name(&self.name);
+        let default_base = match (std, self.flavor) {
+            (Some(StdFont::Symbol), _) => BaseEncoding::Symbol,
+            (Some(StdFont::ZapfDingbats), _) | (_, Flavor::Dingbats) => BaseEncoding::ZapfDingbats,
+            _ if self.name.to_ascii_lowercase().starts_with("symbol") => BaseEncoding::Symbol,
+            _ if subtype == b"TrueType" => BaseEncoding::WinAnsi,
+            _ => BaseEncoding::Standard,
+        };
+        let mut base = default_base;
+        let mut differences: Vec<Option<&[u8]>> = vec![None; 256];
+        match get(doc, dict, b"Encoding") {
+            Some(Object::Name(n)) => base = BaseEncoding::from_name(n).unwrap_or(default_base),
+            Some(Object::Dictionary(enc)) => {
+                if let Some(b) = get_name(doc, enc, b"BaseEncoding").and_then(BaseEncoding::from_name) {
+                    base = b;
+                }
+                let mut code: usize = 0;
+                for item in get_array(doc, enc, b"Differences").unwrap_or(&[]) {
+                    match resolve(doc, item) {
+                        Some(Object::Integer(i)) => code = usize::try_from(*i).unwrap_or(usize::MAX),
+                        Some(Object::Name(n)) => {
+                            if let Some(slot) = differences.get_mut(code) {
+                                *slot = Some(n.as_slice());
+                            }
+                            code = code.saturating_add(1);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+
+        let mut text: Vec<Option<Box<str>>> = Vec::with_capacity(256);
+        let mut buf = String::new();
+        for code in 0..=255u8 {
+            buf.clear();
+            let mut status = TextStatus::Unmapped;
+            if let Some(tu) = to_unicode {
+                let mut pushed = false;
+                if tu.for_each_char(u32::from(code), |c| pushed |= push_clean(c, self.flavor, &mut buf)) {
+                    status = if pushed { TextStatus::Mapped } else { TextStatus::Empty };
+                }
+            }
+            if status != TextStatus::Mapped {
+                buf.clear();
+                let from_name = differences[usize::from(code)].and_then(encoding::glyph_name_text);
+                let pushed = match from_name {
+                    Some(t) => t.chars().fold(false, |p, c| push_clean(c, self.flavor, &mut buf) | p),
+                    None => base
+                        .char(code)
+                        .is_some_and(|c| push_clean(c, self.flavor, &mut buf)),
+                };
+                if pushed {
+                    status = TextStatus::Mapped;
+                }
+            }
+            text.push(match status {
+                TextStatus::Mapped => Some(buf.as_str().into()),
+                TextStatus::Empty => Some("".into()),
+                TextStatus::Unmapped => None,
+            });
+        }
+
+        let first_char = get_int(doc, dict, b"FirstChar").unwrap_or(0);
+        let listed = get_array(doc, dict, b"Widths").map(|a| {
+            a.iter()
+                .map(|o| resolve(doc, o).and_then(super::objects::number).unwrap_or(0.0))
+                .collect::<Vec<f32>>()
+        });
+        let missing = descriptor
+            .and_then(|d| get_number(doc, d, b"MissingWidth"))
+            .unwrap_or(0.0);
+        let metrics = StdFont::fallback(&self.name, flags, self.bold, self.italic);
+        let widths = (0..=255u8)
+            .map(|code| match &listed {
+                Some(w) => usize::try_from(i64::from(code) - first_char)
+                    .ok()
+                    .and_then(|i| w.get(i).copied())
+                    .unwrap_or(missing),
+                None => {
+                    let c = text
+                        .get(usize::from(code))
+                        .and_then(|t| t.as_deref())
+                        .and_then(|t| t.chars().next())
+                        .unwrap_or(' ');
+                    metrics.width(c)
+                }
+            })
+            .collect();
+        SimpleFont { text, widths }
+    }
+
+    fn load_composite(
+        &mut self,
+        doc: &Document,
+        dict: &Dictionary,
+        cid_font: &Dictionary,
+        descriptor: Option<&Dictionary>,
+        to_unicode: Option<CMap>,
+        streams: &mut StreamReader,
+    ) -> CompositeFont {
+        let mut encoding = None;
+        let mut ucs2 = false;
+        match get(doc, dict, b"Encoding") {
+            Some(Object::Name(n)) => {
+                self.vertical = n.ends_with(b"-V");
+                ucs2 = n.starts_with(b"Uni") && (contains(n, b"UCS2") || contains(n, b"UTF16"));
+            }
+            Some(Object::Stream(s)) => {
+                self.vertical = get_int(doc, &s.dict, b"WMode") == Some(1);
+                if let Ok(data) = streams.decode(s) {
+                    let cmap = CMap::parse(&data);
+                    if let Some(parent) = &cmap.use_cmap {
+                        self.vertical |= parent.ends_with(b"-V");
+                    }
+                    encoding = Some(cmap);
+                }
+            }
+            _ => {}
+        }
+
+        let default_width = get_number(doc, cid_font, b"DW").unwrap_or(1000.0);
+        let mut widths = Vec::new();
+        let w = get_array(doc, cid_font, b"W").unwrap_or(&[]);
+        let mut i = 0;
+        while i < w.len() {
+            let first = w.get(i).and_then(|o| resolve(doc, o)).and_then(super::objects::number);
+            let next = w.get(i + 1).and_then(|o| resolve(doc, o));
+            match (first, next) {
+                (Some(first), Some(Object::Array(list))) => {
+                    let first = first.max(0.0) as u32;
+                    for (k, item) in list.iter().enumerate() {
+                        if let Some(width) = resolve(doc, item).and_then(super::objects::number) {
+                            let cid = first.saturating_add(k as u32);
+                            widths.push((cid, cid, width));
+                        }
+                    }
+                    i += 2;
+                }
+                (Some(first), Some(last)) => {
+                    let last = super::objects::number(last).unwrap_or(first);
+                    if let Some(width) = w.get(i + 2).and_then(|o| resolve(doc, o)).and_then(super::objects::number) {
+                        widths.push((first.max(0.0) as u32, last.max(0.0) as u32, width));
+                    }
+                    i += 3;
+                }
+                _ => break,
+            }
+        }
+        widths.sort_by_key(|&(first, _, _)| first);
+
+        let cid_to_gid = get(doc, cid_font, b"CIDToGIDMap")
+            .and_then(as_stream)
+            .and_then(|s| streams.decode(s).ok());
+        let gid_text = if to_unicode.is_none() && !ucs2 {
+            descriptor
+                .and_then(|d| get(doc, d, b"FontFile2"))
+                .and_then(as_stream)
+                .and_then(|s| streams.decode(s).ok())
+                .and_then(|data| truetype_gid_text(&data))
+        } else {
+            None
+        };
+        CompositeFont {
+            encoding,
+            ucs2,
+            to_unicode,
+            widths,
+            default_width,
+            gid_text,
+            cid_to_gid,
+        }
+    }
+
+    /// Splits the next character code off `bytes` (non-empty); returns the
+    /// code and its byte length (at least 1).
+    pub fn next_code(&self, bytes: &[u8]) -> (u32, usize) {
+        match &self.kind {
+            Kind::Simple(_) => (bytes.first().map_or(0, |&b| u32::from(b)), 1),
+            Kind::Composite(c) => match &c.encoding {
+                Some(cmap) => cmap.next_code(bytes, 2),
+                None => match bytes {
+                    [hi, lo, ..] => (u32::from(*hi) << 8 | u32::from(*lo), 2),
+                    [b] => (u32::from(*b), 1),
+                    [] => (0, 1),
+                },
+            },
+        }
+    }
+
+    /// Horizontal advance of `code` in text space per unit of font size (the
+    /// spec's `w0`); for vertical fonts, the vertical advance (1 em).
+    pub fn advance(&self, code: u32) -> f32 {
+        if self.vertical {
+            return 1.0;
+        }
+        let units = match &self.kind {
+            Kind::Simple(s) => s.widths.get(code as usize).copied().unwrap_or(0.0),
+            Kind::Composite(c) => {
+                let cid = c.cid(code);
+                let idx = c.widths.partition_point(|&(first, _, _)| first <= cid);
+                c.widths[..idx]
+                    .iter()
+                    .rev()
+                    .take(64)
+                    .find(|&&(first, last, _)| first <= cid && cid <= last)
+                    .map_or(c.default_width, |&(_, _, w)| w)
+            }
+        };
+        units * self.width_scale
+    }
+
+    /// Appends the text of `code` to `out`.
+    pub fn push_text(&self, code: u32, out: &mut String) -> TextStatus {
+        match &self.kind {
+            Kind::Simple(s) => match s.text.get(code as usize) {
+                Some(Some(t)) if t.is_empty() => TextStatus::Empty,
+                Some(Some(t)) => {
+                    out.push_str(t);
+                    TextStatus::Mapped
+                }
+                _ => TextStatus::Unmapped,
+            },
+            Kind::Composite(c) => {
+                let mut pushed = false;
+                if let Some(tu) = &c.to_unicode {
+                    if tu.for_each_char(code, |ch| pushed |= push_clean(ch, self.flavor, out)) {
+                        return if pushed { TextStatus::Mapped } else { TextStatus::Empty };
+                    }
+                }
+                let fallback = if c.ucs2 {
+                    char::from_u32(code)
+                } else {
+                    c.gid_text
+                        .as_ref()
+                        .and_then(|m| m.get(&c.gid(c.cid(code))))
+                        .copied()
+                };
+                match fallback {
+                    Some(ch) if push_clean(ch, self.flavor, out) => TextStatus::Mapped,
+                    Some(_) => TextStatus::Empty,
+                    None => TextStatus::Unmapped,
+                }
+            }
+        }
+    }
+
+    /// Whether this code is the single-byte code 32 that word spacing (`Tw`) applies to.
+    pub fn is_word_space(&self, code: u32, len: usize) -> bool {
+        code == 32 && len == 1
+    }
+}
+
+impl CompositeFont {
+    fn cid(&self, code: u32) -> u32 {
+        match &self.encoding {
+            Some(cmap) if cmap.has_cids() => cmap.cid(code).unwrap_or(code),
+            _ => code,
+        }
+    }
+
+    fn gid(&self, cid: u32) -> u16 {
+        match &self.cid_to_gid {
+            Some(map) => {
+                let i = cid as usize * 2;
+                match (map.get(i), map.get(i + 1)) {
+                    (Some(&hi), Some(&lo)) => u16::from_be_bytes([hi, lo]),
+                    _ => 0,
+                }
+            }
+            None => (cid & 0xFFFF) as u16,
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Glyph id → character from an embedded TrueType font's Unicode `cmap`.
+fn truetype_gid_text(data: &[u8]) -> Option<HashMap<u16, char>> {
+    use read_fonts::TableProvider;
+    let font = read_fonts::FontRef::new(data).ok()?;
+    let cmap = font.cmap().ok()?;
+    let (_, _, subtable) = cmap.best_subtable()?;
+    let mut map = HashMap::new();
+    for (codepoint, gid) in subtable.iter().take(1 << 17) {
+        let Ok(gid) = u16::try_from(gid.to_u32()) else { continue };
+        if let Some(c) = char::from_u32(codepoint) {
+            map.entry(gid).or_insert(c);
+        }
+    }
+    (!map.is_empty()).then_some(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn style_from_names() {
+        assert_eq!(strip_subset("BAAAAA+Carlito-Bold"), "Carlito-Bold");
+        assert_eq!(strip_subset("Carlito+X"), "Carlito+X");
+        assert!(name_is_bold("Carlito-Bold"));
+        assert!(name_is_bold("Arial-BlackItalic"));
+        assert!(!name_is_bold("Carlito"));
+        assert!(name_is_italic("Carlito-BoldItalic"));
+        assert!(name_is_italic("MinionPro-It"));
+        assert!(!name_is_italic("Carlito"));
+        assert!(!name_is_italic("Italiano"));
+    }
+}

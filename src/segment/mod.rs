@@ -1,0 +1,184 @@
+//! Segmenters: from the layout model to the SPEC document model, with rules
+//! keyed to layout cues, numbering patterns and keywords (see [`vocab`]).
+
+pub mod measure;
+pub mod minutes;
+pub mod structure;
+pub mod vocab;
+
+use std::collections::HashMap;
+
+use crate::layout::{Block, LayoutDocument, Line};
+use crate::model::{Document, DocumentKind, Period, Source, SCHEMA_VERSION};
+use crate::text::clean;
+
+/// Turns a laid-out document into the output model.
+pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
+    let lines: Vec<&Line> = layout.blocks.iter().filter_map(|b| if let Block::Line(l) = b { Some(l) } else { None }).collect();
+    let kind = detect_kind(layout, &lines);
+    let (title, title_lines) = find_title(layout, &lines, kind);
+    let plan_like = kind == DocumentKind::ActionPlan;
+    let mut structure = structure::walk(layout, title_lines, plan_like);
+    let meeting = if kind == DocumentKind::MeetingMinutes {
+        Some(minutes::meeting(layout, &lines, &mut structure))
+    } else {
+        None
+    };
+    let period = if kind == DocumentKind::MeetingMinutes { None } else { find_period(title.as_deref(), &lines) };
+    let organization = find_organization(title.as_deref(), &lines, kind);
+    let mut warnings = layout.warnings.clone();
+    warnings.append(&mut structure.warnings);
+    if kind == DocumentKind::ActionPlan && structure.measures.is_empty() {
+        warnings.push(crate::model::Warning::new("no_measures", "document looks like an action plan but no measure was found", None));
+    }
+    Document {
+        schema_version: SCHEMA_VERSION.to_string(),
+        source,
+        kind,
+        title,
+        organization,
+        period,
+        sections: structure.sections,
+        measures: structure.measures,
+        meeting,
+        tables: structure.tables,
+        warnings,
+    }
+}
+
+/// Kind from cues: agenda items and a `Referat` title make minutes; measure
+/// tables or a `handlingsplan` title make an action plan; tables or report
+/// words make a report.
+fn detect_kind(layout: &LayoutDocument, lines: &[&Line]) -> DocumentKind {
+    let head: String = lines.iter().take(12).map(|l| l.text.to_lowercase()).collect::<Vec<_>>().join("\n");
+    let agenda = lines.iter().filter(|l| minutes::agenda_number(&clean(&l.text)).is_some()).count()
+        + layout
+            .blocks
+            .iter()
+            .filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
+            .flat_map(|t| &t.rows)
+            .filter(|r| r.cells.first().is_some_and(|c| minutes::agenda_number(&clean(&c.text())).is_some()))
+            .count();
+    let minutes_word = ["referat", "protokoll", "møtereferat", "innkalling"].iter().any(|w| head.contains(w));
+    if agenda >= 2 && (minutes_word || agenda >= 3) {
+        return DocumentKind::MeetingMinutes;
+    }
+    let table_headers = lines.iter().filter(|l| vocab::is_table_header_line(&l.text)).count()
+        + layout
+            .blocks
+            .iter()
+            .filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
+            .filter(|t| {
+                t.rows.iter().take(2).any(|r| {
+                    let texts = r.texts();
+                    texts.iter().any(|c| vocab::is_measure_header(c)) && texts.iter().any(|c| vocab::is_responsible_header(c))
+                })
+            })
+            .count();
+    let plan_word = head.contains("handlingsplan") || head.contains("tiltaksplan");
+    if table_headers >= 1 && (plan_word || table_headers >= 2) || plan_word && lines.iter().any(|l| vocab::measure_code().is_match(l.text.trim())) {
+        return DocumentKind::ActionPlan;
+    }
+    let has_tables = layout.blocks.iter().any(|b| matches!(b, Block::Table(_)));
+    let report_word = ["rapport", "program", "evaluering", "oversikt"].iter().any(|w| head.contains(w));
+    if report_word || has_tables && lines.len() > 20 {
+        return DocumentKind::Report;
+    }
+    DocumentKind::Unknown
+}
+
+/// The title: the first line that names the document (a `Referat` line in
+/// minutes; for others the first line with a year range or a document word,
+/// or the largest line of the first page). Returns the title and how many
+/// leading lines it used.
+fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind) -> (Option<String>, usize) {
+    let head: Vec<(usize, String)> = lines.iter().take(8).enumerate().map(|(i, l)| (i, clean(&l.text))).collect();
+    if kind == DocumentKind::MeetingMinutes {
+        if let Some((_, t)) = head.iter().find(|(_, t)| {
+            let l = t.to_lowercase();
+            l.starts_with("referat") || l.starts_with("protokoll") || l.starts_with("møtereferat")
+        }) {
+            return (Some(t.clone()), 0);
+        }
+    }
+    let doc_words = ["handlingsplan", "tiltaksplan", "strategi", "rapport", "referat", "plan for"];
+    if let Some((i, t)) = head.first() {
+        let l = t.to_lowercase();
+        let names_doc = doc_words.iter().any(|w| l.contains(w)) || vocab::year_range().is_match(t);
+        if names_doc && !t.ends_with(':') && t.split_whitespace().count() <= 16 {
+            // A title may wrap onto a second line of the same size.
+            let mut used = i + 1;
+            let mut title = t.clone();
+            if let (Some(a), Some(b)) = (lines.first(), lines.get(1)) {
+                if a.font_size > 0.0 && (a.font_size - b.font_size).abs() < 0.5 && a.bold == b.bold && a.page == b.page && a.font_size > 13.0 {
+                    title = format!("{title} {}", clean(&b.text));
+                    used += 1;
+                }
+            }
+            return (Some(title), used);
+        }
+    }
+    if let Some(t) = layout.declared_title.as_ref().map(|t| clean(t)).filter(|t| !t.is_empty()) {
+        return (Some(t), 0);
+    }
+    (None, 0)
+}
+
+fn find_period(title: Option<&str>, lines: &[&Line]) -> Option<Period> {
+    let parse = |c: regex::Captures| -> Option<Period> {
+        let from: i32 = c[1].parse().ok()?;
+        let to: i32 = c[2].parse().ok()?;
+        (to >= from && to - from <= 20).then_some(Period { from, to })
+    };
+    if let Some(p) = title.and_then(|t| vocab::year_range().captures(t)).and_then(parse) {
+        return Some(p);
+    }
+    let mut counts: HashMap<(i32, i32), (usize, usize)> = HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        for c in vocab::year_range().captures_iter(&l.text) {
+            if let Some(p) = parse(c) {
+                let e = counts.entry((p.from, p.to)).or_insert((0, i));
+                e.0 += 1;
+            }
+        }
+    }
+    counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1))).map(|((from, to), _)| Period { from, to })
+}
+
+/// The owning unit: an acronym in parentheses or standing in the title, else
+/// a `Helse ... RHF/HF` line near the start, else the document's most
+/// frequent acronym.
+fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -> Option<String> {
+    let acronym = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let n = w.chars().count();
+        (2..=12).contains(&n) && w.chars().all(|c| c.is_uppercase()) && !matches!(w, "II" | "III" | "IV" | "VI" | "HF" | "RHF" | "OG")
+    };
+    if let Some(t) = title {
+        if let Some(open) = t.rfind('(') {
+            let inner = t[open + 1..].trim_end_matches(')');
+            if acronym(inner) {
+                return Some(inner.to_string());
+            }
+        }
+        if let Some(w) = t.split_whitespace().find(|w| acronym(w)) {
+            return Some(w.trim_matches(|c: char| !c.is_alphanumeric()).to_string());
+        }
+    }
+    for l in lines.iter().take(15) {
+        let t = clean(&l.text);
+        if t.starts_with("Helse ") && (t.ends_with(" RHF") || t.ends_with(" HF")) && t.split_whitespace().count() <= 5 {
+            return Some(t);
+        }
+    }
+    let _ = kind;
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for l in lines {
+        for w in l.text.split_whitespace() {
+            if acronym(w) {
+                *counts.entry(w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).or_default() += 1;
+            }
+        }
+    }
+    counts.into_iter().filter(|(_, n)| *n >= 3).max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(w, _)| w)
+}

@@ -1,0 +1,666 @@
+//! The document walker: headings into a section tree, prose and objectives
+//! into sections, measure tables (or, in text input, the lines that stand for
+//! them) into measures, other tables into [`Table`]s.
+
+use std::collections::HashMap;
+
+use super::measure::{self, RowDraft};
+use super::vocab;
+use crate::layout::{Block, LayoutDocument, Line, Row, Table as LTable};
+use crate::model::{Measure, Objective, Section, Table, Warning};
+use crate::text::{clean, join_lines, slug, strip_bullet};
+
+/// What the walker found.
+#[derive(Debug, Default)]
+pub struct Structure {
+    pub sections: Vec<Section>,
+    pub measures: Vec<Measure>,
+    pub tables: Vec<Table>,
+    pub warnings: Vec<Warning>,
+}
+
+/// A heading recognised on one line.
+#[derive(Debug, Clone)]
+struct Heading {
+    number: Option<String>,
+    title: String,
+    level: u8,
+}
+
+#[derive(Debug)]
+struct SectionDraft {
+    id: String,
+    number: Option<String>,
+    title: String,
+    level: u8,
+    text: Vec<Line>,
+    objectives: Vec<(Option<String>, Vec<Line>)>,
+    parent: Option<usize>,
+}
+
+/// The role of a column in a measure table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Code,
+    Reference,
+    Content,
+    Responsible,
+    Other,
+}
+
+/// Where text-input lines of a measure row go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowState {
+    Refs,
+    Content,
+    Indicators,
+    Responsible,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Prose,
+    Objectives,
+    Measures,
+}
+
+struct Walker<'a> {
+    doc: &'a LayoutDocument,
+    sections: Vec<SectionDraft>,
+    current: Option<usize>,
+    measures: Vec<Measure>,
+    tables: Vec<Table>,
+    warnings: Vec<Warning>,
+    mode: Mode,
+    row: RowDraft,
+    row_state: RowState,
+    /// Unlabelled rows per section, for `section/N` ids.
+    row_counts: HashMap<String, usize>,
+    /// Column roles of the last measure table, for tables continued without a header.
+    last_columns: Option<Vec<Column>>,
+    /// Numbered heading candidates that occur again later: the earlier ones are lists or a table of contents.
+    superseded: Vec<bool>,
+    last_number_objective: Option<String>,
+    body_font: f32,
+    title_lines: usize,
+    last_line_text: String,
+}
+
+/// Walks the layout of a document. `title_lines` leading lines are the
+/// document title (not a section).
+pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool) -> Structure {
+    let lines: Vec<&Line> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Line(l) => Some(l),
+            Block::Table(_) => None,
+        })
+        .collect();
+    let body_font = body_font_size(&lines);
+    let mut w = Walker {
+        doc,
+        sections: Vec::new(),
+        current: None,
+        measures: Vec::new(),
+        tables: Vec::new(),
+        warnings: Vec::new(),
+        mode: Mode::Prose,
+        row: RowDraft::default(),
+        row_state: RowState::Content,
+        row_counts: HashMap::new(),
+        last_columns: None,
+        superseded: Vec::new(),
+        last_number_objective: None,
+        body_font,
+        title_lines,
+        last_line_text: String::new(),
+    };
+    w.superseded = w.find_superseded_numbers();
+    let mut line_index = 0usize;
+    for block in &doc.blocks {
+        match block {
+            Block::Line(line) => {
+                let skip = line_index < w.title_lines;
+                let superseded = w.superseded.get(line_index).copied().unwrap_or(false);
+                line_index += 1;
+                if skip {
+                    continue;
+                }
+                w.line(line, superseded, plan_like);
+            }
+            Block::Table(t) => w.table(t),
+        }
+    }
+    w.finish_row();
+    Structure { sections: w.build_sections(), measures: w.measures, tables: w.tables, warnings: w.warnings }
+}
+
+/// The most common font size of body lines (0 for text input).
+fn body_font_size(lines: &[&Line]) -> f32 {
+    let mut counts: HashMap<i32, usize> = HashMap::new();
+    for l in lines {
+        if l.font_size > 0.0 {
+            *counts.entry((l.font_size * 2.0).round() as i32).or_default() += l.text.len();
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map_or(0.0, |(s, _)| s as f32 / 2.0)
+}
+
+impl<'a> Walker<'a> {
+    /// Marks numbered lines whose number is used again by a later numbered
+    /// line: the earlier occurrence is a list (or table of contents), the
+    /// later one the heading.
+    fn find_superseded_numbers(&self) -> Vec<bool> {
+        let mut last_at: HashMap<String, usize> = HashMap::new();
+        let mut numbers: Vec<Option<String>> = Vec::new();
+        for (i, block) in self.doc.blocks.iter().filter_map(|b| if let Block::Line(l) = b { Some(l) } else { None }).enumerate() {
+            let n = self.candidate_number(block);
+            if let Some(n) = &n {
+                last_at.insert(n.clone(), i);
+            }
+            numbers.push(n);
+        }
+        numbers
+            .iter()
+            .enumerate()
+            .map(|(i, n)| n.as_ref().is_some_and(|n| last_at.get(n).is_some_and(|&j| j > i)))
+            .collect()
+    }
+
+    fn candidate_number(&self, line: &Line) -> Option<String> {
+        let t = line.text.trim();
+        if let Some(c) = vocab::goal_heading().captures(t).or_else(|| vocab::area_heading().captures(t)) {
+            return c.get(1).map(|m| m.as_str().to_string());
+        }
+        let c = vocab::numbered_line().captures(t)?;
+        let num = c.get(1)?.as_str();
+        let after = &t[num.len()..];
+        if after.starts_with(')') || vocab::date_start().is_match(t) {
+            return None;
+        }
+        Some(num.to_string())
+    }
+
+    /// A heading on this line, if it is one.
+    fn heading(&self, line: &Line, superseded: bool) -> Option<Heading> {
+        let t = clean(&line.text);
+        if t.is_empty() || t.chars().count() > 220 {
+            return None;
+        }
+        if let Some(level) = line.heading {
+            let (number, title) = split_number(&t);
+            return Some(Heading { number, title, level });
+        }
+        if let Some(c) = vocab::goal_heading().captures(&t) {
+            return Some(Heading { number: Some(c[1].to_string()), title: clean(&c[2]), level: 1 });
+        }
+        if let Some(c) = vocab::area_heading().captures(&t) {
+            let number = c[1].to_string();
+            let level = number.split('.').count() as u8;
+            return Some(Heading { number: Some(number), title: clean(&c[2]), level });
+        }
+        if superseded {
+            return None;
+        }
+        if let Some(c) = vocab::numbered_line().captures(&t) {
+            let number = c[1].to_string();
+            let after = &t[number.len()..];
+            let title = clean(&c[2]);
+            if after.starts_with(')') || vocab::date_start().is_match(&t) || title.ends_with(',') {
+                return None;
+            }
+            let first_upper = title.chars().next().is_some_and(|c| c.is_uppercase());
+            let level = number.split('.').count() as u8;
+            let fits = self.number_fits(&number);
+            let styled = self.is_styled(line) || line.font_size == 0.0;
+            if first_upper && fits && styled && title.split_whitespace().count() <= 30 {
+                return Some(Heading { number: Some(number), title, level });
+            }
+            return None;
+        }
+        // Unnumbered headings: styled short lines in PDFs; in text, short
+        // lines set off by blank lines.
+        let words = t.split_whitespace().count();
+        let first_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
+        let ends_ok = !t.ends_with('.') && !t.ends_with(',') && !t.ends_with(';');
+        if !first_upper || !ends_ok || words > 14 || strip_bullet(&t).is_some() || vocab::is_party_line(&t) {
+            return None;
+        }
+        if vocab::target_picture().is_match(&t) || vocab::from_strategy().is_match(&t) || vocab::indicator_heading().is_match(&t) {
+            return None;
+        }
+        let starts_goal = t.to_lowercase().starts_with("hovedmål");
+        let heading_like = if line.font_size > 0.0 {
+            self.is_styled(line) && (line.bold || line.font_size > self.body_font + 1.0) && (!t.ends_with(':') || starts_goal)
+        } else {
+            (line.space_before >= 2.0 && !t.ends_with(':') && words <= 10) || (starts_goal && t.ends_with(':'))
+        };
+        if heading_like {
+            let title = t.trim_end_matches(':').trim_end().trim_end_matches(" er").to_string();
+            return Some(Heading { number: None, title, level: 1 });
+        }
+        None
+    }
+
+    /// Bold or larger than body text (PDF); always true for text input.
+    fn is_styled(&self, line: &Line) -> bool {
+        line.font_size == 0.0 || line.bold || line.font_size > self.body_font + 1.0 || line.heading.is_some()
+    }
+
+    /// A section number continues the current numbering: `1.2` needs a
+    /// section `1`; a top-level number is not lower than the last one.
+    fn number_fits(&self, number: &str) -> bool {
+        let parts: Vec<&str> = number.split('.').collect();
+        if parts.len() == 1 {
+            return true;
+        }
+        let parent = parts[..parts.len() - 1].join(".");
+        self.sections.iter().any(|s| s.number.as_deref() == Some(parent.as_str()))
+    }
+
+    fn open_section(&mut self, h: Heading) {
+        self.finish_row();
+        self.mode = Mode::Prose;
+        self.last_number_objective = None;
+        let mut parent = self.current;
+        while let Some(p) = parent {
+            if self.sections[p].level < h.level {
+                break;
+            }
+            parent = self.sections[p].parent;
+        }
+        let base = h.number.clone().unwrap_or_else(|| {
+            let s = slug(&h.title);
+            if s.is_empty() { "section".to_string() } else { s }
+        });
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.sections.iter().any(|s| s.id == id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.sections.push(SectionDraft { id, number: h.number, title: h.title, level: h.level.max(1), text: vec![], objectives: vec![], parent });
+        self.current = Some(self.sections.len() - 1);
+    }
+
+    fn section_id(&self) -> String {
+        self.current.and_then(|i| self.sections.get(i)).map_or_else(|| "0".to_string(), |s| s.id.clone())
+    }
+
+    fn line(&mut self, line: &Line, superseded: bool, plan_like: bool) {
+        let t = clean(&line.text);
+        if t.is_empty() {
+            return;
+        }
+        let in_measures = self.mode == Mode::Measures;
+        if !in_measures || !vocab::is_party_line(&t) {
+            if let Some(h) = self.heading(line, superseded) {
+                self.open_section(h);
+                self.last_line_text = t;
+                return;
+            }
+        }
+        if vocab::from_strategy().is_match(&t) {
+            self.finish_row();
+            self.mode = Mode::Objectives;
+            return;
+        }
+        if plan_like && vocab::is_table_header_line(&t) {
+            if self.mode != Mode::Measures {
+                self.mode = Mode::Measures;
+                self.row = RowDraft::default();
+                self.row_state = RowState::Content;
+            }
+            return;
+        }
+        if plan_like && self.mode != Mode::Measures && vocab::measure_code().is_match(&t) {
+            self.mode = Mode::Measures;
+        }
+        match self.mode {
+            Mode::Measures => self.measure_line(line, &t),
+            Mode::Objectives => self.objective_line(line, &t),
+            Mode::Prose => self.prose_line(line, &t),
+        }
+        self.last_line_text = t;
+    }
+
+    fn prose_line(&mut self, line: &Line, t: &str) {
+        // `1) ...` directly under a heading starts a numbered objective list;
+        // a lettered line after it is a sub-point (`2a`).
+        if let Some(c) = vocab::number_item().captures(t) {
+            if t[c[1].len()..].starts_with(')') && self.current.is_some() {
+                self.mode = Mode::Objectives;
+                self.objective_line(line, t);
+                return;
+            }
+        }
+        if let Some(i) = self.current {
+            self.sections[i].text.push(line.clone());
+        }
+    }
+
+    fn objective_line(&mut self, line: &Line, t: &str) {
+        let Some(i) = self.current else { return };
+        let number = vocab::number_item().captures(t).filter(|c| t[c[1].len()..].starts_with(')'));
+        if let Some(c) = number {
+            let label = c[1].to_string();
+            self.last_number_objective = Some(label.clone());
+            let mut l = line.clone();
+            l.text = c[2].to_string();
+            self.sections[i].objectives.push((Some(label), vec![l]));
+            return;
+        }
+        if let Some(c) = vocab::letter_item().captures(t) {
+            let label = match &self.last_number_objective {
+                Some(n) => format!("{n}{}", &c[1]),
+                None => c[1].to_string(),
+            };
+            let mut l = line.clone();
+            l.text = c[2].to_string();
+            self.sections[i].objectives.push((Some(label), vec![l]));
+            return;
+        }
+        let starts_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
+        let prev_done = self.sections[i]
+            .objectives
+            .last()
+            .and_then(|(_, ls)| ls.last())
+            .is_none_or(|l| l.text.trim_end().ends_with(['.', ':', '!', '?']));
+        let objectives = &mut self.sections[i].objectives;
+        if objectives.is_empty() || (starts_upper && prev_done && line.space_before >= 0.5) {
+            if self.last_number_objective.is_some() && !objectives.is_empty() {
+                // Prose after a numbered objective list belongs to the section.
+                self.mode = Mode::Prose;
+                self.sections[i].text.push(line.clone());
+                return;
+            }
+            objectives.push((None, vec![line.clone()]));
+        } else if let Some(last) = objectives.last_mut() {
+            last.1.push(line.clone());
+        }
+    }
+
+    /// Text input (or a PDF table the layout could not see): sort the line
+    /// into the current row's columns by keyword and numbering cues.
+    fn measure_line(&mut self, line: &Line, t: &str) {
+        // Two columns on one text line: `Tiltak text   Party`.
+        if line.bbox.is_none() {
+            if let Some((left, right)) = split_columns(&line.text) {
+                let mut l = line.clone();
+                l.text = left;
+                self.measure_line(&l, &clean(&l.text));
+                let mut r = line.clone();
+                r.text = right;
+                r.space_before = 0.0;
+                self.row.responsible.push(r);
+                self.row_state = RowState::Responsible;
+                return;
+            }
+        }
+        if let Some(c) = vocab::measure_code().captures(t) {
+            self.finish_row();
+            self.row.label = Some(c[1].to_string());
+            self.row_state = RowState::Content;
+            return;
+        }
+        if vocab::strategy_point().is_match(t) && strip_bullet(t).is_none() {
+            if self.row_state != RowState::Refs || !self.row.content.is_empty() {
+                self.finish_row();
+            }
+            self.row_state = RowState::Refs;
+            self.row.refs.push(line.clone());
+            return;
+        }
+        if vocab::action_heading().is_match(t) {
+            self.row_state = RowState::Content;
+            return;
+        }
+        if vocab::indicator_heading().is_match(t) && t.contains(':') {
+            self.row_state = RowState::Indicators;
+            self.row.content.push(line.clone());
+            return;
+        }
+        let party = vocab::is_party_line(t);
+        let bullet = strip_bullet(t).is_some() || line.bullet;
+        match self.row_state {
+            RowState::Refs => {
+                if vocab::action_label().is_match(t) {
+                    self.row_state = RowState::Content;
+                    self.row.content.push(line.clone());
+                } else {
+                    self.row.refs.push(line.clone());
+                }
+            }
+            RowState::Content | RowState::Indicators => {
+                if party && !bullet && !self.row.content.is_empty() {
+                    self.row_state = RowState::Responsible;
+                    self.row.responsible.push(line.clone());
+                } else {
+                    self.row.content.push(line.clone());
+                }
+            }
+            RowState::Responsible => {
+                let first = t.chars().next().unwrap_or(' ');
+                let prev = self.row.responsible.last().map(|l| l.text.trim().to_string()).unwrap_or_default();
+                let continues = party
+                    || first == '('
+                    || first.is_lowercase()
+                    || prev.ends_with(" og")
+                    || prev.ends_with('-')
+                    || prev.ends_with('/')
+                    || prev.matches('(').count() > prev.matches(')').count();
+                if continues {
+                    self.row.responsible.push(line.clone());
+                } else if self.row.label.is_some() || !self.row.refs.is_empty() {
+                    // A labelled row's text after its party column: the text
+                    // order interleaved the columns. Keep it in the row.
+                    self.warnings.push(Warning::new(
+                        "row_order_guess",
+                        format!("text after the responsibility column kept in measure {}: {:.60}", self.row.label.clone().unwrap_or_default(), t),
+                        line.page,
+                    ));
+                    self.row_state = if bullet { RowState::Indicators } else { RowState::Content };
+                    self.row.content.push(line.clone());
+                } else {
+                    self.finish_row();
+                    self.row_state = RowState::Content;
+                    self.row.content.push(line.clone());
+                }
+            }
+        }
+    }
+
+    fn finish_row(&mut self) {
+        let row = std::mem::take(&mut self.row);
+        self.row_state = RowState::Content;
+        if row.content.is_empty() && row.refs.is_empty() {
+            return;
+        }
+        self.push_measure(&row);
+    }
+
+    fn push_measure(&mut self, row: &RowDraft) {
+        let section = self.section_id();
+        let n = self.row_counts.entry(section.clone()).or_default();
+        *n += 1;
+        let m = measure::build(row, &section, *n);
+        if m.responsible.is_empty() {
+            self.warnings.push(Warning::new("no_responsible", format!("measure {} has no responsible party", m.id), m.pages.first().copied()));
+        }
+        let id = m.id.clone();
+        if self.measures.iter().any(|x| x.id == id) {
+            let mut m = m;
+            m.id = format!("{id}-{}", self.measures.len() + 1);
+            self.measures.push(m);
+        } else {
+            self.measures.push(m);
+        }
+    }
+
+    /// Column roles from a header row.
+    fn columns_of(header: &Row) -> Vec<Column> {
+        let texts = header.texts();
+        let mut cols: Vec<Column> = texts
+            .iter()
+            .map(|t| {
+                let t = clean(t);
+                if vocab::is_reference_header(&t) {
+                    Column::Reference
+                } else if vocab::is_responsible_header(&t) {
+                    Column::Responsible
+                } else if vocab::is_measure_header(&t) || vocab::indicator_heading().is_match(&t) {
+                    Column::Content
+                } else if t.is_empty() {
+                    Column::Code
+                } else {
+                    Column::Other
+                }
+            })
+            .collect();
+        // An empty header cell right of the content column is not a code column.
+        let first_content = cols.iter().position(|c| *c == Column::Content);
+        for (i, c) in cols.iter_mut().enumerate() {
+            if *c == Column::Code && first_content.is_some_and(|f| i > f) {
+                *c = Column::Other;
+            }
+        }
+        cols
+    }
+
+    fn is_measure_columns(cols: &[Column]) -> bool {
+        cols.contains(&Column::Content) && cols.contains(&Column::Responsible)
+    }
+
+    fn table(&mut self, t: &LTable) {
+        self.finish_row();
+        let header_row = t.rows.iter().find(|r| r.header).or_else(|| t.rows.first());
+        let mut cols = header_row.map(Self::columns_of).unwrap_or_default();
+        let mut has_header = Self::is_measure_columns(&cols);
+        if !has_header {
+            if let Some(prev) = &self.last_columns {
+                let width = t.rows.first().map_or(0, |r| r.cells.len());
+                if prev.len() == width && self.mode == Mode::Measures {
+                    cols = prev.clone();
+                    has_header = false;
+                }
+            }
+        }
+        if !Self::is_measure_columns(&cols) {
+            self.generic_table(t);
+            return;
+        }
+        self.mode = Mode::Measures;
+        self.last_columns = Some(cols.clone());
+        for row in &t.rows {
+            if row.header || (has_header && Self::columns_of(row) == cols && Self::is_measure_columns(&Self::columns_of(row))) {
+                continue;
+            }
+            let mut draft = RowDraft::default();
+            for (cell, col) in row.cells.iter().zip(cols.iter().chain(std::iter::repeat(&Column::Other))) {
+                match col {
+                    Column::Code => {
+                        let code = clean(&cell.text());
+                        if let Some(c) = vocab::measure_code().captures(&code) {
+                            draft.label = Some(c[1].to_string());
+                        } else if !code.is_empty() {
+                            draft.content.extend(cell.lines.iter().cloned());
+                        }
+                    }
+                    Column::Reference => draft.refs.extend(cell.lines.iter().cloned()),
+                    Column::Content => draft.content.extend(cell.lines.iter().cloned()),
+                    Column::Responsible => draft.responsible.extend(cell.lines.iter().cloned()),
+                    Column::Other => draft.content.extend(cell.lines.iter().cloned()),
+                }
+            }
+            if draft.content.is_empty() && draft.refs.is_empty() {
+                continue;
+            }
+            self.push_measure(&draft);
+        }
+    }
+
+    fn generic_table(&mut self, t: &LTable) {
+        let mut rows: Vec<Vec<String>> = t.rows.iter().map(|r| r.cells.iter().map(|c| measure::join(&c.lines.iter().collect::<Vec<_>>())).collect()).collect();
+        rows.retain(|r| r.iter().any(|c| !c.is_empty()));
+        let header_idx = t.rows.iter().position(|r| r.header).or_else(|| {
+            rows.first().filter(|r| looks_like_header(r)).map(|_| 0)
+        });
+        let header = header_idx.and_then(|i| rows.get(i).cloned()).unwrap_or_default();
+        let body: Vec<Vec<String>> = rows.into_iter().enumerate().filter(|(i, r)| Some(*i) != header_idx && (header.is_empty() || *r != header)).map(|(_, r)| r).collect();
+        let title = self.current.and_then(|i| self.sections.get(i)).map(|s| s.title.clone());
+        if let Some(prev) = self.tables.last_mut() {
+            // A table whose header repeats the previous one's continues it.
+            if !header.is_empty() && prev.header == header && prev.title == title {
+                prev.rows.extend(body);
+                prev.pages.extend(t.pages.iter().copied());
+                prev.pages.dedup();
+                return;
+            }
+        }
+        self.tables.push(Table { title, header, rows: body, pages: t.pages.clone() });
+    }
+
+    fn build_sections(&mut self) -> Vec<Section> {
+        let drafts = std::mem::take(&mut self.sections);
+        let mut built: Vec<Option<Section>> = drafts
+            .iter()
+            .map(|d| {
+                Some(Section {
+                    id: d.id.clone(),
+                    number: d.number.clone(),
+                    title: d.title.clone(),
+                    level: d.level,
+                    text: join_lines(&d.text.iter().map(|l| strip_bullet(&l.text).unwrap_or(&l.text).to_string()).collect::<Vec<_>>(), &[]),
+                    objectives: d
+                        .objectives
+                        .iter()
+                        .map(|(label, ls)| Objective { label: label.clone(), text: measure::join(&ls.iter().collect::<Vec<_>>()) })
+                        .collect(),
+                    sections: vec![],
+                })
+            })
+            .collect();
+        // Attach children bottom-up so each child is complete when moved.
+        for i in (0..drafts.len()).rev() {
+            if let Some(p) = drafts[i].parent {
+                if let Some(child) = built[i].take() {
+                    if let Some(Some(parent)) = built.get_mut(p) {
+                        parent.sections.insert(0, child);
+                    }
+                }
+            }
+        }
+        built.into_iter().flatten().collect()
+    }
+}
+
+/// A header row: every cell short and none a number.
+fn looks_like_header(r: &[String]) -> bool {
+    r.iter().filter(|c| !c.is_empty()).count() >= 2
+        && r.iter().all(|c| c.split_whitespace().count() <= 6 && !c.chars().any(|ch| ch.is_ascii_digit()) && !c.ends_with('.'))
+}
+
+/// `1.1 Title` → (`1.1`, `Title`); no number → (None, whole).
+fn split_number(t: &str) -> (Option<String>, String) {
+    if let Some(c) = vocab::goal_heading().captures(t).or_else(|| vocab::area_heading().captures(t)) {
+        return (Some(c[1].to_string()), clean(&c[2]));
+    }
+    match vocab::numbered_line().captures(t) {
+        Some(c) if !vocab::date_start().is_match(t) => (Some(c[1].to_string()), clean(&c[2])),
+        _ => (None, t.to_string()),
+    }
+}
+
+/// Splits a text line printed as two columns (`measure text   Party`): two
+/// or more spaces before a party name at the end.
+fn split_columns(raw: &str) -> Option<(String, String)> {
+    let raw = raw.trim_end();
+    let idx = raw.rfind("  ")?;
+    let left = raw[..idx].trim();
+    let right = raw[idx..].trim();
+    if left.is_empty() || right.is_empty() || !vocab::is_party_line(right) || vocab::is_table_header_line(raw) {
+        return None;
+    }
+    Some((left.to_string(), right.to_string()))
+}
