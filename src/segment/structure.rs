@@ -183,7 +183,7 @@ impl<'a> Walker<'a> {
     }
 
     /// A heading on this line, if it is one.
-    fn heading(&self, line: &Line, superseded: bool) -> Option<Heading> {
+    fn heading(&self, line: &Line, superseded: bool, in_measures: bool) -> Option<Heading> {
         let t = clean(&line.text);
         if t.is_empty() || t.chars().count() > 220 {
             return None;
@@ -220,7 +220,11 @@ impl<'a> Walker<'a> {
             return None;
         }
         // Unnumbered headings: styled short lines in PDFs; in text, short
-        // lines set off by blank lines.
+        // lines set off by blank lines. Inside a measure table only
+        // numbered or tagged headings end the table.
+        if in_measures {
+            return None;
+        }
         let words = t.split_whitespace().count();
         let first_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
         let ends_ok = !t.ends_with('.') && !t.ends_with(',') && !t.ends_with(';');
@@ -293,9 +297,17 @@ impl<'a> Walker<'a> {
         if t.is_empty() {
             return;
         }
+        if plan_like && vocab::is_table_header_line(&t) {
+            if self.mode != Mode::Measures {
+                self.mode = Mode::Measures;
+                self.row = RowDraft::default();
+                self.row_state = RowState::Content;
+            }
+            return;
+        }
         let in_measures = self.mode == Mode::Measures;
         if !in_measures || !vocab::is_party_line(&t) {
-            if let Some(h) = self.heading(line, superseded) {
+            if let Some(h) = self.heading(line, superseded, in_measures) {
                 self.open_section(h);
                 self.last_line_text = t;
                 return;
@@ -306,15 +318,7 @@ impl<'a> Walker<'a> {
             self.mode = Mode::Objectives;
             return;
         }
-        if plan_like && vocab::is_table_header_line(&t) {
-            if self.mode != Mode::Measures {
-                self.mode = Mode::Measures;
-                self.row = RowDraft::default();
-                self.row_state = RowState::Content;
-            }
-            return;
-        }
-        if plan_like && self.mode != Mode::Measures && vocab::measure_code().is_match(&t) {
+        if plan_like && self.mode != Mode::Measures && vocab::measure_code().is_match(&t) && self.code_fits(&t) {
             self.mode = Mode::Measures;
         }
         match self.mode {
@@ -398,14 +402,18 @@ impl<'a> Walker<'a> {
                 return;
             }
         }
-        if let Some(c) = vocab::measure_code().captures(t) {
+        let code = vocab::measure_code().captures(t).map(|c| c[1].to_string()).filter(|c| self.code_fits(c));
+        if let Some(c) = code {
             self.finish_row();
-            self.row.label = Some(c[1].to_string());
+            self.row.label = Some(c);
             self.row_state = RowState::Content;
             return;
         }
         if vocab::strategy_point().is_match(t) && strip_bullet(t).is_none() {
-            if self.row_state != RowState::Refs || !self.row.content.is_empty() {
+            // A new strategy point starts a new row once the current row has
+            // its party column; before that, the text order put a shared
+            // (or page-split) reference cell after the row's content.
+            if !self.row.responsible.is_empty() {
                 self.finish_row();
             }
             self.row_state = RowState::Refs;
@@ -433,7 +441,11 @@ impl<'a> Walker<'a> {
                 }
             }
             RowState::Content | RowState::Indicators => {
-                if party && !bullet && !self.row.content.is_empty() {
+                let prev_open = self.row.content.last().is_some_and(|l| {
+                    let p = l.text.trim_end();
+                    p.ends_with(" og") || p.ends_with(',') || p.ends_with('-') || p.ends_with(" i") || p.ends_with(" fra") || p.ends_with(" med")
+                });
+                if party && !bullet && !self.row.content.is_empty() && !prev_open && (line.space_before >= 1.0 || line.bbox.is_some()) {
                     self.row_state = RowState::Responsible;
                     self.row.responsible.push(line.clone());
                 } else {
@@ -443,24 +455,31 @@ impl<'a> Walker<'a> {
             RowState::Responsible => {
                 let first = t.chars().next().unwrap_or(' ');
                 let prev = self.row.responsible.last().map(|l| l.text.trim().to_string()).unwrap_or_default();
-                let continues = party
-                    || first == '('
-                    || first.is_lowercase()
-                    || prev.ends_with(" og")
-                    || prev.ends_with('-')
-                    || prev.ends_with('/')
-                    || prev.matches('(').count() > prev.matches(')').count();
+                let short = t.split_whitespace().count() <= 6;
+                let label = vocab::action_label().is_match(t) || vocab::indicator_heading().is_match(t);
+                let continues = !label
+                    && !bullet
+                    && short
+                    && (party
+                        || first == '('
+                        || first.is_lowercase()
+                        || prev.ends_with(" og")
+                        || prev.ends_with('-')
+                        || prev.ends_with('/')
+                        || prev.matches('(').count() > prev.matches(')').count());
                 if continues {
                     self.row.responsible.push(line.clone());
                 } else if self.row.label.is_some() || !self.row.refs.is_empty() {
                     // A labelled row's text after its party column: the text
-                    // order interleaved the columns. Keep it in the row.
+                    // order interleaved the columns (a row split by a page
+                    // break). Keep it in the row.
                     self.warnings.push(Warning::new(
                         "row_order_guess",
-                        format!("text after the responsibility column kept in measure {}: {:.60}", self.row.label.clone().unwrap_or_default(), t),
+                        format!("text after the responsibility column kept in its row: {:.60}", t),
                         line.page,
                     ));
-                    self.row_state = if bullet { RowState::Indicators } else { RowState::Content };
+                    let had_indicators = self.row.content.iter().any(|l| vocab::indicator_heading().is_match(l.text.trim()));
+                    self.row_state = if vocab::action_label().is_match(t) || !had_indicators { RowState::Content } else { RowState::Indicators };
                     self.row.content.push(line.clone());
                 } else {
                     self.finish_row();
@@ -468,6 +487,17 @@ impl<'a> Walker<'a> {
                     self.row.content.push(line.clone());
                 }
             }
+        }
+    }
+
+    /// A measure code belongs to the current section: `2b` or `2` under
+    /// section 2 (a bare number elsewhere is a page number).
+    fn code_fits(&self, code: &str) -> bool {
+        let digits: String = code.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let section = self.current.and_then(|i| self.sections.get(i)).and_then(|s| s.number.clone());
+        match section {
+            Some(n) => n.split('.').next() == Some(digits.as_str()),
+            None => code.len() > digits.len(),
         }
     }
 

@@ -109,21 +109,47 @@ const PARTY_WORDS: &[&str] = &[
     "forskningsavdeling", "forskningsstøtte", "veiledere", "klinikken", "avdelingene", "departement", "direktorat",
 ];
 
+/// Words that make a line a sentence rather than a list of parties.
+const SENTENCE_WORDS: &[&str] = &[
+    "er", "skal", "har", "med", "til", "som", "på", "av", "kan", "vil", "blir", "bør", "må", "ved", "om", "etter", "hvor", "der",
+];
+
 /// A short line that names responsible parties rather than saying what to do.
 pub fn is_party_line(s: &str) -> bool {
     let t = s.trim();
     if t.is_empty() || t.len() > 90 || t.ends_with('.') && !t.ends_with("avd.") {
         return false;
     }
-    if t.starts_with('(') {
-        return true;
-    }
     let words: Vec<&str> = t.split_whitespace().collect();
     if words.len() > 7 {
         return false;
     }
+    if t.starts_with('(') {
+        return true;
+    }
     let first = words.first().copied().unwrap_or("");
     if !first.chars().next().is_some_and(|c| c.is_uppercase()) {
+        return false;
+    }
+    // Sentence words (verbs, prepositions) outside parentheses mark measure
+    // text or an indicator, not a party.
+    let outside: String = {
+        let mut depth = 0i32;
+        t.chars()
+            .filter(|c| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                depth <= 0 && *c != ')'
+            })
+            .collect()
+    };
+    if outside.split_whitespace().any(|w| SENTENCE_WORDS.contains(&w.to_lowercase().as_str())) {
+        return false;
+    }
+    if first.ends_with('.') && first.len() <= 5 && first != "Avd." || first.chars().all(|c| c.is_ascii_digit()) {
         return false;
     }
     t.split(|c: char| c.is_whitespace() || c == '/' || c == '(' || c == ')' || c == ',')
