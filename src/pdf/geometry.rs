@@ -38,6 +38,7 @@ impl Matrix {
         }
     }
 
+    #[cfg(test)]
     pub fn translate(tx: f32, ty: f32) -> Matrix {
         Matrix::new(1.0, 0.0, 0.0, 1.0, tx, ty)
     }

@@ -189,10 +189,6 @@ impl Path {
         }
     }
 
-    fn current(&self) -> Option<(f32, f32)> {
-        self.points.last().map(|p| (p.x, p.y))
-    }
-
     fn subpath_points(&self, i: usize) -> &[PathPoint] {
         let Some(sp) = self.subpaths.get(i) else {
             return &[];

@@ -41,6 +41,7 @@ impl Operands {
         self.nested.clear();
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.items.len()
     }

@@ -6,6 +6,22 @@
 //! applied (so a rotated page reads upright). A glyph's `y` is its baseline.
 //!
 //! Only this module sees `lopdf`; the next stage (`layout`) sees [`PdfDocument`].
+//!
+//! Inside: [`lexer`] tokenizes content streams and CMaps, [`interp`] runs the
+//! operators and reports glyphs and paths to a device, [`spans`] groups glyphs
+//! into spans, [`font`] turns codes into text and widths, [`structure`] reads
+//! the tagged-PDF structure tree, [`document`] loads the file and walks pages.
+
+mod document;
+mod font;
+mod geometry;
+mod interp;
+mod lexer;
+mod objects;
+mod spans;
+mod streams;
+mod structure;
+mod warnings;
 
 /// Caps that keep a hostile file from eating the machine. Each has a CLI flag.
 #[derive(Debug, Clone)]
@@ -144,7 +160,24 @@ pub struct StructNode {
     pub parent: Option<usize>,
 }
 
-/// Reads a PDF from bytes.
-pub fn extract(_bytes: &[u8], _limits: &Limits) -> Result<PdfDocument, PdfError> {
-    Err(PdfError::Corrupt("PDF text layer not implemented yet".into()))
+/// Reads a PDF from bytes: every page's spans and shapes, the document
+/// title and structure tree.
+///
+/// Fails only when the file cannot be read at all (not a PDF, encrypted with a
+/// password, damaged beyond lopdf's repair, or over a document-wide [`Limits`]
+/// cap); problems confined to a page become [`PdfWarning`]s:
+///
+/// | code | meaning |
+/// |---|---|
+/// | `no_text_layer` | the page draws no text (scanned?) |
+/// | `bad_stream` | a content or Form stream does not decode; skipped |
+/// | `stream_too_large` | a stream inflates beyond `max_stream_bytes`; skipped |
+/// | `op_limit` | more than `max_ops_per_page` operators; the rest is skipped |
+/// | `xobject_depth`, `xobject_cycle` | Form XObjects nest too deep or draw themselves |
+/// | `missing_font` | `Tf` names a font the resources lack |
+/// | `unmapped_glyph` | some codes have no Unicode mapping; shown as U+FFFD |
+/// | `undecodable_font` | most of a font's codes map to nothing usable |
+/// | `page_tree_cycle`, `page_limit` | page tree problems (no page number) |
+pub fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfError> {
+    document::extract(bytes, limits)
 }

@@ -37,10 +37,6 @@ impl StreamReader {
         }
     }
 
-    pub fn used(&self) -> usize {
-        self.used
-    }
-
     /// The decoded data of `stream`, counted against the document budget.
     ///
     /// A Flate stream whose data does not inflate at all comes back from

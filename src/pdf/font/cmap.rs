@@ -209,11 +209,6 @@ impl CMap {
         true
     }
 
-    /// The explicit text of `code`, if it has one.
-    pub fn text(&self, code: u32) -> Option<&str> {
-        self.chars.get(&code).map(|b| &**b)
-    }
-
     /// The CID of `code` from cidchar/cidrange.
     pub fn cid(&self, code: u32) -> Option<u32> {
         if let Some(&cid) = self.cid_chars.get(&code) {
@@ -308,7 +303,7 @@ mod tests {
     #[test]
     fn cid_ranges() {
         let cmap = CMap::parse(
-            b"1 begincodespacerange <00> <80> endcodespacerange\
+            b"1 begincodespacerange <00> <80> endcodespacerange \
               1 begincidrange <20> <7e> 1 endcidrange 1 begincidchar <41> 500 endcidchar",
         );
         assert_eq!(cmap.cid(0x21), Some(2));

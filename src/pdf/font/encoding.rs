@@ -52,7 +52,7 @@ fn decode_single_bytes(enc: &'static encoding_rs::Encoding) -> Table {
     let mut table = [None; 256];
     for (code, slot) in table.iter_mut().enumerate() {
         let byte = [code as u8];
-        let (text, _, had_errors) = enc.decode_without_bom_handling(&byte);
+        let (text, had_errors) = enc.decode_without_bom_handling(&byte);
         if !had_errors {
             *slot = text.chars().next().filter(|c| !c.is_control());
         }
