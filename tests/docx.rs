@@ -420,6 +420,50 @@ fn damaged_corpus_files_never_panic() {
 }
 
 #[test]
+fn mangled_document_xml_never_panics() {
+    let path = format!("{}/corpus/hlk-2021-2025.docx", env!("CARGO_MANIFEST_DIR"));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut parts = Vec::new();
+    for name in ["word/document.xml", "word/numbering.xml", "word/styles.xml"] {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+        parts.push((name, text.into_bytes()));
+    }
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..120 {
+        let mut mangled = parts.clone();
+        let (_, target) = &mut mangled[round % 3];
+        for _ in 0..1 + next() % 4 {
+            let at = (next() as usize) % target.len();
+            let len = ((next() % 64) as usize).min(target.len() - at);
+            match next() % 3 {
+                0 => {
+                    target.drain(at..at + len);
+                }
+                1 => {
+                    let copy: Vec<u8> = target[at..at + len].to_vec();
+                    let to = (next() as usize) % target.len();
+                    target.splice(to..to, copy);
+                }
+                _ => target[at] = b"<>/\"=0-9 "[(next() % 8) as usize],
+            }
+        }
+        let text: Vec<(&str, String)> = mangled
+            .iter()
+            .map(|(n, b)| (*n, String::from_utf8_lossy(b).into_owned()))
+            .collect();
+        let refs: Vec<(&str, &str)> = text.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let _ = docx::read(&package(&refs));
+    }
+}
+
+#[test]
 fn tracked_changes_fields_breaks_and_symbols_read_as_printed() {
     let body = r#"
       <w:p><w:r><w:t xml:space="preserve">Kept </w:t></w:r><w:del><w:r><w:delText>deleted </w:delText></w:r></w:del><w:ins><w:r><w:t>inserted</w:t></w:r></w:ins></w:p>
@@ -654,4 +698,36 @@ fn damaged_optional_parts_become_warnings() {
         .warnings
         .iter()
         .any(|w| w.code == "docx_part_unreadable" && w.message.contains("styles.xml")));
+}
+
+#[test]
+fn an_unclosed_field_code_hides_only_its_paragraph() {
+    let body = r#"<w:p><w:r><w:t xml:space="preserve">before </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r></w:p>
+      <w:p><w:r><w:t>after</w:t></w:r></w:p>"#;
+    let doc = docx::read(&package(&[("word/document.xml", &document(body))])).unwrap();
+    assert_eq!(texts(&doc), ["before", "after"]);
+    assert!(doc
+        .warnings
+        .iter()
+        .any(|w| w.code == "docx_field_unbalanced"));
+}
+
+#[test]
+fn deeply_nested_tables_and_text_boxes_read_without_overflow() {
+    // Close to the nesting cap (7 elements a level): tables in text boxes, 35 deep.
+    let mut inner = "<w:p><w:r><w:t>core</w:t></w:r></w:p>".to_string();
+    for _ in 0..35 {
+        inner = format!(
+            "<w:p><w:r><w:pict><w:txbxContent><w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl></w:txbxContent></w:pict></w:r></w:p>"
+        );
+    }
+    let bytes = package(&[("word/document.xml", &document(&inner))]);
+    let doc = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || docx::read(&bytes))
+        .unwrap()
+        .join()
+        .expect("no stack overflow")
+        .unwrap();
+    assert_eq!(texts(&doc), ["core"]);
 }

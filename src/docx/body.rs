@@ -46,6 +46,7 @@ struct Skipped {
     undefined_lists: BTreeSet<i64>,
     missing_notes: Vec<String>,
     merged_text: usize,
+    unbalanced_fields: usize,
 }
 
 /// Reads block content with the document's styles and lists.
@@ -212,6 +213,16 @@ impl<'a> BodyReader<'a> {
                 None,
             ));
         }
+        if s.unbalanced_fields > 0 {
+            out.push(Warning::new(
+                "docx_field_unbalanced",
+                format!(
+                    "{} field code(s) left open at a paragraph end; closed there",
+                    s.unbalanced_fields
+                ),
+                None,
+            ));
+        }
         out
     }
 
@@ -249,6 +260,12 @@ impl<'a> BodyReader<'a> {
         let mut text = ParagraphText::default();
         let mut boxes = Vec::new();
         self.inline(p, &style, &mut text, &mut boxes);
+        // A field code does not run past its paragraph; one still open is
+        // unbalanced and would otherwise hide the rest of the document.
+        if let Some(open) = self.fields.iter().position(|f| *f == FieldPart::Code) {
+            self.fields.truncate(open);
+            self.skipped.unbalanced_fields += 1;
+        }
 
         let mut lines = text.into_lines(label, heading);
         for line in &mut lines {

@@ -70,8 +70,7 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
         Err(e) => return Err(DocxError::Corrupt(format!("{main}: {e}"))),
     };
     let document =
-        xml::parse(&main_bytes).map_err(|e| DocxError::Corrupt(format!("{main}: {}", e.0)))?;
-    drop(main_bytes);
+        xml::parse(main_bytes).map_err(|e| DocxError::Corrupt(format!("{main}: {}", e.0)))?;
     note_lossy(&document, &main, &mut warnings);
     let root = package::root(&document)
         .filter(|r| r.name == "w:document")
@@ -177,7 +176,7 @@ fn optional_part(
             return None;
         }
     };
-    match xml::parse(&bytes) {
+    match xml::parse(bytes) {
         Ok(parsed) => {
             note_lossy(&parsed, name, warnings);
             Some(parsed)

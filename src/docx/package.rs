@@ -106,7 +106,7 @@ impl<'b> Package<'b> {
         let Ok(Some(bytes)) = self.read(&rels_name) else {
             return out;
         };
-        let Ok(parsed) = xml::parse(&bytes) else {
+        let Ok(parsed) = xml::parse(bytes) else {
             return out;
         };
         let Some(root) = parsed.root.elements().next() else {

@@ -139,7 +139,7 @@ pub(crate) struct Parsed {
 
 /// Parses a whole part into a tree; the returned root is a synthetic element
 /// holding the document element.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, XmlError> {
+pub(crate) fn parse(bytes: Vec<u8>) -> Result<Parsed, XmlError> {
     let (text, lossy) = decode(bytes);
     let mut reader = NsReader::from_str(&text);
     reader.config_mut().check_end_names = true;
@@ -244,20 +244,20 @@ fn canonical(ns: &ResolveResult, local: &[u8]) -> String {
     }
 }
 
-/// Text of the part: UTF-8 (BOM stripped), UTF-16 by its BOM, else lossy UTF-8.
-fn decode(bytes: &[u8]) -> (String, bool) {
-    match bytes {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest),
-        [0xFF, 0xFE, rest @ ..] => (utf16(rest, u16::from_le_bytes), false),
-        [0xFE, 0xFF, rest @ ..] => (utf16(rest, u16::from_be_bytes), false),
-        _ => utf8(bytes),
+/// Text of the part: UTF-8 (BOM stripped), UTF-16 by its BOM, else lossy
+/// UTF-8. Takes the bytes so that the common case does not copy them.
+fn decode(mut bytes: Vec<u8>) -> (String, bool) {
+    match bytes.as_slice() {
+        [0xEF, 0xBB, 0xBF, ..] => {
+            bytes.drain(..3);
+        }
+        [0xFF, 0xFE, rest @ ..] => return (utf16(rest, u16::from_le_bytes), false),
+        [0xFE, 0xFF, rest @ ..] => return (utf16(rest, u16::from_be_bytes), false),
+        _ => {}
     }
-}
-
-fn utf8(bytes: &[u8]) -> (String, bool) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), false),
-        Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
     }
 }
 
