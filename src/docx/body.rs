@@ -10,8 +10,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::numbering::{Counters, Label, Numbering};
-use super::styles::{left_indent, outline_heading, ParagraphStyle, RunProps, StyleSheet};
+use super::numbering::{roman, Counters, Label, Numbering};
+use super::styles::{left_indent, outline_heading, NumRef, ParagraphStyle, RunProps, StyleSheet};
 use super::xml::{toggle, Element};
 use crate::layout::{Block, Cell, Line, Row, Table, TableOrigin};
 use crate::model::Warning;
@@ -138,7 +138,9 @@ impl<'a> BodyReader<'a> {
             };
             let mark = match kind {
                 NoteKind::Footnote => i.to_string(),
-                NoteKind::Endnote => roman_lower(i),
+                NoteKind::Endnote => {
+                    roman(i as i64).map_or_else(|| i.to_string(), |r| r.to_lowercase())
+                }
             };
             self.note_mark = Some(mark.clone());
             let mut blocks = self.blocks(note);
@@ -162,67 +164,60 @@ impl<'a> BodyReader<'a> {
     pub fn warnings(&self) -> Vec<Warning> {
         let s = &self.skipped;
         let mut out = Vec::new();
-        if s.figures > 0 {
-            out.push(Warning::new(
-                "docx_figure_skipped",
-                format!(
-                    "{} drawing(s) or picture(s) without text skipped",
-                    s.figures
-                ),
-                None,
-            ));
-        }
-        if s.objects > 0 {
-            out.push(Warning::new(
-                "docx_object_skipped",
-                format!(
-                    "{} embedded object(s) or imported chunk(s) skipped",
-                    s.objects
-                ),
-                None,
-            ));
-        }
-        if !s.undefined_lists.is_empty() {
-            let ids: Vec<String> = s.undefined_lists.iter().map(i64::to_string).collect();
-            out.push(Warning::new(
-                "docx_list_undefined",
-                format!(
-                    "list numbering not defined in numbering.xml (numId {}); labels missing",
-                    ids.join(", ")
-                ),
-                None,
-            ));
-        }
-        if !s.missing_notes.is_empty() {
-            out.push(Warning::new(
-                "docx_note_missing",
-                format!(
-                    "referenced note(s) not found: id {}",
-                    s.missing_notes.join(", ")
-                ),
-                None,
-            ));
-        }
-        if s.merged_text > 0 {
-            out.push(Warning::new(
-                "docx_merged_text_dropped",
-                format!(
-                    "text of {} vertically merged cell(s) dropped, as Word hides it",
-                    s.merged_text
-                ),
-                None,
-            ));
-        }
-        if s.unbalanced_fields > 0 {
-            out.push(Warning::new(
-                "docx_field_unbalanced",
-                format!(
-                    "{} field code(s) left open at a paragraph end; closed there",
-                    s.unbalanced_fields
-                ),
-                None,
-            ));
-        }
+        let mut warn = |happened: bool, code: &str, message: String| {
+            if happened {
+                out.push(Warning::new(code, message, None));
+            }
+        };
+        warn(
+            s.figures > 0,
+            "docx_figure_skipped",
+            format!(
+                "{} drawing(s) or picture(s) without text skipped",
+                s.figures
+            ),
+        );
+        warn(
+            s.objects > 0,
+            "docx_object_skipped",
+            format!(
+                "{} embedded object(s) or imported chunk(s) skipped",
+                s.objects
+            ),
+        );
+        let lists: Vec<String> = s.undefined_lists.iter().map(i64::to_string).collect();
+        warn(
+            !lists.is_empty(),
+            "docx_list_undefined",
+            format!(
+                "list numbering not defined (numId {}); labels missing",
+                lists.join(", ")
+            ),
+        );
+        warn(
+            !s.missing_notes.is_empty(),
+            "docx_note_missing",
+            format!(
+                "referenced note(s) not found: id {}",
+                s.missing_notes.join(", ")
+            ),
+        );
+        warn(
+            s.merged_text > 0,
+            "docx_merged_text_dropped",
+            format!(
+                "text of {} vertically merged cell(s) dropped, as Word hides it",
+                s.merged_text
+            ),
+        );
+        warn(
+            s.unbalanced_fields > 0,
+            "docx_field_unbalanced",
+            format!(
+                "{} field code(s) left open at a paragraph end; closed there",
+                s.unbalanced_fields
+            ),
+        );
         out
     }
 
@@ -277,9 +272,7 @@ impl<'a> BodyReader<'a> {
 
     /// The list label of a paragraph, advancing its list's counters.
     fn label(&mut self, ppr: Option<&Element>, style: &ParagraphStyle) -> Option<Label> {
-        let direct = ppr
-            .and_then(|p| p.child("w:numPr"))
-            .map(super::styles::NumRef::parse);
+        let direct = ppr.and_then(|p| p.child("w:numPr")).map(NumRef::parse);
         let num = direct.unwrap_or_default().or(style.num);
         let num_id = num.num_id.filter(|&n| n != 0)?;
         if !self.numbering.has(num_id) {
@@ -560,33 +553,6 @@ fn math_text(el: &Element, out: &mut String) {
             math_text(child, out);
         }
     }
-}
-
-fn roman_lower(n: usize) -> String {
-    const DIGITS: [(usize, &str); 13] = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut rest = n;
-    let mut out = String::new();
-    for (value, digits) in DIGITS {
-        while rest >= value {
-            out.push_str(digits);
-            rest -= value;
-        }
-    }
-    out
 }
 
 /// The text of one paragraph, split at its line breaks, with the formatting

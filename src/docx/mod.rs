@@ -77,36 +77,15 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
         .ok_or_else(|| DocxError::NotDocx(format!("{main} is not a WordprocessingML document")))?;
 
     let part_rels = pkg.relationships(&main);
-    let named = |rels: &HashMap<&str, String>, kind: &str, fallback: &str| {
-        rels.get(kind)
-            .cloned()
-            .unwrap_or_else(|| fallback.to_string())
+    let mut load = |rels: &HashMap<&str, String>, kind: &str, fallback: &str| {
+        let name = rels.get(kind).map_or(fallback, String::as_str);
+        optional_part(&mut pkg, name, &mut warnings)
     };
-    let styles_xml = optional_part(
-        &mut pkg,
-        &named(&part_rels, rel::STYLES, "word/styles.xml"),
-        &mut warnings,
-    );
-    let numbering_xml = optional_part(
-        &mut pkg,
-        &named(&part_rels, rel::NUMBERING, "word/numbering.xml"),
-        &mut warnings,
-    );
-    let footnotes_xml = optional_part(
-        &mut pkg,
-        &named(&part_rels, rel::FOOTNOTES, "word/footnotes.xml"),
-        &mut warnings,
-    );
-    let endnotes_xml = optional_part(
-        &mut pkg,
-        &named(&part_rels, rel::ENDNOTES, "word/endnotes.xml"),
-        &mut warnings,
-    );
-    let core_xml = optional_part(
-        &mut pkg,
-        &named(&package_rels, rel::CORE_PROPERTIES, "docProps/core.xml"),
-        &mut warnings,
-    );
+    let styles_xml = load(&part_rels, rel::STYLES, "word/styles.xml");
+    let numbering_xml = load(&part_rels, rel::NUMBERING, "word/numbering.xml");
+    let footnotes_xml = load(&part_rels, rel::FOOTNOTES, "word/footnotes.xml");
+    let endnotes_xml = load(&part_rels, rel::ENDNOTES, "word/endnotes.xml");
+    let core_xml = load(&package_rels, rel::CORE_PROPERTIES, "docProps/core.xml");
 
     let styles = styles_xml
         .as_ref()

@@ -417,7 +417,8 @@ fn letters(n: i64) -> Option<String> {
     Some(std::iter::repeat_n(letter, repeat).collect())
 }
 
-fn roman(n: i64) -> Option<String> {
+/// Upper-case Roman numerals, for 1..=3999.
+pub(crate) fn roman(n: i64) -> Option<String> {
     if !(1..=3999).contains(&n) {
         return None;
     }
