@@ -18,11 +18,18 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
     let kind = detect_kind(layout, &lines);
     let (title, title_lines) = find_title(layout, &lines, kind);
     let plan_like = kind == DocumentKind::ActionPlan;
-    let mut structure = structure::walk(layout, title_lines, plan_like);
-    let meeting = if kind == DocumentKind::MeetingMinutes {
-        Some(minutes::meeting(layout, &lines, &mut structure))
+    let (mut structure, meeting) = if kind == DocumentKind::MeetingMinutes {
+        // Sections and tables come from what precedes the agenda items; the
+        // items themselves become the agenda's sub-sections.
+        let mut head = layout.clone();
+        if let Some(i) = minutes::first_agenda_block(layout) {
+            head.blocks.truncate(i);
+        }
+        let mut structure = structure::walk(&head, title_lines, false);
+        let meeting = minutes::meeting(layout, &lines, title.as_deref(), &mut structure);
+        (structure, Some(meeting))
     } else {
-        None
+        (structure::walk(layout, title_lines, plan_like), None)
     };
     let period = if kind == DocumentKind::MeetingMinutes { None } else { find_period(title.as_deref(), &lines) };
     let organization = find_organization(title.as_deref(), &lines, kind);
