@@ -618,7 +618,15 @@ impl<'a> Walker<'a> {
         });
         let header = header_idx.and_then(|i| rows.get(i).cloned()).unwrap_or_default();
         let body: Vec<Vec<String>> = rows.into_iter().enumerate().filter(|(i, r)| Some(*i) != header_idx && (header.is_empty() || *r != header)).map(|(_, r)| r).collect();
-        let title = self.current.and_then(|i| self.sections.get(i)).map(|s| s.title.clone());
+        // The table's caption: the short line right above it, else the section title.
+        let caption = clean(&self.last_line_text);
+        let caption_ok = !caption.is_empty() && caption.split_whitespace().count() <= 8 && !caption.ends_with(['.', ',']);
+        let title = if caption_ok {
+            Some(caption.trim_end_matches(':').to_string())
+        } else {
+            self.current.and_then(|i| self.sections.get(i)).map(|s| s.title.clone())
+        };
+        self.last_line_text.clear();
         if let Some(prev) = self.tables.last_mut() {
             // A table whose header repeats the previous one's continues it.
             if !header.is_empty() && prev.header == header && prev.title == title {
