@@ -98,8 +98,11 @@ pub fn parse_content(lines: &[Line]) -> (String, Vec<Action>, Vec<String>) {
             if bullet {
                 indicator_bullets = true;
             }
+            // A DOCX line is a whole paragraph (no box, but a font size).
+            let paragraph = line.bbox.is_none() && line.font_size > 0.0;
             let starts_new = bullet
                 || indicators.is_empty()
+                || paragraph
                 || (!indicator_bullets
                     && line.space_before >= 0.5
                     && t.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()));
