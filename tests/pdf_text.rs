@@ -115,7 +115,7 @@ fn corpus_text_matches_pdftotext() {
         let f1 = bag_f1(&ours, &theirs);
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         report.push(format!("{name}: F1 {f1:.4}"));
-        if f1 < 0.99 {
+        if f1 < 0.99 || std::env::var("PDF_DIFF").is_ok() {
             let (extra, missing) = differences(&ours, &theirs);
             failures.push(format!(
                 "{name}: F1 {f1:.4} < 0.99\n  only ours: {:?}\n  only pdftotext: {:?}",
@@ -171,6 +171,259 @@ fn dump_for_debugging() {
     }
 }
 
-fn assert_quick(start: Instant) {
-    assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
+
+/// Set `PDF_TIMING=1` (best with `--release`) to print pages per second over the corpus.
+#[test]
+fn timing_for_benchmarking() {
+    if std::env::var("PDF_TIMING").is_err() {
+        return;
+    }
+    let files: Vec<Vec<u8>> = corpus_pdfs().iter().map(|p| std::fs::read(p).expect("read")).collect();
+    let rounds = 20;
+    let start = Instant::now();
+    let mut pages = 0;
+    for _ in 0..rounds {
+        for bytes in &files {
+            pages += extract(bytes, &Limits::default()).expect("extract").pages.len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!("{pages} pages in {secs:.3}s: {:.0} pages/s", pages as f64 / secs);
+}
+
+/// Extracts a fixture under `limits`, failing the test if it takes more than a few seconds.
+fn extract_fixture(name: &str, limits: &Limits) -> Result<PdfDocument, PdfError> {
+    let bytes = fixture(name);
+    let start = Instant::now();
+    let result = extract(&bytes, limits);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{name} took {:?}",
+        start.elapsed()
+    );
+    result
+}
+
+fn warning_codes(doc: &PdfDocument) -> Vec<&'static str> {
+    doc.warnings.iter().map(|w| w.code).collect()
+}
+
+fn all_text(doc: &PdfDocument) -> String {
+    our_text(doc).trim().to_owned()
+}
+
+#[test]
+fn not_a_pdf_is_rejected() {
+    let err = extract_fixture("not_a_pdf.pdf", &Limits::default()).unwrap_err();
+    assert!(matches!(err, PdfError::NotPdf), "{err:?}");
+    assert_eq!(err.to_string(), "not a PDF (no %PDF header)");
+    assert!(matches!(extract(b"", &Limits::default()), Err(PdfError::NotPdf)));
+}
+
+#[test]
+fn garbage_after_header_is_corrupt() {
+    let err = extract_fixture("garbage_after_header.pdf", &Limits::default()).unwrap_err();
+    assert!(matches!(err, PdfError::Corrupt(_)), "{err:?}");
+    assert!(err.to_string().starts_with("corrupt PDF: "), "{err}");
+}
+
+#[test]
+fn truncated_file_fails_or_degrades_without_panic() {
+    match extract_fixture("truncated.pdf", &Limits::default()) {
+        Err(PdfError::Corrupt(msg)) => assert!(!msg.is_empty()),
+        Ok(doc) => assert!(warning_codes(&doc).contains(&"no_text_layer"), "{:?}", doc.warnings),
+        Err(other) => panic!("unexpected error {other:?}"),
+    }
+}
+
+#[test]
+fn corrupt_xref_is_rebuilt() {
+    let doc = extract_fixture("corrupt_xref.pdf", &Limits::default()).expect("lopdf rebuilds the xref");
+    assert_eq!(all_text(&doc), "Hello world");
+}
+
+#[test]
+fn encrypted_with_user_password_is_rejected() {
+    let err = extract_fixture("encrypted_user_password.pdf", &Limits::default()).unwrap_err();
+    assert!(matches!(err, PdfError::Encrypted), "{err:?}");
+    assert_eq!(err.to_string(), "encrypted, password required");
+}
+
+#[test]
+fn encrypted_with_empty_password_is_read() {
+    let doc = extract_fixture("encrypted_empty_password.pdf", &Limits::default()).expect("empty password opens it");
+    assert_eq!(all_text(&doc), "Hello world");
+}
+
+#[test]
+fn page_without_text_warns() {
+    let doc = extract_fixture("no_text.pdf", &Limits::default()).expect("readable");
+    assert_eq!(doc.pages.len(), 1);
+    assert!(doc.pages[0].spans.is_empty());
+    let w = doc.warnings.iter().find(|w| w.code == "no_text_layer").expect("no_text_layer warning");
+    assert_eq!(w.message, "page 1 has no text layer (scanned?)");
+    assert_eq!(w.page, Some(1));
+    // The filled rectangle is still reported, in top-left page space.
+    let fill = doc.pages[0].shapes.first().expect("a shape");
+    assert_eq!((fill.x0, fill.y0, fill.x1, fill.y1), (100.0, 500.0, 300.0, 700.0));
+}
+
+#[test]
+fn broken_flate_stream_is_skipped_with_warning() {
+    let doc = extract_fixture("broken_flate.pdf", &Limits::default()).expect("readable");
+    assert!(warning_codes(&doc).contains(&"bad_stream"), "{:?}", doc.warnings);
+    assert_eq!(all_text(&doc), "Hello world", "the intact stream still counts");
+}
+
+#[test]
+fn decompression_bomb_stops_at_the_stream_cap() {
+    let limits = Limits {
+        max_stream_bytes: 64 << 10,
+        ..Limits::default()
+    };
+    let doc = extract_fixture("bomb.pdf", &limits).expect("readable");
+    assert!(warning_codes(&doc).contains(&"stream_too_large"), "{:?}", doc.warnings);
+    assert!(doc.pages[0].spans.is_empty());
+    // With default limits the same stream is fine.
+    let doc = extract_fixture("bomb.pdf", &Limits::default()).expect("readable");
+    assert_eq!(all_text(&doc), "Hello world");
+}
+
+#[test]
+fn document_byte_budget_is_an_error() {
+    let limits = Limits {
+        max_document_bytes: 64 << 10,
+        ..Limits::default()
+    };
+    let err = extract_fixture("bomb.pdf", &limits).unwrap_err();
+    assert!(matches!(err, PdfError::Limit(_)), "{err:?}");
+}
+
+#[test]
+fn deep_xobject_nesting_is_cut() {
+    let doc = extract_fixture("deep_xobject.pdf", &Limits::default()).expect("readable");
+    assert!(warning_codes(&doc).contains(&"xobject_depth"), "{:?}", doc.warnings);
+    assert_eq!(all_text(&doc), "Hello world");
+    let limits = Limits {
+        max_xobject_depth: 64,
+        ..Limits::default()
+    };
+    let doc = extract_fixture("deep_xobject.pdf", &limits).expect("readable");
+    assert_eq!(all_text(&doc), "Hello world deep");
+    // Each of the 39 forms shifted by 1pt.
+    let deep = &doc.pages[0].spans[1];
+    assert!((deep.x0 - 111.0).abs() < 0.01, "{deep:?}");
+}
+
+#[test]
+fn xobject_cycle_is_cut() {
+    let doc = extract_fixture("xobject_cycle.pdf", &Limits::default()).expect("readable");
+    assert!(warning_codes(&doc).contains(&"xobject_cycle"), "{:?}", doc.warnings);
+    assert_eq!(all_text(&doc), "Hello world");
+}
+
+#[test]
+fn page_tree_cycle_is_cut() {
+    let doc = extract_fixture("page_tree_cycle.pdf", &Limits::default()).expect("readable");
+    assert_eq!(doc.pages.len(), 1);
+    assert!(warning_codes(&doc).contains(&"page_tree_cycle"), "{:?}", doc.warnings);
+}
+
+#[test]
+fn op_and_page_limits_truncate_with_warnings() {
+    let limits = Limits {
+        max_ops_per_page: 1000,
+        ..Limits::default()
+    };
+    let doc = extract_fixture("many_ops.pdf", &limits).expect("readable");
+    assert!(warning_codes(&doc).contains(&"op_limit"), "{:?}", doc.warnings);
+    assert!(doc.pages[0].spans.is_empty());
+
+    let limits = Limits {
+        max_pages: 0,
+        ..Limits::default()
+    };
+    let doc = extract_fixture("hello.pdf", &limits).expect("readable");
+    assert!(doc.pages.is_empty());
+    assert!(warning_codes(&doc).contains(&"page_limit"), "{:?}", doc.warnings);
+
+    let limits = Limits {
+        max_objects: 2,
+        ..Limits::default()
+    };
+    assert!(matches!(extract_fixture("hello.pdf", &limits), Err(PdfError::Limit(_))));
+}
+
+#[test]
+fn rotated_page_reads_upright_from_top_left() {
+    let doc = extract_fixture("rotated.pdf", &Limits::default()).expect("readable");
+    let page = &doc.pages[0];
+    assert_eq!((page.width, page.height), (760.0, 580.0));
+    let span = &page.spans[0];
+    assert_eq!(span.text, "Hello world");
+    assert!((span.x0 - 52.0).abs() < 0.01 && (span.y - 90.0).abs() < 0.01, "{span:?}");
+    assert!((span.font_size - 12.0).abs() < 0.01);
+    assert!(span.x1 > span.x0 + 50.0, "{span:?}");
+}
+
+#[test]
+fn span_boundaries_follow_gaps_not_word_spaces() {
+    let doc = extract_fixture("spans.pdf", &Limits::default()).expect("readable");
+    let spans = &doc.pages[0].spans;
+    let texts: Vec<&str> = spans.iter().map(|s| s.text.as_str()).collect();
+    // A 1 em TJ gap splits without inserting a space; `Tw` word spacing does not split;
+    // small kerning does not split; Differences glyph names and ligatures decode; a
+    // Symbol bullet becomes U+2022.
+    assert_eq!(texts, ["Word", "Gap", "two words", "fiø", "•", "Kerning"]);
+    assert_eq!(spans[0].x1 + 10.0, spans[1].x0, "the gap is exactly the 1000/1000 em kern");
+    assert_eq!(spans[0].font, "Helvetica");
+    let italic = &spans[3];
+    assert_eq!((italic.font.as_str(), italic.bold, italic.italic), ("Times-BoldItalic", true, true));
+    assert!(
+        doc.warnings
+            .iter()
+            .any(|w| w.code == "undecodable_font" && w.message == "text of font Junk on page 1 is not decodable"),
+        "{:?}",
+        doc.warnings
+    );
+}
+
+#[test]
+fn type0_identity_font_decodes_with_widths_and_mcid() {
+    let doc = extract_fixture("type0.pdf", &Limits::default()).expect("readable");
+    let spans = &doc.pages[0].spans;
+    assert_eq!(spans[0].text, "ÆØÅ");
+    // Widths 600 + 700 + 650 thousandths of 10pt.
+    assert!((spans[0].x1 - spans[0].x0 - 19.5).abs() < 0.01, "{:?}", spans[0]);
+    assert_eq!(spans[1].text, "\u{1D400}");
+    assert_eq!(spans[1].mcid, Some(0));
+    assert_eq!(spans[0].mcid, None);
+}
+
+/// Cuts and corrupts a real file in many places: never a panic, always quick.
+#[test]
+fn damaged_corpus_file_never_panics() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/krn-2020-2022.pdf");
+    let bytes = std::fs::read(path).expect("corpus file");
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let start = Instant::now();
+    for i in 1..12 {
+        let cut = bytes.len() * i / 12;
+        let _ = extract(&bytes[..cut], &Limits::default());
+    }
+    for _ in 0..12 {
+        let mut damaged = bytes.clone();
+        for _ in 0..20 {
+            let at = (next() as usize) % damaged.len();
+            damaged[at] = next() as u8;
+        }
+        let _ = extract(&damaged, &Limits::default());
+    }
+    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
 }

@@ -22,7 +22,7 @@ use super::{Limits, Shape, ShapeKind};
 const MAX_GSTATE_DEPTH: usize = 256;
 /// Deepest marked-content nesting kept.
 const MAX_MARKED_DEPTH: usize = 256;
-/// Filled curved paths smaller than this (points, both sides) are list discs.
+/// Curved paths smaller than this (points, both sides) are list markers.
 const DISC_MAX: f32 = 10.0;
 
 /// One glyph as drawn, in page space.
@@ -35,7 +35,7 @@ pub(crate) struct GlyphDraw<'a> {
     pub ink: bool,
     /// Glyph origin on the baseline.
     pub start: (f32, f32),
-    /// Origin plus the glyph's own advance (without `Tc`/`Tw`).
+    /// Origin plus the glyph's own advance (without `Tc`/`Tw`; with them for blank glyphs).
     pub end: (f32, f32),
     /// Unit vector along the baseline, in writing direction.
     pub dir: (f32, f32),
@@ -597,19 +597,23 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 }
             }
 
+            // A blank glyph (word space) extends to its full advance, `Tw`
+            // included, so word spacing never splits a span.
+            let blank = !self.glyph_text.chars().any(|c| !c.is_whitespace());
             let start = trm.apply(0.0, rise);
             let (end, advance) = if font.vertical {
                 let ty = -w0 * fs + spacing;
                 (trm.apply(0.0, rise - w0 * fs), (0.0, ty))
             } else {
-                let ink = w0 * fs * th;
-                (trm.apply(ink, rise), ((w0 * fs + spacing) * th, 0.0))
+                let full = (w0 * fs + spacing) * th;
+                let drawn = if blank { full } else { w0 * fs * th };
+                (trm.apply(drawn, rise), (full, 0.0))
             };
             let dir = normalize((end.0 - start.0, end.1 - start.1))
                 .or_else(|| normalize((trm.a, trm.b)))
                 .unwrap_or((1.0, 0.0));
 
-            let mut ink = self.glyph_text.chars().any(|c| !c.is_whitespace());
+            let mut ink = !blank;
             let mut actual: Option<String> = None;
             if let Some(m) = self.marked.iter_mut().rev().find(|m| m.actual_text.is_some()) {
                 if m.actual_text_used {
@@ -707,16 +711,18 @@ impl<'a, D: Device> Interpreter<'a, D> {
     }
 
     fn emit_shapes(&mut self, path: &Path, fill: bool, stroke: bool) {
-        if fill {
-            let curved = path.subpaths.iter().any(|sp| sp.curved);
-            if curved {
-                if let Some([x0, y0, x1, y1]) = bbox(&path.points) {
-                    let (w, h) = (x1 - x0, y1 - y0);
-                    if w < DISC_MAX && h < DISC_MAX && (w > 0.0 || h > 0.0) {
-                        self.device.shape(Shape { x0, y0, x1, y1, kind: ShapeKind::Disc });
-                    }
+        // A small curved path is a list marker: a filled disc, or a stroked
+        // ring (Chromium's second-level bullet); both are reported as `Disc`.
+        if path.subpaths.iter().any(|sp| sp.curved) {
+            if let Some([x0, y0, x1, y1]) = bbox(&path.points) {
+                let (w, h) = (x1 - x0, y1 - y0);
+                if w < DISC_MAX && h < DISC_MAX && (w > 0.0 || h > 0.0) {
+                    self.device.shape(Shape { x0, y0, x1, y1, kind: ShapeKind::Disc });
+                    return;
                 }
             }
+        }
+        if fill {
             for (i, sp) in path.subpaths.iter().enumerate() {
                 if sp.curved {
                     continue;
