@@ -267,11 +267,22 @@ fn find_tables(page: &PdfPage) -> Vec<Grid> {
         if cols.len() < 2 {
             continue;
         }
-        let mut rows: Vec<f32> = hs
-            .iter()
-            .filter(|h| h.y0 >= bbox.y0 - EDGE_SNAP && h.y1 <= bbox.y1 + EDGE_SNAP && h.x0 < bbox.x1 && h.x1 > bbox.x0)
-            .map(|h| (h.y0 + h.y1) / 2.0)
-            .collect();
+        let in_table: Vec<&BBox> = hs.iter().filter(|h| h.y0 >= bbox.y0 - EDGE_SNAP && h.y1 <= bbox.y1 + EDGE_SNAP && h.x0 < bbox.x1 && h.x1 > bbox.x0).collect();
+        let mut rows: Vec<f32> = in_table.iter().map(|h| (h.y0 + h.y1) / 2.0).collect();
+        rows.sort_by(f32::total_cmp);
+        rows.dedup_by(|a, b| (*a - *b).abs() < EDGE_SNAP);
+        // A row edge must cross every column; where it stops short, a cell
+        // spans both rows (a vertically merged code cell) and they are one row.
+        rows.retain(|&y| {
+            cols.windows(2).all(|w| {
+                let covered: f32 = in_table
+                    .iter()
+                    .filter(|h| ((h.y0 + h.y1) / 2.0 - y).abs() < EDGE_SNAP)
+                    .map(|h| (h.x1.min(w[1]) - h.x0.max(w[0])).max(0.0))
+                    .sum();
+                covered >= (w[1] - w[0]) * 0.6
+            })
+        });
         rows.push(bbox.y0);
         rows.push(bbox.y1);
         rows.sort_by(f32::total_cmp);

@@ -1,0 +1,219 @@
+//! The scorer of `corpus/gold/score.py`, ported: every corpus document in
+//! every format is converted and compared with its gold file, and the
+//! figures must stay at or above the thresholds measured when they were set
+//! (see the README's score table). A regression fails here without `../shared`.
+
+mod common;
+
+use serde_json::Value;
+use similar::TextDiff;
+use unicode_normalization::UnicodeNormalization;
+
+fn norm(s: &str) -> String {
+    let s: String = s.nfc().filter(|c| *c != '\u{00AD}').collect();
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// difflib's `SequenceMatcher.ratio()` on characters.
+fn sim(a: &str, b: &str) -> f64 {
+    let (a, b) = (norm(a), norm(b));
+    if a == b {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    TextDiff::from_chars(&a, &b).ratio() as f64
+}
+
+/// Greedy one-to-one matching by similarity, best pairs first.
+fn match_lists<'a>(gold: &'a [Value], out: &'a [Value], key: fn(&Value) -> String, threshold: f64) -> Vec<(&'a Value, &'a Value)> {
+    let gk: Vec<String> = gold.iter().map(key).collect();
+    let ok: Vec<String> = out.iter().map(key).collect();
+    let mut cands = Vec::new();
+    for (i, g) in gk.iter().enumerate() {
+        for (j, o) in ok.iter().enumerate() {
+            let s = sim(g, o);
+            if s >= threshold {
+                cands.push((s, i, j));
+            }
+        }
+    }
+    cands.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut ug, mut uo) = (vec![false; gold.len()], vec![false; out.len()]);
+    let mut pairs = Vec::new();
+    for (_, i, j) in cands {
+        if !ug[i] && !uo[j] {
+            ug[i] = true;
+            uo[j] = true;
+            pairs.push((&gold[i], &out[j]));
+        }
+    }
+    pairs
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().unwrap_or("").to_string()
+}
+
+fn arr(v: &Value, k: &str) -> Vec<Value> {
+    v.get(k).and_then(Value::as_array).cloned().unwrap_or_default()
+}
+
+fn measure_key(m: &Value) -> String {
+    let mut parts = vec![s(&m["label"])];
+    parts.extend(arr(m, "strategy_refs").iter().map(|r| s(&r["text"])));
+    parts.push(s(&m["text"]));
+    for a in arr(m, "actions") {
+        parts.push(s(&a["text"]));
+        parts.extend(arr(&a, "items").iter().map(s));
+    }
+    parts.join(" ")
+}
+
+#[derive(Default)]
+struct Tally {
+    counts: std::collections::BTreeMap<&'static str, (usize, usize, usize)>,
+}
+
+impl Tally {
+    fn add(&mut self, name: &'static str, tp: usize, ng: usize, no: usize) {
+        let t = self.counts.entry(name).or_default();
+        t.0 += tp;
+        t.1 += ng;
+        t.2 += no;
+    }
+    fn f1(&self, name: &str) -> Option<f64> {
+        let (tp, ng, no) = *self.counts.get(name)?;
+        if ng == 0 && no == 0 {
+            return None;
+        }
+        let p = if no > 0 { tp as f64 / no as f64 } else { 0.0 };
+        let r = if ng > 0 { tp as f64 / ng as f64 } else { 0.0 };
+        Some(if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) })
+    }
+}
+
+fn score(gold: &Value, out: &Value, t: &mut Tally) {
+    let gm = arr(gold, "measures");
+    let om = arr(out, "measures");
+    let pairs = match_lists(&gm, &om, measure_key, 0.85);
+    t.add("measures", pairs.len(), gm.len(), om.len());
+    let mut resp_ok = 0;
+    for (g, o) in &pairs {
+        let (ga, oa) = (arr(g, "actions"), arr(o, "actions"));
+        let ap = match_lists(&ga, &oa, |a| format!("{} {}", s(&a["text"]), arr(a, "items").iter().map(s).collect::<Vec<_>>().join(" ")), 0.85);
+        t.add("actions", ap.len(), ga.len(), oa.len());
+        let (gi, oi) = (arr(g, "indicators"), arr(o, "indicators"));
+        let ip = match_lists(&gi, &oi, s, 0.9);
+        t.add("indicators", ip.len(), gi.len(), oi.len());
+        let mut gr: Vec<String> = arr(g, "responsible").iter().map(|x| norm(&s(x)).to_lowercase()).collect();
+        let mut or: Vec<String> = arr(o, "responsible").iter().map(|x| norm(&s(x)).to_lowercase()).collect();
+        gr.sort();
+        or.sort();
+        resp_ok += usize::from(gr == or);
+    }
+    for g in &gm {
+        if !pairs.iter().any(|(pg, _)| std::ptr::eq(*pg, g)) {
+            t.add("actions", 0, arr(g, "actions").len(), 0);
+            t.add("indicators", 0, arr(g, "indicators").len(), 0);
+        }
+    }
+    if !gm.is_empty() {
+        t.add("responsible", resp_ok, gm.len(), gm.len());
+    }
+    if let Some(gmt) = gold.get("meeting").filter(|m| !m.is_null()) {
+        let omt = out.get("meeting").cloned().unwrap_or(Value::Null);
+        let (gi, oi) = (arr(gmt, "items"), arr(&omt, "items"));
+        let ip = match_lists(&gi, &oi, |x| format!("{} {}", s(&x["number"]), s(&x["title"])), 0.8);
+        t.add("items", ip.len(), gi.len(), oi.len());
+        let dec = ip.iter().filter(|(g, o)| sim(&s(&g["decision"]), &s(&o["decision"])) >= 0.95 || g["decision"].is_null() && o["decision"].is_null()).count();
+        t.add("decisions", dec, gi.len(), gi.len());
+        let (gp, op) = (arr(gmt, "participants"), arr(&omt, "participants"));
+        let pp = match_lists(&gp, &op, |x| s(&x["name"]), 0.9);
+        let pok = pp.iter().filter(|(g, o)| g["group"] == o["group"] && sim(&s(&g["institution"]), &s(&o["institution"])) >= 0.9).count();
+        t.add("participants", pok, gp.len(), op.len());
+    }
+    let rows = |d: &Value| -> Vec<Value> { arr(d, "tables").iter().flat_map(|t| arr(t, "rows")).collect() };
+    let (gr, or) = (rows(gold), rows(out));
+    if !gr.is_empty() {
+        let rp = match_lists(&gr, &or, |r| r.as_array().map(|c| c.iter().map(|x| norm(&s(x))).collect::<Vec<_>>().join(" | ")).unwrap_or_default(), 0.8);
+        let exact = rp.iter().filter(|(g, o)| g == o || arr_norm(g) == arr_norm(o)).count();
+        t.add("rows", exact, gr.len(), or.len());
+    }
+}
+
+fn arr_norm(v: &Value) -> Vec<String> {
+    v.as_array().map(|c| c.iter().map(|x| norm(&s(x))).collect()).unwrap_or_default()
+}
+
+/// Scores every corpus file whose name ends with `ext`.
+fn tally(ext: &str, skip: &str) -> Tally {
+    let mut t = Tally::default();
+    for name in common::corpus_files(ext) {
+        if !skip.is_empty() && name.ends_with(skip) {
+            continue;
+        }
+        let out = serde_json::to_value(common::convert(&name)).expect("serializable");
+        score(&common::gold(&name), &out, &mut t);
+    }
+    t
+}
+
+fn assert_min(t: &Tally, what: &str, name: &str, min: f64) {
+    let f = t.f1(name).unwrap_or(0.0);
+    assert!(f >= min, "{what}: {name} = {f:.3}, below {min}");
+}
+
+#[test]
+fn libreoffice_pdfs_score_against_gold() {
+    let t = tally(".pdf", ".chromium.pdf");
+    for (name, min) in [("measures", 0.97), ("actions", 0.98), ("indicators", 0.98), ("responsible", 0.95), ("items", 1.0), ("decisions", 1.0), ("participants", 0.95)] {
+        assert_min(&t, "LibreOffice PDFs", name, min);
+    }
+}
+
+#[test]
+fn chromium_pdfs_score_against_gold() {
+    let t = tally(".chromium.pdf", "");
+    for (name, min) in [("measures", 0.97), ("actions", 0.98), ("indicators", 0.97), ("responsible", 0.95), ("items", 1.0), ("decisions", 1.0), ("participants", 0.95)] {
+        assert_min(&t, "Chromium PDFs", name, min);
+    }
+}
+
+#[test]
+fn docx_files_score_against_gold() {
+    let t = tally(".docx", "");
+    for (name, min) in [("measures", 0.99), ("actions", 0.99), ("indicators", 0.99), ("responsible", 0.99), ("items", 1.0), ("decisions", 1.0), ("participants", 0.95)] {
+        assert_min(&t, "DOCX", name, min);
+    }
+}
+
+/// Text input is the hardest form (columns interleaved, rows cut at page
+/// breaks); these floors are below the targets, see the README.
+#[test]
+fn text_files_score_against_gold() {
+    let t = tally(".txt", "");
+    for (name, min) in [("measures", 0.86), ("actions", 0.90), ("indicators", 0.90), ("responsible", 0.83), ("items", 1.0), ("decisions", 0.90), ("participants", 0.95)] {
+        assert_min(&t, "text", name, min);
+    }
+}
+
+#[test]
+fn every_form_of_a_plan_gives_the_gold_measure_labels() {
+    for base in ["hlk-2021-2025", "krn-2020-2022", "hmn-2023-2026"] {
+        let gold = common::gold(base);
+        let mut want: Vec<String> = arr(&gold, "measures").iter().filter_map(|m| m["label"].as_str().map(str::to_string)).collect();
+        want.sort();
+        // KRN's text form cuts rows at page breaks so that 2a+2b merge and
+        // 5b+5c split (a known shortfall, see the README); its PDFs and DOCX
+        // are exact.
+        let forms: &[&str] = if base.starts_with("krn") { &["pdf", "chromium.pdf", "docx"] } else { &["pdf", "chromium.pdf", "docx", "txt"] };
+        for ext in forms {
+            let doc = common::convert(&format!("{base}.{ext}"));
+            let mut got: Vec<String> = doc.measures.iter().filter_map(|m| m.label.clone()).collect();
+            got.sort();
+            assert_eq!(got, want, "{base}.{ext}: measure labels differ from gold");
+        }
+    }
+}
