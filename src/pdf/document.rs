@@ -51,7 +51,15 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfE
     let mut out_pages = Vec::with_capacity(pages.len());
     for (i, page) in pages.iter().enumerate() {
         let number = i as u32 + 1;
-        out_pages.push(read_page(&doc, page, number, limits, &mut streams, &mut fonts, &mut warnings));
+        out_pages.push(read_page(
+            &doc,
+            page,
+            number,
+            limits,
+            &mut streams,
+            &mut fonts,
+            &mut warnings,
+        ));
         if streams.budget_exceeded {
             return Err(PdfError::Limit(format!(
                 "the document's streams inflate to more than {} bytes (reached on page {number})",
@@ -103,9 +111,9 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
 fn load_error(e: lopdf::Error) -> PdfError {
     use lopdf::Error as E;
     match e {
-        E::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }) => {
-            PdfError::Limit(format!("an object or cross-reference stream inflates beyond {limit} bytes"))
-        }
+        E::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }) => PdfError::Limit(
+            format!("an object or cross-reference stream inflates beyond {limit} bytes"),
+        ),
         E::InvalidPassword | E::Decryption(_) => PdfError::Encrypted,
         E::Parse(lopdf::ParseError::InvalidFileHeader) => PdfError::NotPdf,
         E::Parse(p) => PdfError::Corrupt(format!(
@@ -119,7 +127,12 @@ fn load_error(e: lopdf::Error) -> PdfError {
 }
 
 fn info_title(doc: &Document) -> Option<String> {
-    let info = doc.trailer.get(b"Info").ok().and_then(|o| resolve(doc, o)).and_then(as_dict)?;
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| resolve(doc, o))
+        .and_then(as_dict)?;
     let Some(Object::String(bytes, _)) = get(doc, info, b"Title") else {
         return None;
     };
@@ -167,7 +180,10 @@ fn collect_pages<'a>(
     if walk.truncated {
         warnings.push(
             "page_limit",
-            format!("the document has more than {} pages; the rest are skipped", limits.max_pages),
+            format!(
+                "the document has more than {} pages; the rest are skipped",
+                limits.max_pages
+            ),
             None,
         );
     }
@@ -198,12 +214,24 @@ impl<'a> PageWalk<'a> {
         };
         let here = Inherited {
             resources: get_dict(doc, dict, b"Resources").or(inherited.resources),
-            media_box: dict.get(b"MediaBox").ok().and_then(|o| rect(doc, o)).or(inherited.media_box),
-            crop_box: dict.get(b"CropBox").ok().and_then(|o| rect(doc, o)).or(inherited.crop_box),
+            media_box: dict
+                .get(b"MediaBox")
+                .ok()
+                .and_then(|o| rect(doc, o))
+                .or(inherited.media_box),
+            crop_box: dict
+                .get(b"CropBox")
+                .ok()
+                .and_then(|o| rect(doc, o))
+                .or(inherited.crop_box),
             rotate: get_int(doc, dict, b"Rotate").or(inherited.rotate),
         };
         let kids = match get(doc, dict, b"Kids") {
-            Some(Object::Array(kids)) if dict.get(b"Type").ok().and_then(|t| t.as_name().ok()) != Some(b"Page") => kids,
+            Some(Object::Array(kids))
+                if dict.get(b"Type").ok().and_then(|t| t.as_name().ok()) != Some(b"Page") =>
+            {
+                kids
+            }
             _ => {
                 if self.pages.len() >= self.max_pages {
                     self.truncated = true;
@@ -229,7 +257,14 @@ fn page_ref<'a>(id: ObjectId, dict: &'a Dictionary, inherited: Inherited<'a>) ->
     let media = inherited.media_box.filter(usable).unwrap_or(DEFAULT_BOX);
     let bbox = inherited
         .crop_box
-        .map(|c| [c[0].max(media[0]), c[1].max(media[1]), c[2].min(media[2]), c[3].min(media[3])])
+        .map(|c| {
+            [
+                c[0].max(media[0]),
+                c[1].max(media[1]),
+                c[2].min(media[2]),
+                c[3].min(media[3]),
+            ]
+        })
         .filter(usable)
         .unwrap_or(media);
     let rotate = inherited.rotate.unwrap_or(0).rem_euclid(360) / 90 * 90;
@@ -280,7 +315,16 @@ fn read_page(
     }
 
     let ctm = Matrix::page_device(page.bbox, page.rotate);
-    let mut interp = Interpreter::new(doc, fonts, streams, warnings, &mut collector, limits, number, ctm);
+    let mut interp = Interpreter::new(
+        doc,
+        fonts,
+        streams,
+        warnings,
+        &mut collector,
+        limits,
+        number,
+        ctm,
+    );
     for e in &errors {
         interp.stream_warning(e, "a content stream");
     }
@@ -309,7 +353,7 @@ fn read_page(
             );
         }
     }
-    if collector.spans.is_empty() && !errors.iter().any(|e| *e == StreamError::DocumentBudget) {
+    if collector.spans.is_empty() && !errors.contains(&StreamError::DocumentBudget) {
         warnings.push(
             "no_text_layer",
             format!("page {number} has no text layer (scanned?)"),

@@ -102,9 +102,15 @@ mod tests {
         let bbox = [0.0, 0.0, 600.0, 800.0];
         // Rotate 90: the user-space lower-left corner is shown top-left.
         assert_eq!(Matrix::page_device(bbox, 90).apply(0.0, 0.0), (0.0, 0.0));
-        assert_eq!(Matrix::page_device(bbox, 90).apply(0.0, 800.0), (800.0, 0.0));
+        assert_eq!(
+            Matrix::page_device(bbox, 90).apply(0.0, 800.0),
+            (800.0, 0.0)
+        );
         // Rotate 270: the upper-right corner is shown top-left.
-        assert_eq!(Matrix::page_device(bbox, 270).apply(600.0, 800.0), (0.0, 0.0));
+        assert_eq!(
+            Matrix::page_device(bbox, 270).apply(600.0, 800.0),
+            (0.0, 0.0)
+        );
         // Rotate 180: the lower-right corner is shown top-left.
         assert_eq!(Matrix::page_device(bbox, 180).apply(600.0, 0.0), (0.0, 0.0));
         assert_eq!(Matrix::page_device(bbox, 0).apply(0.0, 800.0), (0.0, 0.0));

@@ -13,7 +13,9 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::font::{Font, TextStatus};
 use super::geometry::Matrix;
 use super::lexer::{Lexer, Operand, Operands};
-use super::objects::{as_dict, as_stream, get, get_array, get_dict, get_name, number, numbers, resolve, text_string};
+use super::objects::{
+    as_dict, as_stream, get, get_array, get_dict, get_name, number, numbers, resolve, text_string,
+};
 use super::streams::{StreamError, StreamReader};
 use super::warnings::Warnings;
 use super::{Limits, Shape, ShapeKind};
@@ -147,7 +149,11 @@ impl Path {
             closed: false,
             curved: false,
         });
-        self.points.push(PathPoint { x, y, kind: PointKind::Move });
+        self.points.push(PathPoint {
+            x,
+            y,
+            kind: PointKind::Move,
+        });
     }
 
     /// Ensures an open subpath exists (after `h`, a new one starts at the old start).
@@ -167,7 +173,11 @@ impl Path {
 
     fn line_to(&mut self, x: f32, y: f32) {
         if self.ensure_open() {
-            self.points.push(PathPoint { x, y, kind: PointKind::Line });
+            self.points.push(PathPoint {
+                x,
+                y,
+                kind: PointKind::Line,
+            });
         }
     }
 
@@ -176,7 +186,11 @@ impl Path {
             return;
         }
         for &(x, y) in pts {
-            self.points.push(PathPoint { x, y, kind: PointKind::Curve });
+            self.points.push(PathPoint {
+                x,
+                y,
+                kind: PointKind::Curve,
+            });
         }
         if let Some(sp) = self.subpaths.last_mut() {
             sp.curved = true;
@@ -193,16 +207,23 @@ impl Path {
         let Some(sp) = self.subpaths.get(i) else {
             return &[];
         };
-        let end = self.subpaths.get(i + 1).map_or(self.points.len(), |n| n.start);
+        let end = self
+            .subpaths
+            .get(i + 1)
+            .map_or(self.points.len(), |n| n.start);
         self.points.get(sp.start..end).unwrap_or(&[])
     }
 }
 
 fn bbox(points: &[PathPoint]) -> Option<[f32; 4]> {
     let first = points.first()?;
-    Some(points.iter().fold([first.x, first.y, first.x, first.y], |b, p| {
-        [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)]
-    }))
+    Some(
+        points
+            .iter()
+            .fold([first.x, first.y, first.x, first.y], |b, p| {
+                [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)]
+            }),
+    )
 }
 
 const AXIS_EPS: f32 = 0.01;
@@ -451,7 +472,8 @@ impl<'a, D: Device> Interpreter<'a, D> {
             b"c" => {
                 if let Some([x1, y1, x2, y2, x3, y3]) = ops.numbers::<6>() {
                     let m = self.gs.ctm;
-                    self.path.curve_to(&[m.apply(x1, y1), m.apply(x2, y2), m.apply(x3, y3)]);
+                    self.path
+                        .curve_to(&[m.apply(x1, y1), m.apply(x2, y2), m.apply(x3, y3)]);
                 }
             }
             b"v" | b"y" => {
@@ -508,7 +530,8 @@ impl<'a, D: Device> Interpreter<'a, D> {
     }
 
     fn set_font(&mut self, ops: &Operands, resources: Option<&'a Dictionary>) {
-        let (Some(size), Some(name_op)) = (ops.number(), ops.last(2).and_then(|l| l.first())) else {
+        let (Some(size), Some(name_op)) = (ops.number(), ops.last(2).and_then(|l| l.first()))
+        else {
             return;
         };
         self.gs.font_size = size;
@@ -521,7 +544,10 @@ impl<'a, D: Device> Interpreter<'a, D> {
             let shown = String::from_utf8_lossy(name).into_owned();
             self.warn(
                 "missing_font",
-                format!("font /{shown} on page {} is not in the page resources", self.page),
+                format!(
+                    "font /{shown} on page {} is not in the page resources",
+                    self.page
+                ),
             );
             self.gs.font = Some(self.font_from(None));
             return;
@@ -578,14 +604,22 @@ impl<'a, D: Device> Interpreter<'a, D> {
             let (code, len) = font.next_code(rest);
             rest = rest.get(len.max(1)..).unwrap_or(&[]);
             let w0 = font.advance(code);
-            let spacing = tc + if font.is_word_space(code, len) { tw } else { 0.0 };
+            let spacing = tc
+                + if font.is_word_space(code, len) {
+                    tw
+                } else {
+                    0.0
+                };
 
             self.glyph_text.clear();
             let status = font.push_text(code, &mut self.glyph_text);
-            let stats = self.font_stats.entry(stats_key).or_insert_with(|| FontStats {
-                name: font.name.clone(),
-                ..FontStats::default()
-            });
+            let stats = self
+                .font_stats
+                .entry(stats_key)
+                .or_insert_with(|| FontStats {
+                    name: font.name.clone(),
+                    ..FontStats::default()
+                });
             stats.glyphs += 1;
             match status {
                 TextStatus::Mapped => {}
@@ -615,7 +649,12 @@ impl<'a, D: Device> Interpreter<'a, D> {
 
             let mut ink = !blank;
             let mut actual: Option<String> = None;
-            if let Some(m) = self.marked.iter_mut().rev().find(|m| m.actual_text.is_some()) {
+            if let Some(m) = self
+                .marked
+                .iter_mut()
+                .rev()
+                .find(|m| m.actual_text.is_some())
+            {
                 if m.actual_text_used {
                     self.glyph_text.clear();
                 } else {
@@ -717,7 +756,13 @@ impl<'a, D: Device> Interpreter<'a, D> {
             if let Some([x0, y0, x1, y1]) = bbox(&path.points) {
                 let (w, h) = (x1 - x0, y1 - y0);
                 if w < DISC_MAX && h < DISC_MAX && (w > 0.0 || h > 0.0) {
-                    self.device.shape(Shape { x0, y0, x1, y1, kind: ShapeKind::Disc });
+                    self.device.shape(Shape {
+                        x0,
+                        y0,
+                        x1,
+                        y1,
+                        kind: ShapeKind::Disc,
+                    });
                     return;
                 }
             }
@@ -729,7 +774,13 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 }
                 if let Some([x0, y0, x1, y1]) = as_rectangle(path.subpath_points(i)) {
                     if x1 - x0 > AXIS_EPS || y1 - y0 > AXIS_EPS {
-                        self.device.shape(Shape { x0, y0, x1, y1, kind: ShapeKind::Fill });
+                        self.device.shape(Shape {
+                            x0,
+                            y0,
+                            x1,
+                            y1,
+                            kind: ShapeKind::Fill,
+                        });
                     }
                 }
             }
@@ -761,9 +812,21 @@ impl<'a, D: Device> Interpreter<'a, D> {
         let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
         let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
         let shape = if (a.y - b.y).abs() <= AXIS_EPS && x1 - x0 > AXIS_EPS {
-            Shape { x0, y0: y0 - half, x1, y1: y1 + half, kind: ShapeKind::Stroke }
+            Shape {
+                x0,
+                y0: y0 - half,
+                x1,
+                y1: y1 + half,
+                kind: ShapeKind::Stroke,
+            }
         } else if (a.x - b.x).abs() <= AXIS_EPS && y1 - y0 > AXIS_EPS {
-            Shape { x0: x0 - half, y0, x1: x1 + half, y1, kind: ShapeKind::Stroke }
+            Shape {
+                x0: x0 - half,
+                y0,
+                x1: x1 + half,
+                y1,
+                kind: ShapeKind::Stroke,
+            }
         } else {
             return;
         };
@@ -799,7 +862,10 @@ impl<'a, D: Device> Interpreter<'a, D> {
         if id.is_some() && self.forms.contains(&id) {
             self.warn(
                 "xobject_cycle",
-                format!("Form XObject /{shown} on page {} draws itself; the cycle is cut", self.page),
+                format!(
+                    "Form XObject /{shown} on page {} draws itself; the cycle is cut",
+                    self.page
+                ),
             );
             return;
         }
@@ -846,9 +912,10 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 ),
             ),
             StreamError::DocumentBudget => {}
-            StreamError::Undecodable(why) => {
-                self.warn("bad_stream", format!("{what} on page {page} cannot be decoded ({why}) and is skipped"))
-            }
+            StreamError::Undecodable(why) => self.warn(
+                "bad_stream",
+                format!("{what} on page {page} cannot be decoded ({why}) and is skipped"),
+            ),
         }
     }
 }

@@ -118,7 +118,10 @@ fn is_white(b: u8) -> bool {
 }
 
 fn is_delim(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
 }
 
 fn is_regular(b: u8) -> bool {
@@ -494,7 +497,10 @@ mod tests {
     #[test]
     fn inline_image_is_skipped() {
         let data = b"q BI /W 1 /H 1 ID \x00EI\xffEI Q\nEI Q";
-        assert_eq!(ops_of(data), vec![("q".into(), 0), ("EI".into(), 0), ("Q".into(), 0)]);
+        assert_eq!(
+            ops_of(data),
+            vec![("q".into(), 0), ("EI".into(), 0), ("Q".into(), 0)]
+        );
     }
 
     #[test]

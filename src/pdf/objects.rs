@@ -15,18 +15,30 @@ pub(crate) fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Op
     dict.get(key).ok().and_then(|o| resolve(doc, o))
 }
 
-pub(crate) fn get_dict<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
+pub(crate) fn get_dict<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a Dictionary> {
     as_dict(get(doc, dict, key)?)
 }
 
-pub(crate) fn get_array<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a [Object]> {
+pub(crate) fn get_array<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a [Object]> {
     match get(doc, dict, key)? {
         Object::Array(a) => Some(a),
         _ => None,
     }
 }
 
-pub(crate) fn get_name<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a [u8]> {
+pub(crate) fn get_name<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a [u8]> {
     match get(doc, dict, key)? {
         Object::Name(n) => Some(n),
         _ => None,
@@ -78,7 +90,9 @@ pub(crate) fn number(obj: &Object) -> Option<f32> {
 
 /// An array of numbers resolved one by one; `None` if any element is not a number.
 pub(crate) fn numbers(doc: &Document, arr: &[Object]) -> Option<Vec<f32>> {
-    arr.iter().map(|o| resolve(doc, o).and_then(number)).collect()
+    arr.iter()
+        .map(|o| resolve(doc, o).and_then(number))
+        .collect()
 }
 
 /// A rectangle `[x0 y0 x1 y1]`, normalized so that `x0 <= x1` and `y0 <= y1`.

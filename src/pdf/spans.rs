@@ -113,7 +113,11 @@ impl Device for PageCollector {
         if !g.start.0.is_finite() || !g.start.1.is_finite() || !g.size.is_finite() {
             return;
         }
-        if !self.open.as_ref().is_some_and(|open| Self::continues(open, g)) {
+        if !self
+            .open
+            .as_ref()
+            .is_some_and(|open| Self::continues(open, g))
+        {
             self.finish();
             self.open = Some(OpenSpan {
                 font: Rc::clone(g.font),
@@ -127,7 +131,9 @@ impl Device for PageCollector {
                 artifact: g.artifact,
             });
         }
-        let Some(open) = self.open.as_mut() else { return };
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
         open.text.push_str(g.text);
         open.end = dot(open.dir, g.end);
         if g.ink {
@@ -142,7 +148,8 @@ impl Device for PageCollector {
     fn shape(&mut self, s: Shape) {
         let finite = [s.x0, s.y0, s.x1, s.y1].iter().all(|v| v.is_finite());
         // Drop what lies wholly outside the page (with a point of slack).
-        let visible = s.x1 >= -1.0 && s.y1 >= -1.0 && s.x0 <= self.width + 1.0 && s.y0 <= self.height + 1.0;
+        let visible =
+            s.x1 >= -1.0 && s.y1 >= -1.0 && s.x0 <= self.width + 1.0 && s.y0 <= self.height + 1.0;
         if finite && visible {
             self.shapes.push(s);
         }

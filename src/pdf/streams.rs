@@ -51,7 +51,9 @@ impl StreamReader {
         let cap = self.max_stream.min(remaining);
         let data = match stream.decompressed_content_with_limit(cap) {
             Ok(data) => data,
-            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => {
                 return Err(self.over_cap(cap));
             }
             Err(e) => return Err(StreamError::Undecodable(e.to_string())),
@@ -61,7 +63,9 @@ impl StreamReader {
         }
         let filtered = stream.filters().is_ok_and(|f| !f.is_empty());
         if data.is_empty() && filtered && !stream.content.is_empty() {
-            return Err(StreamError::Undecodable("compressed data does not inflate".into()));
+            return Err(StreamError::Undecodable(
+                "compressed data does not inflate".into(),
+            ));
         }
         self.used += data.len();
         Ok(data)

@@ -30,7 +30,11 @@ struct Walker<'a> {
 }
 
 /// Reads the structure tree, if the catalog has one.
-pub(crate) fn read(doc: &Document, page_numbers: &HashMap<ObjectId, u32>, max_nodes: usize) -> Option<StructTree> {
+pub(crate) fn read(
+    doc: &Document,
+    page_numbers: &HashMap<ObjectId, u32>,
+    max_nodes: usize,
+) -> Option<StructTree> {
     let catalog = doc.catalog().ok()?;
     let root = get_dict(doc, catalog, b"StructTreeRoot")?;
     let mut walker = Walker {
@@ -41,7 +45,11 @@ pub(crate) fn read(doc: &Document, page_numbers: &HashMap<ObjectId, u32>, max_no
         tree: StructTree::default(),
         max_nodes,
     };
-    if let Some(id) = catalog.get(b"StructTreeRoot").ok().and_then(|o| o.as_reference().ok()) {
+    if let Some(id) = catalog
+        .get(b"StructTreeRoot")
+        .ok()
+        .and_then(|o| o.as_reference().ok())
+    {
         walker.visited.insert(id);
     }
     if let Ok(kids) = root.get(b"K") {
@@ -71,7 +79,10 @@ impl Walker<'_> {
     fn record_mcid(&mut self, page: Option<u32>, mcid: f32, owner: Option<usize>) {
         if let (Some(page), Some(owner)) = (page, owner) {
             if mcid >= 0.0 {
-                self.tree.mcid_owner.entry((page, mcid as u32)).or_insert(owner);
+                self.tree
+                    .mcid_owner
+                    .entry((page, mcid as u32))
+                    .or_insert(owner);
             }
         }
     }
@@ -87,7 +98,9 @@ impl Walker<'_> {
             }
         }
         let doc = self.doc;
-        let Some(resolved) = resolve(doc, obj) else { return };
+        let Some(resolved) = resolve(doc, obj) else {
+            return;
+        };
         match resolved {
             Object::Integer(_) | Object::Real(_) => {
                 if let Some(mcid) = number(resolved) {
@@ -100,7 +113,9 @@ impl Walker<'_> {
                 }
             }
             Object::Dictionary(_) | Object::Stream(_) => {
-                let Some(dict) = as_dict(resolved) else { return };
+                let Some(dict) = as_dict(resolved) else {
+                    return;
+                };
                 let page = self.page_of(dict).or(page);
                 let kind = get_name(doc, dict, b"Type");
                 if kind == Some(b"OBJR") {
@@ -115,7 +130,9 @@ impl Walker<'_> {
                     }
                     return;
                 }
-                let Some(s) = get_name(doc, dict, b"S") else { return };
+                let Some(s) = get_name(doc, dict, b"S") else {
+                    return;
+                };
                 let index = self.tree.nodes.len();
                 let role = self.role(s);
                 self.tree.nodes.push(StructNode { role, parent });

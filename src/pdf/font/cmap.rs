@@ -127,9 +127,10 @@ impl CMap {
 
     fn add_bfrange(&mut self, ops: &Operands) {
         for triple in ops.items.chunks_exact(3) {
-            let (Some((lo, _)), Some((hi, _))) =
-                (code_of(ops.bytes(&triple[0])), code_of(ops.bytes(&triple[1])))
-            else {
+            let (Some((lo, _)), Some((hi, _))) = (
+                code_of(ops.bytes(&triple[0])),
+                code_of(ops.bytes(&triple[1])),
+            ) else {
                 continue;
             };
             if lo > hi {
@@ -165,7 +166,8 @@ impl CMap {
 
     fn add_cidchar(&mut self, ops: &Operands) {
         for pair in ops.items.chunks_exact(2) {
-            if let (Some((code, _)), Operand::Number(cid)) = (code_of(ops.bytes(&pair[0])), pair[1]) {
+            if let (Some((code, _)), Operand::Number(cid)) = (code_of(ops.bytes(&pair[0])), pair[1])
+            {
                 self.cid_chars.insert(code, cid.max(0.0) as u32);
             }
         }
@@ -229,7 +231,9 @@ impl CMap {
             let Some(prefix) = bytes.get(..usize::from(len)) else {
                 break;
             };
-            let Some((code, _)) = code_of(prefix) else { break };
+            let Some((code, _)) = code_of(prefix) else {
+                break;
+            };
             if self
                 .codespace
                 .iter()

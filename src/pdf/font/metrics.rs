@@ -78,7 +78,7 @@ impl StdFont {
         let bold = lower.contains("bold") || lower.contains("black") || lower.contains("heavy");
         let italic = lower.contains("italic") || lower.contains("oblique");
         let family = lower
-            .split(|c: char| c == '-' || c == ',')
+            .split(['-', ','])
             .next()
             .unwrap_or("")
             .replace(' ', "");
@@ -175,8 +175,14 @@ mod tests {
         assert_eq!(StdFont::Helvetica.width('a'), 556.0);
         assert_eq!(StdFont::Helvetica.width('å'), 556.0);
         assert_eq!(StdFont::Times.width('i'), 278.0);
-        assert_eq!(StdFont::from_name("Arial,Bold"), Some(StdFont::HelveticaBold));
-        assert_eq!(StdFont::from_name("Times-Italic"), Some(StdFont::TimesItalic));
+        assert_eq!(
+            StdFont::from_name("Arial,Bold"),
+            Some(StdFont::HelveticaBold)
+        );
+        assert_eq!(
+            StdFont::from_name("Times-Italic"),
+            Some(StdFont::TimesItalic)
+        );
         assert_eq!(StdFont::Courier.width('W'), 600.0);
     }
 }

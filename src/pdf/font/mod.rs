@@ -16,7 +16,9 @@ use lopdf::{Dictionary, Document, Object};
 use self::cmap::CMap;
 use self::encoding::{push_clean, BaseEncoding, Flavor};
 use self::metrics::StdFont;
-use super::objects::{as_stream, get, get_array, get_dict, get_int, get_name, get_number, numbers, resolve};
+use super::objects::{
+    as_stream, get, get_array, get_dict, get_int, get_name, get_number, numbers, resolve,
+};
 use super::streams::StreamReader;
 
 /// Whether a code's text was found.
@@ -101,9 +103,9 @@ fn name_is_italic(name: &str) -> bool {
         return true;
     }
     // Style suffixes such as `MinionPro-It`, `-BoldIt`.
-    name.rsplit(['-', ',']).next().is_some_and(|style| {
-        style != name && (style.ends_with("It") || style.ends_with("Ita"))
-    })
+    name.rsplit(['-', ','])
+        .next()
+        .is_some_and(|style| style != name && (style.ends_with("It") || style.ends_with("Ita")))
 }
 
 impl Font {
@@ -156,7 +158,8 @@ impl Font {
         };
         match descendant {
             Some(cid_font) => {
-                let composite = font.load_composite(doc, dict, cid_font, descriptor, to_unicode, streams);
+                let composite =
+                    font.load_composite(doc, dict, cid_font, descriptor, to_unicode, streams);
                 font.kind = Kind::Composite(Box::new(composite));
             }
             None => {
@@ -165,11 +168,15 @@ impl Font {
                         .and_then(|a| numbers(doc, a))
                         .filter(|m| m.len() == 6)
                         .unwrap_or_else(|| vec![0.001, 0.0, 0.0, 0.001, 0.0, 0.0]);
-                    let (a, d) = (m.first().copied().unwrap_or(0.001), m.get(3).copied().unwrap_or(0.001));
+                    let (a, d) = (
+                        m.first().copied().unwrap_or(0.001),
+                        m.get(3).copied().unwrap_or(0.001),
+                    );
                     font.width_scale = a;
                     font.size_scale = if d != 0.0 { (d * 1000.0).abs() } else { 1.0 };
                 }
-                let simple = font.load_simple(doc, dict, subtype, descriptor, flags, to_unicode.as_ref());
+                let simple =
+                    font.load_simple(doc, dict, subtype, descriptor, flags, to_unicode.as_ref());
                 font.kind = Kind::Simple(Box::new(simple));
             }
         }
@@ -198,13 +205,17 @@ impl Font {
         match get(doc, dict, b"Encoding") {
             Some(Object::Name(n)) => base = BaseEncoding::from_name(n).unwrap_or(default_base),
             Some(Object::Dictionary(enc)) => {
-                if let Some(b) = get_name(doc, enc, b"BaseEncoding").and_then(BaseEncoding::from_name) {
+                if let Some(b) =
+                    get_name(doc, enc, b"BaseEncoding").and_then(BaseEncoding::from_name)
+                {
                     base = b;
                 }
                 let mut code: usize = 0;
                 for item in get_array(doc, enc, b"Differences").unwrap_or(&[]) {
                     match resolve(doc, item) {
-                        Some(Object::Integer(i)) => code = usize::try_from(*i).unwrap_or(usize::MAX),
+                        Some(Object::Integer(i)) => {
+                            code = usize::try_from(*i).unwrap_or(usize::MAX)
+                        }
                         Some(Object::Name(n)) => {
                             if let Some(slot) = differences.get_mut(code) {
                                 *slot = Some(n.as_slice());
@@ -225,15 +236,23 @@ impl Font {
             let mut status = TextStatus::Unmapped;
             if let Some(tu) = to_unicode {
                 let mut pushed = false;
-                if tu.for_each_char(u32::from(code), |c| pushed |= push_clean(c, self.flavor, &mut buf)) {
-                    status = if pushed { TextStatus::Mapped } else { TextStatus::Empty };
+                if tu.for_each_char(u32::from(code), |c| {
+                    pushed |= push_clean(c, self.flavor, &mut buf)
+                }) {
+                    status = if pushed {
+                        TextStatus::Mapped
+                    } else {
+                        TextStatus::Empty
+                    };
                 }
             }
             if status != TextStatus::Mapped {
                 buf.clear();
                 let from_name = differences[usize::from(code)].and_then(encoding::glyph_name_text);
                 let pushed = match from_name {
-                    Some(t) => t.chars().fold(false, |p, c| push_clean(c, self.flavor, &mut buf) | p),
+                    Some(t) => t
+                        .chars()
+                        .fold(false, |p, c| push_clean(c, self.flavor, &mut buf) | p),
                     None => base
                         .char(code)
                         .is_some_and(|c| push_clean(c, self.flavor, &mut buf)),
@@ -252,7 +271,11 @@ impl Font {
         let first_char = get_int(doc, dict, b"FirstChar").unwrap_or(0);
         let listed = get_array(doc, dict, b"Widths").map(|a| {
             a.iter()
-                .map(|o| resolve(doc, o).and_then(super::objects::number).unwrap_or(0.0))
+                .map(|o| {
+                    resolve(doc, o)
+                        .and_then(super::objects::number)
+                        .unwrap_or(0.0)
+                })
                 .collect::<Vec<f32>>()
         });
         let missing = descriptor
@@ -312,7 +335,10 @@ impl Font {
         let w = get_array(doc, cid_font, b"W").unwrap_or(&[]);
         let mut i = 0;
         while i < w.len() {
-            let first = w.get(i).and_then(|o| resolve(doc, o)).and_then(super::objects::number);
+            let first = w
+                .get(i)
+                .and_then(|o| resolve(doc, o))
+                .and_then(super::objects::number);
             let next = w.get(i + 1).and_then(|o| resolve(doc, o));
             match (first, next) {
                 (Some(first), Some(Object::Array(list))) => {
@@ -327,7 +353,11 @@ impl Font {
                 }
                 (Some(first), Some(last)) => {
                     let last = super::objects::number(last).unwrap_or(first);
-                    if let Some(width) = w.get(i + 2).and_then(|o| resolve(doc, o)).and_then(super::objects::number) {
+                    if let Some(width) = w
+                        .get(i + 2)
+                        .and_then(|o| resolve(doc, o))
+                        .and_then(super::objects::number)
+                    {
                         widths.push((first.max(0.0) as u32, last.max(0.0) as u32, width));
                     }
                     i += 3;
@@ -413,7 +443,11 @@ impl Font {
                 let mut pushed = false;
                 if let Some(tu) = &c.to_unicode {
                     if tu.for_each_char(code, |ch| pushed |= push_clean(ch, self.flavor, out)) {
-                        return if pushed { TextStatus::Mapped } else { TextStatus::Empty };
+                        return if pushed {
+                            TextStatus::Mapped
+                        } else {
+                            TextStatus::Empty
+                        };
                     }
                 }
                 let fallback = if c.ucs2 {
@@ -473,7 +507,9 @@ fn truetype_gid_text(data: &[u8]) -> Option<HashMap<u16, char>> {
     let (_, _, subtable) = cmap.best_subtable()?;
     let mut map = HashMap::new();
     for (codepoint, gid) in subtable.iter().take(1 << 17) {
-        let Ok(gid) = u16::try_from(gid.to_u32()) else { continue };
+        let Ok(gid) = u16::try_from(gid.to_u32()) else {
+            continue;
+        };
         if let Some(c) = char::from_u32(codepoint) {
             map.entry(gid).or_insert(c);
         }
