@@ -71,7 +71,7 @@ impl Matrix {
 
     /// Length of the image of the unit y vector: how much this matrix scales heights.
     pub fn y_scale(&self) -> f32 {
-        self.c.hypot(self.d)
+        (self.c * self.c + self.d * self.d).sqrt()
     }
 
     /// Geometric-mean scale factor, for line widths.

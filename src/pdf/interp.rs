@@ -254,7 +254,7 @@ fn as_rectangle(points: &[PathPoint]) -> Option<[f32; 4]> {
 }
 
 fn normalize(v: (f32, f32)) -> Option<(f32, f32)> {
-    let len = v.0.hypot(v.1);
+    let len = (v.0 * v.0 + v.1 * v.1).sqrt();
     (len > 1e-6 && len.is_finite()).then(|| (v.0 / len, v.1 / len))
 }
 
@@ -435,13 +435,13 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 }
             }
             b"\"" => {
-                if let Some(last3) = ops.last(3) {
-                    if let (Operand::Number(aw), Operand::Number(ac)) = (last3[0], last3[1]) {
-                        self.gs.word_spacing = aw;
-                        self.gs.char_spacing = ac;
+                if let Some([aw, ac, string]) = ops.last(3) {
+                    if let (Operand::Number(aw), Operand::Number(ac)) = (aw, ac) {
+                        self.gs.word_spacing = *aw;
+                        self.gs.char_spacing = *ac;
                     }
                     self.next_line(0.0, -self.gs.leading);
-                    self.show(ops.bytes(&last3[2]));
+                    self.show(ops.bytes(string));
                 }
             }
             b"TJ" => {
@@ -925,9 +925,9 @@ fn is_white(ops: &Operands) -> bool {
     let mut nums = [0.0f32; 4];
     let mut count = 0;
     for op in &ops.items {
-        match op {
-            Operand::Number(n) if count < 4 => {
-                nums[count] = *n;
+        match (op, nums.get_mut(count)) {
+            (Operand::Number(n), Some(slot)) => {
+                *slot = *n;
                 count += 1;
             }
             // A pattern name, or more than four components.

@@ -71,10 +71,10 @@ impl Operands {
         if !matches!(dict, Operand::Dict(..)) {
             return None;
         }
-        self.children(dict)
-            .chunks_exact(2)
-            .find(|kv| matches!(kv[0], Operand::Name(..)) && self.bytes(&kv[0]) == key)
-            .map(|kv| kv[1])
+        self.children(dict).chunks_exact(2).find_map(|kv| match kv {
+            [k @ Operand::Name(..), v] if self.bytes(k) == key => Some(*v),
+            _ => None,
+        })
     }
 
     /// The last `n` operands, if there are at least `n`.

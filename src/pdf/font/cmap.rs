@@ -53,13 +53,14 @@ fn code_of(bytes: &[u8]) -> Option<(u32, u8)> {
 }
 
 fn utf16_units(bytes: &[u8]) -> Vec<u16> {
-    if bytes.len() == 1 {
+    if let [single] = bytes {
         // A one-byte destination is not UTF-16BE; producers mean the character itself.
-        return vec![u16::from(bytes[0])];
+        return vec![u16::from(*single)];
     }
     bytes
         .chunks_exact(2)
-        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .filter_map(|c| <[u8; 2]>::try_from(c).ok())
+        .map(u16::from_be_bytes)
         .collect()
 }
 
@@ -94,8 +95,9 @@ impl CMap {
 
     fn add_codespace(&mut self, ops: &Operands) {
         for pair in ops.items.chunks_exact(2) {
+            let [lo, hi] = pair else { continue };
             let (Some((lo, len)), Some((hi, hi_len))) =
-                (code_of(ops.bytes(&pair[0])), code_of(ops.bytes(&pair[1])))
+                (code_of(ops.bytes(lo)), code_of(ops.bytes(hi)))
             else {
                 continue;
             };
@@ -116,10 +118,11 @@ impl CMap {
 
     fn add_bfchar(&mut self, ops: &Operands) {
         for pair in ops.items.chunks_exact(2) {
-            let Some((code, _)) = code_of(ops.bytes(&pair[0])) else {
+            let [src, dst] = pair else { continue };
+            let Some((code, _)) = code_of(ops.bytes(src)) else {
                 continue;
             };
-            if let Some(text) = Self::dest_text(ops, &pair[1]) {
+            if let Some(text) = Self::dest_text(ops, dst) {
                 self.chars.insert(code, text);
             }
         }
@@ -127,16 +130,15 @@ impl CMap {
 
     fn add_bfrange(&mut self, ops: &Operands) {
         for triple in ops.items.chunks_exact(3) {
-            let (Some((lo, _)), Some((hi, _))) = (
-                code_of(ops.bytes(&triple[0])),
-                code_of(ops.bytes(&triple[1])),
-            ) else {
+            let [lo, hi, dst] = triple else { continue };
+            let (Some((lo, _)), Some((hi, _))) = (code_of(ops.bytes(lo)), code_of(ops.bytes(hi)))
+            else {
                 continue;
             };
             if lo > hi {
                 continue;
             }
-            match &triple[2] {
+            match dst {
                 dst @ Operand::Array(..) => {
                     for (code, item) in (lo..=hi).zip(ops.children(dst)) {
                         if let Some(text) = Self::dest_text(ops, item) {
@@ -166,20 +168,21 @@ impl CMap {
 
     fn add_cidchar(&mut self, ops: &Operands) {
         for pair in ops.items.chunks_exact(2) {
-            if let (Some((code, _)), Operand::Number(cid)) = (code_of(ops.bytes(&pair[0])), pair[1])
-            {
-                self.cid_chars.insert(code, cid.max(0.0) as u32);
+            if let [src, Operand::Number(cid)] = pair {
+                if let Some((code, _)) = code_of(ops.bytes(src)) {
+                    self.cid_chars.insert(code, cid.max(0.0) as u32);
+                }
             }
         }
     }
 
     fn add_cidrange(&mut self, ops: &Operands) {
         for triple in ops.items.chunks_exact(3) {
-            if let (Some((lo, _)), Some((hi, _)), Operand::Number(cid)) = (
-                code_of(ops.bytes(&triple[0])),
-                code_of(ops.bytes(&triple[1])),
-                triple[2],
-            ) {
+            let [lo, hi, Operand::Number(cid)] = triple else {
+                continue;
+            };
+            if let (Some((lo, _)), Some((hi, _))) = (code_of(ops.bytes(lo)), code_of(ops.bytes(hi)))
+            {
                 if lo <= hi {
                     self.cid_ranges.push((lo, hi, cid.max(0.0) as u32));
                 }

@@ -16,6 +16,8 @@ pub(crate) enum BaseEncoding {
     Symbol,
     /// The built-in encoding of the standard `ZapfDingbats` font.
     ZapfDingbats,
+    /// Microsoft's Wingdings, for symbol fonts that come without a ToUnicode map.
+    Wingdings,
 }
 
 impl BaseEncoding {
@@ -41,6 +43,7 @@ impl BaseEncoding {
             BaseEncoding::PdfDoc => return pdf_doc_char(code),
             BaseEncoding::Symbol => return symbol_char(code),
             BaseEncoding::ZapfDingbats => return dingbats_char(code),
+            BaseEncoding::Wingdings => return wingdings_char(code),
         };
         table.get(usize::from(code)).copied().flatten()
     }

@@ -196,6 +196,7 @@ impl Font {
         let default_base = match (std, self.flavor) {
             (Some(StdFont::Symbol), _) => BaseEncoding::Symbol,
             (Some(StdFont::ZapfDingbats), _) | (_, Flavor::Dingbats) => BaseEncoding::ZapfDingbats,
+            (_, Flavor::Wingdings) => BaseEncoding::Wingdings,
             _ if self.name.to_ascii_lowercase().starts_with("symbol") => BaseEncoding::Symbol,
             _ if subtype == b"TrueType" => BaseEncoding::WinAnsi,
             _ => BaseEncoding::Standard,
@@ -248,7 +249,11 @@ impl Font {
             }
             if status != TextStatus::Mapped {
                 buf.clear();
-                let from_name = differences[usize::from(code)].and_then(encoding::glyph_name_text);
+                let from_name = differences
+                    .get(usize::from(code))
+                    .copied()
+                    .flatten()
+                    .and_then(encoding::glyph_name_text);
                 let pushed = match from_name {
                     Some(t) => t
                         .chars()
@@ -417,7 +422,9 @@ impl Font {
             Kind::Composite(c) => {
                 let cid = c.cid(code);
                 let idx = c.widths.partition_point(|&(first, _, _)| first <= cid);
-                c.widths[..idx]
+                c.widths
+                    .get(..idx)
+                    .unwrap_or(&[])
                     .iter()
                     .rev()
                     .take(64)
