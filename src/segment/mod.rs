@@ -100,12 +100,22 @@ fn detect_kind(layout: &LayoutDocument, lines: &[&Line]) -> DocumentKind {
 /// leading lines it used.
 fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind) -> (Option<String>, usize) {
     let head: Vec<(usize, String)> = lines.iter().take(8).enumerate().map(|(i, l)| (i, clean(&l.text))).collect();
+    // A title may wrap onto a next line of the same bold style that starts in lowercase.
+    let with_wrap = |i: usize, t: &str| -> (String, usize) {
+        if let (Some(a), Some(b)) = (lines.get(i), lines.get(i + 1)) {
+            let same = a.font_size > 0.0 && (a.font_size - b.font_size).abs() < 0.5 && a.bold && b.bold && a.page == b.page;
+            if same && !t.ends_with(['.', ':']) && b.text.trim().chars().next().is_some_and(char::is_lowercase) {
+                return (format!("{t} {}", clean(&b.text)), i + 2);
+            }
+        }
+        (t.to_string(), i + 1)
+    };
     if kind == DocumentKind::MeetingMinutes {
-        if let Some((_, t)) = head.iter().find(|(_, t)| {
+        if let Some((i, t)) = head.iter().find(|(_, t)| {
             let l = t.to_lowercase();
             l.starts_with("referat") || l.starts_with("protokoll") || l.starts_with("møtereferat")
         }) {
-            return (Some(t.clone()), 0);
+            return (Some(with_wrap(*i, t).0), 0);
         }
     }
     let doc_words = ["handlingsplan", "tiltaksplan", "strategi", "rapport", "referat", "plan for"];
@@ -113,15 +123,7 @@ fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind) -> (
         let l = t.to_lowercase();
         let names_doc = doc_words.iter().any(|w| l.contains(w)) || vocab::year_range().is_match(t);
         if names_doc && !t.ends_with(':') && t.split_whitespace().count() <= 16 {
-            // A title may wrap onto a second line of the same size.
-            let mut used = i + 1;
-            let mut title = t.clone();
-            if let (Some(a), Some(b)) = (lines.first(), lines.get(1)) {
-                if a.font_size > 0.0 && (a.font_size - b.font_size).abs() < 0.5 && a.bold == b.bold && a.page == b.page && a.font_size > 13.0 {
-                    title = format!("{title} {}", clean(&b.text));
-                    used += 1;
-                }
-            }
+            let (title, used) = with_wrap(*i, t);
             return (Some(title), used);
         }
     }

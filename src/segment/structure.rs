@@ -84,6 +84,8 @@ struct Walker<'a> {
     body_font: f32,
     title_lines: usize,
     last_line_text: String,
+    /// The line that opened the current section, while the next line may still continue it.
+    last_heading: Option<Line>,
 }
 
 /// Walks the layout of a document. `title_lines` leading lines are the
@@ -115,6 +117,7 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool) -> Struct
         body_font,
         title_lines,
         last_line_text: String::new(),
+        last_heading: None,
     };
     w.superseded = w.find_superseded_numbers();
     let mut line_index = 0usize;
@@ -129,7 +132,10 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool) -> Struct
                 }
                 w.line(line, superseded, plan_like);
             }
-            Block::Table(t) => w.table(t),
+            Block::Table(t) => {
+                w.last_heading = None;
+                w.table(t)
+            }
         }
     }
     w.finish_row();
@@ -228,7 +234,7 @@ impl<'a> Walker<'a> {
         let words = t.split_whitespace().count();
         let first_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
         let ends_ok = !t.ends_with('.') && !t.ends_with(',') && !t.ends_with(';');
-        if !first_upper || !ends_ok || words > 14 || strip_bullet(&t).is_some() || vocab::is_party_line(&t) {
+        if !first_upper || !ends_ok || words > 14 || strip_bullet(&t).is_some() {
             return None;
         }
         if vocab::target_picture().is_match(&t) || vocab::from_strategy().is_match(&t) || vocab::indicator_heading().is_match(&t) {
@@ -292,11 +298,30 @@ impl<'a> Walker<'a> {
         self.current.and_then(|i| self.sections.get(i)).map_or_else(|| "0".to_string(), |s| s.id.clone())
     }
 
+    /// A PDF heading that wraps: the next line has the same style, follows
+    /// directly and is not numbered itself.
+    fn continues_heading(&self, line: &Line) -> bool {
+        let Some(h) = &self.last_heading else { return false };
+        let (Some(a), Some(b)) = (h.bbox, line.bbox) else { return false };
+        let t = line.text.trim();
+        h.page == line.page
+            && h.bold == line.bold
+            && (h.font_size - line.font_size).abs() < 0.3
+            && self.is_styled(line)
+            && b.y0 - a.y1 < (a.y1 - a.y0) * 0.6
+            && b.y0 > a.y0
+            && !vocab::numbered_line().is_match(t)
+            && !t.ends_with(':')
+            && t.chars().next().is_some_and(|c| c.is_lowercase())
+    }
+
     fn line(&mut self, line: &Line, superseded: bool, plan_like: bool) {
         let t = clean(&line.text);
         if t.is_empty() {
             return;
         }
+        let after_heading = self.last_heading.take();
+        self.last_heading = after_heading;
         if plan_like && vocab::is_table_header_line(&t) {
             if self.mode != Mode::Measures {
                 self.mode = Mode::Measures;
@@ -307,8 +332,17 @@ impl<'a> Walker<'a> {
         }
         let in_measures = self.mode == Mode::Measures;
         if !in_measures || !vocab::is_party_line(&t) {
+            if self.continues_heading(line) {
+                if let Some(i) = self.current {
+                    let title = format!("{} {}", self.sections[i].title, t);
+                    self.sections[i].title = clean(&title);
+                }
+                self.last_heading = Some(line.clone());
+                return;
+            }
             if let Some(h) = self.heading(line, superseded, in_measures) {
                 self.open_section(h);
+                self.last_heading = Some(line.clone());
                 self.last_line_text = t;
                 return;
             }
@@ -321,6 +355,7 @@ impl<'a> Walker<'a> {
         if plan_like && self.mode != Mode::Measures && vocab::measure_code().is_match(&t) && self.code_fits(&t) {
             self.mode = Mode::Measures;
         }
+        self.last_heading = None;
         match self.mode {
             Mode::Measures => self.measure_line(line, &t),
             Mode::Objectives => self.objective_line(line, &t),
@@ -640,7 +675,21 @@ impl<'a> Walker<'a> {
     }
 
     fn build_sections(&mut self) -> Vec<Section> {
-        let drafts = std::mem::take(&mut self.sections);
+        let mut drafts = std::mem::take(&mut self.sections);
+        // An unnumbered "heading" that holds a sentence break was a bold
+        // lead paragraph: fold it into the section before it.
+        for i in 0..drafts.len() {
+            if drafts[i].number.is_none() && drafts[i].title.contains(". ") && drafts.iter().all(|d| d.parent != Some(i)) {
+                let line = Line::plain(drafts[i].title.clone());
+                let mut text = vec![line];
+                text.append(&mut drafts[i].text);
+                if let Some(prev) = i.checked_sub(1) {
+                    drafts[prev].text.extend(text);
+                }
+                drafts[i].title.clear();
+            }
+        }
+        let keep: Vec<bool> = drafts.iter().map(|d| !d.title.is_empty()).collect();
         let mut built: Vec<Option<Section>> = drafts
             .iter()
             .map(|d| {
@@ -669,14 +718,14 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        built.into_iter().flatten().collect()
+        built.into_iter().zip(keep).filter_map(|(s, k)| s.filter(|_| k)).collect()
     }
 }
 
 /// A header row: every cell short and none a number.
 fn looks_like_header(r: &[String]) -> bool {
     r.iter().filter(|c| !c.is_empty()).count() >= 2
-        && r.iter().all(|c| c.split_whitespace().count() <= 6 && !c.chars().any(|ch| ch.is_ascii_digit()) && !c.ends_with('.'))
+        && r.iter().all(|c| c.split_whitespace().count() <= 6 && !c.chars().any(|ch| ch.is_ascii_digit() || matches!(ch, '.' | '(' | ',')))
 }
 
 /// `1.1 Title` → (`1.1`, `Title`); no number → (None, whole).

@@ -125,6 +125,10 @@ pub fn decide_join(prev: &str, next: &str, may_split_word: bool) -> Join {
         // it rejected more true joins than it caught false ones.)
         return Join::DropHyphen;
     }
+    // `Klinikk/` + `Avdeling`: a slash-joined list of parties wraps after the slash.
+    if p_last == '/' {
+        return Join::Direct;
+    }
     if may_split_word && p_last.is_alphabetic() && (n_first.is_lowercase() || matches!(n_first, ',' | '.' | ';' | ':' | ')')) {
         return Join::Direct;
     }
