@@ -476,7 +476,24 @@ fn span_boundaries_follow_gaps_not_word_spaces() {
     // A 1 em TJ gap splits without inserting a space; `Tw` word spacing does not split;
     // small kerning does not split; Differences glyph names and ligatures decode; a
     // Symbol bullet becomes U+2022.
-    assert_eq!(texts, ["Word", "Gap", "two words", "fiø", "•", "Kerning"]);
+    assert_eq!(
+        texts,
+        [
+            "Word",
+            "Gap",
+            "two words",
+            "fiø",
+            "•",
+            "Kerning",
+            "fake bold",
+            "fake italic"
+        ]
+    );
+    // Fill-and-stroke rendering and a sheared text matrix are synthetic bold and italic.
+    assert!(spans[6].bold && !spans[6].italic, "{:?}", spans[6]);
+    assert!(spans[7].italic && !spans[7].bold, "{:?}", spans[7]);
+    assert!((spans[7].font_size - 10.0).abs() < 0.01, "shear keeps the size");
+    assert!(!spans[0].bold && !spans[0].italic);
     assert_eq!(
         spans[0].x1 + 10.0,
         spans[1].x0,

@@ -69,9 +69,15 @@ impl Matrix {
         )
     }
 
-    /// Length of the image of the unit y vector: how much this matrix scales heights.
+    /// How much this matrix scales heights measured perpendicular to the
+    /// image of the x axis (a text baseline): unaffected by shear.
     pub fn y_scale(&self) -> f32 {
-        (self.c * self.c + self.d * self.d).sqrt()
+        let x_len = (self.a * self.a + self.b * self.b).sqrt();
+        if x_len > 1e-6 {
+            (self.a * self.d - self.b * self.c).abs() / x_len
+        } else {
+            (self.c * self.c + self.d * self.d).sqrt()
+        }
     }
 
     /// Geometric-mean scale factor, for line widths.

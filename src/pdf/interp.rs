@@ -44,6 +44,11 @@ pub(crate) struct GlyphDraw<'a> {
     /// Em size in page units.
     pub size: f32,
     pub font: &'a Rc<Font>,
+    /// Drawn bold without a bold font: filled and stroked (`Tr 2`), as word
+    /// processors do for fonts without a bold face.
+    pub synthetic_bold: bool,
+    /// Drawn slanted without an italic font: the text matrix shears glyphs.
+    pub synthetic_italic: bool,
     pub mcid: Option<u32>,
     pub artifact: bool,
 }
@@ -78,6 +83,7 @@ struct GState {
     leading: f32,
     rise: f32,
     line_width: f32,
+    render_mode: i64,
     /// False while the fill colour is white: white fills are page background, not rulings.
     fill_visible: bool,
     stroke_visible: bool,
@@ -95,6 +101,7 @@ impl GState {
             leading: 0.0,
             rise: 0.0,
             line_width: 1.0,
+            render_mode: 0,
             fill_visible: true,
             stroke_visible: true,
         }
@@ -403,7 +410,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
             b"Tz" => self.gs.h_scale = ops.number().unwrap_or(100.0) / 100.0,
             b"TL" => self.gs.leading = ops.number().unwrap_or(0.0),
             b"Ts" => self.gs.rise = ops.number().unwrap_or(0.0),
-            b"Tr" => {}
+            b"Tr" => self.gs.render_mode = ops.number().map_or(0, |n| n as i64),
             b"Tf" => self.set_font(ops, resources),
             b"Td" => {
                 if let Some([tx, ty]) = ops.numbers::<2>() {
@@ -597,6 +604,13 @@ impl<'a, D: Device> Interpreter<'a, D> {
         let ctm = gs.ctm;
         let mut trm = self.tm.mul(&ctm);
         let size = fs.abs() * font.size_scale * trm.y_scale();
+        let synthetic_bold = self.gs.render_mode == 2 && !font.bold;
+        // Glyph x and y axes no longer perpendicular: a sheared (oblique) face.
+        let shear = match (normalize((trm.a, trm.b)), normalize((trm.c, trm.d))) {
+            (Some(x), Some(y)) => (x.0 * y.0 + x.1 * y.1).abs(),
+            _ => 0.0,
+        };
+        let synthetic_italic = shear > 0.1 && !font.italic;
         let (mcid, artifact) = self.marked_state();
         let stats_key = Rc::as_ptr(&font) as usize;
         let mut rest = bytes;
@@ -672,6 +686,8 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 dir,
                 size,
                 font: &font,
+                synthetic_bold,
+                synthetic_italic,
                 mcid,
                 artifact,
             });

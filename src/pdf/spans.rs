@@ -4,7 +4,8 @@
 //! object and size, on the same baseline and in the same direction, each
 //! starting no more than 0.15 em after the previous glyph's advance ends and
 //! no more than 0.25 em before it (kerning), within the same marked content
-//! (MCID and artifact state). Space glyphs stay inside a span; a span's text is
+//! (MCID and artifact state) and the same style (bold/italic, synthetic
+//! included). Space glyphs stay inside a span; a span's text is
 //! trimmed, and `x0`/`x1` cover its non-blank glyphs only. Spans without any
 //! non-blank glyph are dropped.
 
@@ -34,6 +35,8 @@ struct OpenSpan {
     ink: Option<(f32, f32, f32)>,
     mcid: Option<u32>,
     artifact: bool,
+    bold: bool,
+    italic: bool,
 }
 
 /// Collects one page's spans and shapes.
@@ -83,8 +86,8 @@ impl PageCollector {
             y,
             font_size: open.size,
             font: open.font.name.clone(),
-            bold: open.font.bold,
-            italic: open.font.italic,
+            bold: open.bold,
+            italic: open.italic,
             mcid: open.mcid,
             artifact: open.artifact,
         });
@@ -96,6 +99,8 @@ impl PageCollector {
             || (open.size - g.size).abs() > 0.01 * size
             || open.mcid != g.mcid
             || open.artifact != g.artifact
+            || open.bold != (g.font.bold || g.synthetic_bold)
+            || open.italic != (g.font.italic || g.synthetic_italic)
             || dot(open.dir, g.dir) < 0.9999
         {
             return false;
@@ -129,6 +134,8 @@ impl Device for PageCollector {
                 ink: None,
                 mcid: g.mcid,
                 artifact: g.artifact,
+                bold: g.font.bold || g.synthetic_bold,
+                italic: g.font.italic || g.synthetic_italic,
             });
         }
         let Some(open) = self.open.as_mut() else {

@@ -113,17 +113,21 @@ impl Font {
     /// defaults (1000-unit widths, unmapped text) so extraction continues.
     pub fn load(doc: &Document, dict: &Dictionary, streams: &mut StreamReader) -> Font {
         let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"");
-        let raw_name = get_name(doc, dict, b"BaseFont")
-            .or_else(|| get_name(doc, dict, b"Name"))
-            .map(|n| String::from_utf8_lossy(n).into_owned())
-            .unwrap_or_else(|| String::from_utf8_lossy(subtype).into_owned());
-        let name = strip_subset(&raw_name).to_owned();
         let descendant = (subtype == b"Type0")
             .then(|| get_array(doc, dict, b"DescendantFonts"))
             .flatten()
             .and_then(|a| a.first())
             .and_then(|o| resolve(doc, o))
             .and_then(super::objects::as_dict);
+        // A Type0 BaseFont may carry the CMap name (`Carlito-Identity-H`); the
+        // descendant's is the font's own.
+        let raw_name = descendant
+            .and_then(|d| get_name(doc, d, b"BaseFont"))
+            .or_else(|| get_name(doc, dict, b"BaseFont"))
+            .or_else(|| get_name(doc, dict, b"Name"))
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_else(|| String::from_utf8_lossy(subtype).into_owned());
+        let name = strip_subset(&raw_name).to_owned();
         let descriptor = get_dict(doc, descendant.unwrap_or(dict), b"FontDescriptor");
         let flags = descriptor
             .and_then(|d| get_int(doc, d, b"Flags"))
