@@ -492,7 +492,10 @@ fn span_boundaries_follow_gaps_not_word_spaces() {
     // Fill-and-stroke rendering and a sheared text matrix are synthetic bold and italic.
     assert!(spans[6].bold && !spans[6].italic, "{:?}", spans[6]);
     assert!(spans[7].italic && !spans[7].bold, "{:?}", spans[7]);
-    assert!((spans[7].font_size - 10.0).abs() < 0.01, "shear keeps the size");
+    assert!(
+        (spans[7].font_size - 10.0).abs() < 0.01,
+        "shear keeps the size"
+    );
     assert!(!spans[0].bold && !spans[0].italic);
     assert_eq!(
         spans[0].x1 + 10.0,
