@@ -396,6 +396,21 @@ fn deep_xobject_nesting_is_cut() {
 }
 
 #[test]
+fn form_xobject_fan_out_stops_at_the_op_limit() {
+    let limits = Limits {
+        max_ops_per_page: 100_000,
+        ..Limits::default()
+    };
+    let doc = extract_fixture("form_bomb.pdf", &limits).expect("readable");
+    assert!(
+        warning_codes(&doc).contains(&"op_limit"),
+        "{:?}",
+        doc.warnings
+    );
+    assert_eq!(all_text(&doc), "Hello world");
+}
+
+#[test]
 fn xobject_cycle_is_cut() {
     let doc = extract_fixture("xobject_cycle.pdf", &Limits::default()).expect("readable");
     assert!(

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
 use super::geometry::Matrix;
-use super::interp::{FontCache, Interpreter};
+use super::interp::{Interpreter, ResourceCache};
 use super::objects::{as_dict, as_stream, get, get_dict, get_int, rect, resolve, text_string};
 use super::spans::PageCollector;
 use super::streams::{StreamError, StreamReader};
@@ -47,7 +47,7 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfE
         .collect();
 
     let mut streams = StreamReader::new(limits.max_stream_bytes, limits.max_document_bytes);
-    let mut fonts = FontCache::default();
+    let mut cache = ResourceCache::default();
     let mut out_pages = Vec::with_capacity(pages.len());
     for (i, page) in pages.iter().enumerate() {
         let number = i as u32 + 1;
@@ -57,7 +57,7 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfE
             number,
             limits,
             &mut streams,
-            &mut fonts,
+            &mut cache,
             &mut warnings,
         ));
         if streams.budget_exceeded {
@@ -283,7 +283,7 @@ fn read_page(
     number: u32,
     limits: &Limits,
     streams: &mut StreamReader,
-    fonts: &mut FontCache,
+    cache: &mut ResourceCache,
     warnings: &mut Warnings,
 ) -> PdfPage {
     let [llx, lly, urx, ury] = page.bbox;
@@ -317,7 +317,7 @@ fn read_page(
     let ctm = Matrix::page_device(page.bbox, page.rotate);
     let mut interp = Interpreter::new(
         doc,
-        fonts,
+        cache,
         streams,
         warnings,
         &mut collector,

@@ -59,10 +59,12 @@ pub(crate) trait Device {
     fn shape(&mut self, shape: Shape);
 }
 
-/// Decoded fonts of a document, keyed by font dictionary.
+/// Decoded fonts and Form XObject contents of a document, shared by its
+/// pages so each is decoded (and counted against the byte budget) once.
 #[derive(Default)]
-pub(crate) struct FontCache {
+pub(crate) struct ResourceCache {
     fonts: HashMap<FontKey, Rc<Font>>,
+    forms: HashMap<ObjectId, Rc<[u8]>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -277,7 +279,7 @@ pub(crate) struct FontStats {
 /// Interprets the content of one page (and the Form XObjects it draws).
 pub(crate) struct Interpreter<'a, D: Device> {
     doc: &'a Document,
-    fonts: &'a mut FontCache,
+    cache: &'a mut ResourceCache,
     streams: &'a mut StreamReader,
     warnings: &'a mut Warnings,
     device: &'a mut D,
@@ -304,7 +306,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         doc: &'a Document,
-        fonts: &'a mut FontCache,
+        cache: &'a mut ResourceCache,
         streams: &'a mut StreamReader,
         warnings: &'a mut Warnings,
         device: &'a mut D,
@@ -314,7 +316,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
     ) -> Self {
         Interpreter {
             doc,
-            fonts,
+            cache,
             streams,
             warnings,
             device,
@@ -563,13 +565,13 @@ impl<'a, D: Device> Interpreter<'a, D> {
             Object::Reference(id) => FontKey::Object(*id),
             other => FontKey::Inline(std::ptr::from_ref(other) as usize),
         };
-        if let Some(font) = self.fonts.fonts.get(&key) {
+        if let Some(font) = self.cache.fonts.get(&key) {
             self.gs.font = Some(Rc::clone(font));
             return;
         }
         let dict = resolve(doc, entry).and_then(as_dict);
         let font = self.font_from(dict);
-        self.fonts.fonts.insert(key, Rc::clone(&font));
+        self.cache.fonts.insert(key, Rc::clone(&font));
         self.gs.font = Some(font);
     }
 
@@ -885,12 +887,22 @@ impl<'a, D: Device> Interpreter<'a, D> {
             );
             return;
         }
-        let data = match self.streams.decode(stream) {
-            Ok(data) => data,
-            Err(e) => {
-                self.stream_warning(&e, &format!("Form XObject /{shown}"));
-                return;
-            }
+        let cached = id.and_then(|id| self.cache.forms.get(&id)).cloned();
+        let data: Rc<[u8]> = match cached {
+            Some(data) => data,
+            None => match self.streams.decode(stream) {
+                Ok(data) => {
+                    let data: Rc<[u8]> = data.into();
+                    if let Some(id) = id {
+                        self.cache.forms.insert(id, Rc::clone(&data));
+                    }
+                    data
+                }
+                Err(e) => {
+                    self.stream_warning(&e, &format!("Form XObject /{shown}"));
+                    return;
+                }
+            },
         };
         let matrix = get_array(doc, &stream.dict, b"Matrix")
             .and_then(|a| numbers(doc, a))

@@ -115,7 +115,8 @@ impl PageCollector {
 
 impl Device for PageCollector {
     fn glyph(&mut self, g: &GlyphDraw<'_>) {
-        if !g.start.0.is_finite() || !g.start.1.is_finite() || !g.size.is_finite() {
+        let coords = [g.start.0, g.start.1, g.end.0, g.end.1, g.size];
+        if !coords.iter().all(|v| v.is_finite()) {
             return;
         }
         if !self
