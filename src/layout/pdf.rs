@@ -24,7 +24,6 @@ const EDGE_SNAP: f32 = 2.0;
 /// A table found on one page, before pages are joined.
 #[derive(Debug, Clone)]
 struct PageTable {
-    bbox: BBox,
     cols: Vec<f32>,
     rows: Vec<Row>,
 }
@@ -157,7 +156,7 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
         if rows.is_empty() {
             continue;
         }
-        items.push((t.bbox.y0, Item::Table(PageTable { bbox: t.bbox, cols: t.cols.clone(), rows })));
+        items.push((t.bbox.y0, Item::Table(PageTable { cols: t.cols.clone(), rows })));
     }
     items.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out: Vec<Item> = items.into_iter().map(|(_, i)| i).collect();

@@ -81,13 +81,13 @@ pub fn first_agenda_block(layout: &LayoutDocument) -> Option<usize> {
 
 /// Builds the meeting and adds the agenda items to the section tree.
 pub fn meeting(layout: &LayoutDocument, lines: &[&Line], title: Option<&str>, structure: &mut Structure) -> Meeting {
-    let mut m = Meeting::default();
-    m.body = title.and_then(|t| {
+    let body = title.and_then(|t| {
         let l = t.to_lowercase();
         ["referat", "protokoll", "møtereferat"].iter().find(|w| l.starts_with(*w)).map(|w| {
             clean(t[w.len()..].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '–' | '-' | ':' | '—')))
         })
     });
+    let mut m = Meeting { body, ..Meeting::default() };
     let head: Vec<String> = lines.iter().take(40).map(|l| clean(&l.text)).collect();
     for t in &head {
         let l = t.to_lowercase();

@@ -182,10 +182,8 @@ pub fn slug(s: &str) -> String {
         };
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
-        } else if c.is_alphanumeric() || c.is_whitespace() || "-/–_.".contains(c) {
-            if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
+        } else if (c.is_alphanumeric() || c.is_whitespace() || "-/–_.".contains(c)) && !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
         }
     }
     while out.ends_with('-') {
