@@ -6,6 +6,8 @@
 //! Each stage only sees the public types of the stage before it.
 #![forbid(unsafe_code)]
 
+pub mod dataset;
+pub mod diff;
 pub mod docx;
 pub mod layout;
 pub mod model;

@@ -1,7 +1,12 @@
 //! The command line: one subcommand per file, the same flags for the same things.
 
 mod convert;
+mod diff;
+mod export;
 mod extract;
+mod index;
+mod search;
+mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -31,6 +36,16 @@ enum Command {
     Convert(convert::Args),
     /// Print the text of documents, page by page (or the layout model as JSON)
     Extract(extract::Args),
+    /// Write measures as a spreadsheet (CSV, XLSX) or OpenSearch bulk NDJSON
+    Export(export::Args),
+    /// Build or update an SQLite dataset with full-text search
+    Index(index::Args),
+    /// Search an indexed dataset
+    Search(search::Args),
+    /// Compare two versions of a plan measure by measure
+    Diff(diff::Args),
+    /// Serve a local web page over an indexed dataset
+    Serve(serve::Args),
     /// Print the JSON schema of the output document
     Schema,
 }
@@ -48,6 +63,11 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Convert(a) => convert::run(a),
         Command::Extract(a) => extract::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Index(a) => index::run(a),
+        Command::Search(a) => search::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Schema => {
             let schema = schemars::schema_for!(planparse::model::Document);
             match serde_json::to_string_pretty(&schema) {

@@ -1,0 +1,12 @@
+//! `planparse index` (being implemented).
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Arguments
+    args: Vec<String>,
+}
+
+pub fn run(_args: Args) -> i32 {
+    eprintln!("planparse index: not implemented yet");
+    super::EXIT_FAILED
+}

@@ -1,0 +1,1 @@
+//! The dataset of measures: SQLite with full-text search, CSV/XLSX/JSONL exports.

@@ -1,0 +1,1 @@
+//! Plan version comparison: alignment of sections and measures, change types, reports.
