@@ -446,8 +446,17 @@ fn append_continuation(t: &mut Table, mut rows: Vec<Row>, warnings: &mut Vec<War
     if let Some(last) = t.rows.last_mut() {
         if row_continues(last, first, &fill) {
             let first = rows.remove(0);
-            for (a, b) in last.cells.iter_mut().zip(first.cells) {
-                a.lines.extend(b.lines);
+            for (a, mut b) in last.cells.iter_mut().zip(first.cells) {
+                // The page break hides the paragraph gap: a line that starts
+                // in uppercase after a finished line starts a new paragraph.
+                if let (Some(prev), Some(next)) = (a.lines.last(), b.lines.first_mut()) {
+                    let p = prev.text.trim_end();
+                    let open_end = p.ends_with(['-', ',', '/']) || p.ends_with(" og") || p.ends_with(" i");
+                    if !open_end && next.text.trim_start().chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
+                        next.space_before = next.space_before.max(1.0);
+                    }
+                }
+                a.lines.append(&mut b.lines);
             }
             last.pages.extend(first.pages);
             last.pages.dedup();

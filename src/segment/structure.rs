@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::measure::{self, RowDraft};
 use super::vocab;
-use crate::layout::{Block, LayoutDocument, Line, Row, Table as LTable};
+use crate::layout::{Block, LayoutDocument, Line, Row, Table as LTable, TableOrigin};
 use crate::model::{Measure, Objective, Section, Table, Warning};
 use crate::text::{clean, join_lines, slug, strip_bullet};
 
@@ -271,6 +271,8 @@ impl<'a> Walker<'a> {
 
     fn open_section(&mut self, h: Heading) {
         self.finish_row();
+        // A headerless table continues the previous measure table only within one section.
+        self.last_columns = None;
         self.mode = Mode::Prose;
         self.last_number_objective = None;
         let mut parent = self.current;
@@ -605,7 +607,7 @@ impl<'a> Walker<'a> {
         if !has_header {
             if let Some(prev) = &self.last_columns {
                 let width = t.rows.first().map_or(0, |r| r.cells.len());
-                if prev.len() == width && self.mode == Mode::Measures {
+                if prev.len() == width {
                     cols = prev.clone();
                     has_header = false;
                 }
@@ -615,7 +617,9 @@ impl<'a> Walker<'a> {
             self.generic_table(t);
             return;
         }
-        self.mode = Mode::Measures;
+        // A drawn (or DOCX) table holds its rows; lines after it are prose
+        // again. Text-input tables continue in the line-based row reader.
+        self.mode = if t.origin == TableOrigin::Tabs { Mode::Measures } else { Mode::Prose };
         self.last_columns = Some(cols.clone());
         for row in &t.rows {
             if row.header || (has_header && Self::columns_of(row) == cols && Self::is_measure_columns(&Self::columns_of(row))) {

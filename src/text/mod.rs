@@ -89,6 +89,11 @@ pub fn decide_join(prev: &str, next: &str, may_split_word: bool) -> Join {
     let (Some(p_last), Some(n_first)) = (prev.chars().last(), next.chars().next()) else {
         return Join::Space;
     };
+    // Chromium prints a soft hyphen that breaks a line as U+00AD followed by
+    // a visible hyphen: a line-break hyphen by definition.
+    if prev.ends_with("\u{00AD}-") {
+        return Join::DropHyphen;
+    }
     if p_last == '-' || p_last == '\u{00AD}' {
         let stem = &prev[..prev.len() - p_last.len_utf8()];
         // The word part before the hyphen: `forsknings` in `KRN/forsknings-`.
@@ -223,6 +228,7 @@ mod tests {
         assert_eq!(join_lines(&["Klinikken/FU-", "KRN/forsknings-", "gruppeledere og", "veiledere"], &[]), "Klinikken/FU-KRN/forskningsgruppeledere og veiledere");
         assert_eq!(join_lines(&["perioden 2021-", "2025"], &[]), "perioden 2021-2025");
         assert_eq!(join_lines(&["undervisnings-", "arealer"], &[]), "undervisningsarealer");
+        assert_eq!(join_lines(&["KRN/forsknings\u{00AD}-", "gruppeledere"], &[]), "KRN/forskningsgruppeledere");
     }
 
     #[test]
