@@ -382,6 +382,7 @@ fn join_pages(pages: Vec<Vec<Item>>, warnings: &mut Vec<Warning>) -> Vec<Block> 
                     blocks.push(Block::Line(l));
                 }
                 Item::Table(pt) => {
+                    if std::env::var("PLANPARSE_DEBUG").is_ok() { eprintln!("table on page {:?} first_on_page={first_on_page} open={} cols={:?} open_cols={:?}", pt.rows.first().map(|r| r.pages.clone()), open.is_some(), pt.cols, open.as_ref().map(|o| o.1.clone())); }
                     let continues = first_on_page
                         && open.as_ref().is_some_and(|(_, cols)| same_columns(cols, &pt.cols));
                     if continues {

@@ -176,6 +176,11 @@ impl<'a> Walker<'a> {
 
     fn candidate_number(&self, line: &Line) -> Option<String> {
         let t = line.text.trim();
+        // Only a line styled like a heading can take a number over
+        // (endnotes `1.`, `2.` at the end do not).
+        if !self.is_styled(line) {
+            return None;
+        }
         if let Some(c) = vocab::goal_heading().captures(t).or_else(|| vocab::area_heading().captures(t)) {
             return c.get(1).map(|m| m.as_str().to_string());
         }
