@@ -1,1 +1,4 @@
 //! The dataset of measures: SQLite with full-text search, CSV/XLSX/JSONL exports.
+
+pub mod export;
+pub mod jsonl;
