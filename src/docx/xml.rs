@@ -214,7 +214,7 @@ fn element(reader: &NsReader<&[u8]>, start: &BytesStart) -> Element {
             continue;
         }
         let key = canonical(&ans, local.as_ref());
-        let value = match attr.unescape_value() {
+        let value = match attr.decode_and_unescape_value(reader.decoder()) {
             Ok(v) => v.into_owned(),
             Err(_) => String::from_utf8_lossy(&attr.value).into_owned(),
         };

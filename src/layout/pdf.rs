@@ -382,7 +382,6 @@ fn join_pages(pages: Vec<Vec<Item>>, warnings: &mut Vec<Warning>) -> Vec<Block> 
                     blocks.push(Block::Line(l));
                 }
                 Item::Table(pt) => {
-                    if std::env::var("PLANPARSE_DEBUG").is_ok() { eprintln!("table on page {:?} first_on_page={first_on_page} open={} cols={:?} open_cols={:?}", pt.rows.first().map(|r| r.pages.clone()), open.is_some(), pt.cols, open.as_ref().map(|o| o.1.clone())); }
                     let continues = first_on_page
                         && open.as_ref().is_some_and(|(_, cols)| same_columns(cols, &pt.cols));
                     if continues {
@@ -435,9 +434,11 @@ fn row_key(r: &Row) -> Vec<String> {
 
 /// Adds the rows of a table's continuation on a new page.
 fn append_continuation(t: &mut Table, mut rows: Vec<Row>, warnings: &mut Vec<Warning>) {
-    // Drop the repeated header row.
-    if let (Some(h), Some(first)) = (t.rows.first(), rows.first()) {
-        if h.header && row_key(h) == row_key(first) {
+    // Drop the repeated header row: a first row printed again at the top of
+    // the next page is a header, bold or not.
+    if let (Some(h), Some(first)) = (t.rows.first_mut(), rows.first()) {
+        if row_key(h) == row_key(first) {
+            h.header = true;
             rows.remove(0);
         }
     }

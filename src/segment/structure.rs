@@ -319,7 +319,7 @@ impl<'a> Walker<'a> {
             && b.y0 > a.y0
             && !vocab::numbered_line().is_match(t)
             && !t.ends_with(':')
-            && t.chars().next().is_some_and(|c| c.is_lowercase())
+            && (t.chars().next().is_some_and(|c| c.is_lowercase()) || b.y0 - a.y1 < (a.y1 - a.y0) * 0.45)
     }
 
     fn line(&mut self, line: &Line, superseded: bool, plan_like: bool) {
@@ -688,7 +688,7 @@ impl<'a> Walker<'a> {
         // An unnumbered "heading" that holds a sentence break was a bold
         // lead paragraph: fold it into the section before it.
         for i in 0..drafts.len() {
-            if drafts[i].number.is_none() && drafts[i].title.contains(". ") && drafts.iter().all(|d| d.parent != Some(i)) {
+            if drafts[i].number.is_none() && (drafts[i].title.contains(". ") || drafts[i].title.ends_with('.')) && drafts.iter().all(|d| d.parent != Some(i)) {
                 let line = Line::plain(drafts[i].title.clone());
                 let mut text = vec![line];
                 text.append(&mut drafts[i].text);
