@@ -352,3 +352,23 @@ fn ctrl_c_stops_scheduling_and_leaves_only_whole_outputs() {
         assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn two_files_with_one_output_name_do_not_overwrite_each_other() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (tmp.path().join("a/plan.txt"), tmp.path().join("b/plan.txt"));
+    copy_corpus("krn-2020-2022.txt", &a);
+    copy_corpus("hlk-2021-2025.txt", &b);
+    let out_dir = tmp.path().join("out");
+    let out = run(&[Path::new("convert"), &a, &b, &a, Path::new("-o"), &out_dir]);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = error_lines(&out_dir);
+    assert_eq!(errors.len(), 1, "the same file twice is converted once: {errors:?}");
+    assert_eq!(errors[0]["file"], b.display().to_string());
+    assert!(errors[0]["error"].as_str().is_some_and(|e| e.contains("same relative path (plan.txt)")));
+    assert_eq!(read_json(&out_dir.join("plan.txt.json"))["organization"], "KRN");
+
+    let to_stdout = run(&[Path::new("convert"), &a, &b]);
+    assert_eq!(to_stdout.status.code(), Some(0), "without -o nothing collides");
+    assert_eq!(String::from_utf8_lossy(&to_stdout.stdout).lines().count(), 2);
+}

@@ -125,21 +125,23 @@ pub(super) fn collect_inputs(args: &[PathBuf], files_from: Option<&Path>, extens
         }
     }
     inputs.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.path.cmp(&b.path)));
-    // Two inputs with one relative path would overwrite each other's output:
-    // the same file twice is dropped, a different file fails.
-    let mut unique: Vec<Input> = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        match unique.last() {
-            Some(prev) if prev.rel == input.rel && prev.error.is_none() => {
-                if !same_file(&prev.path, &input.path) {
-                    let error = Some(format!("has the same relative path ({}) as {}", input.rel, prev.path.display()));
-                    unique.push(Input { error, ..input });
-                }
-            }
-            _ => unique.push(input),
+    // The same file named twice is converted once.
+    inputs.dedup_by(|later, earlier| later.rel == earlier.rel && same_file(&earlier.path, &later.path));
+    Ok(inputs)
+}
+
+/// Fails each input whose relative path an earlier input already has: their
+/// outputs (`OUTDIR/<rel>.json`) would overwrite each other.
+fn fail_name_collisions(inputs: &mut [Input]) {
+    let mut first = 0;
+    for i in 1..inputs.len() {
+        if inputs[i].rel != inputs[first].rel {
+            first = i;
+            continue;
         }
+        let error = format!("has the same relative path ({}) as {}", inputs[i].rel, inputs[first].path.display());
+        inputs[i].error.get_or_insert(error);
     }
-    Ok(unique)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -439,7 +441,10 @@ pub fn run(args: Args) -> i32 {
 
 fn run_batch(args: Args) -> Result<i32, String> {
     let started = Instant::now();
-    let inputs = collect_inputs(&args.inputs, args.files_from.as_deref(), &DOCUMENT_EXTENSIONS)?;
+    let mut inputs = collect_inputs(&args.inputs, args.files_from.as_deref(), &DOCUMENT_EXTENSIONS)?;
+    if args.output.is_some() {
+        fail_name_collisions(&mut inputs);
+    }
     let pool = thread_pool(args.jobs)?;
     // Without -o, --jsonl or --xlsx, documents go to stdout, as for a single file.
     let to_stdout = args.output.is_none() && args.jsonl.is_none() && args.xlsx.is_none();
@@ -459,7 +464,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
     };
     let show_bar = batch && !args.quiet && std::io::stderr().is_terminal();
     let bar = if show_bar { ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr()) } else { ProgressBar::hidden() };
-    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed} {wide_msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
 
     let stop = Arc::new(AtomicBool::new(false));
     if batch {
