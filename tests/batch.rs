@@ -303,51 +303,56 @@ fn assert_every_output_complete(out_dir: &Path) -> usize {
     outputs.len()
 }
 
-#[test]
-fn killing_a_batch_leaves_no_partial_json_and_a_rerun_resumes() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let (input, out_dir) = (tmp.path().join("in"), tmp.path().join("out"));
-    replicated_corpus(&input, 30);
-    let total = files_under(&input).len();
-    let mut child = bin()
-        .args([Path::new("convert"), &input, Path::new("-o"), &out_dir, Path::new("--jobs"), Path::new("2")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    wait_for_first_output(&out_dir);
-    std::thread::sleep(Duration::from_millis(30));
-    child.kill().expect("kill (SIGKILL)");
-    child.wait().expect("reaped");
-
-    let done = assert_every_output_complete(&out_dir);
-    assert!(done > 0);
-    let resumed = run(&[Path::new("convert"), &input, Path::new("-o"), &out_dir, Path::new("--jobs"), Path::new("2")]);
-    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
-    assert!(stderr(&resumed).contains(&format!("{} skipped (unchanged)", done)), "the re-run skips what was done: {}", stderr(&resumed));
-    assert_eq!(assert_every_output_complete(&out_dir), total);
+/// A batch over many copies of the corpus PDFs, started in a child process
+/// and caught once it has written its first output.
+struct RunningBatch {
+    _tmp: tempfile::TempDir,
+    input: PathBuf,
+    out_dir: PathBuf,
+    inputs: usize,
+    child: std::process::Child,
 }
 
-#[cfg(unix)]
-#[test]
-fn ctrl_c_stops_scheduling_and_leaves_only_whole_outputs() {
+fn start_batch(jobs: &str) -> RunningBatch {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (input, out_dir) = (tmp.path().join("in"), tmp.path().join("out"));
     replicated_corpus(&input, 30);
-    let total = files_under(&input).len();
+    let inputs = files_under(&input).len();
     let child = bin()
-        .args([Path::new("convert"), &input, Path::new("-o"), &out_dir, Path::new("--jobs"), Path::new("1")])
+        .args([Path::new("convert"), &input, Path::new("-o"), &out_dir, Path::new("--jobs"), Path::new(jobs)])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
     wait_for_first_output(&out_dir);
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill -INT runs");
+    RunningBatch { _tmp: tmp, input, out_dir, inputs, child }
+}
+
+#[test]
+fn killing_a_batch_leaves_no_partial_json_and_a_rerun_resumes() {
+    let mut batch = start_batch("2");
+    std::thread::sleep(Duration::from_millis(30));
+    batch.child.kill().expect("kill (SIGKILL)");
+    batch.child.wait().expect("reaped");
+
+    let done = assert_every_output_complete(&batch.out_dir);
+    assert!(done > 0);
+    let resumed = run(&[Path::new("convert"), &batch.input, Path::new("-o"), &batch.out_dir, Path::new("--jobs"), Path::new("2")]);
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    assert!(stderr(&resumed).contains(&format!("{done} skipped (unchanged)")), "the re-run skips what was done: {}", stderr(&resumed));
+    assert_eq!(assert_every_output_complete(&batch.out_dir), batch.inputs);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_scheduling_and_leaves_only_whole_outputs() {
+    let batch = start_batch("1");
+    let sent = Command::new("kill").args(["-INT", &batch.child.id().to_string()]).status().expect("kill -INT runs");
     assert!(sent.success());
-    let out = child.wait_with_output().expect("wait");
-    let done = assert_every_output_complete(&out_dir);
-    assert_no_temporary_files(&out_dir);
-    if done < total {
+    let out = batch.child.wait_with_output().expect("wait");
+    let done = assert_every_output_complete(&batch.out_dir);
+    assert_no_temporary_files(&batch.out_dir);
+    if done < batch.inputs {
         assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
         assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
     }
