@@ -132,7 +132,7 @@ ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 echo
 echo "convert --jobs 1 wall / pdftotext sequential wall: $(ratio "$t_pp1" "$t_pdf1")   (target <= 0.8)"
 echo "convert --jobs 2 wall / pdftotext xargs -P2 wall:  $(ratio "$t_pp2" "$t_pdf2")"
-echo "scaling, convert --jobs 1 -> 2:                   $(ratio "$t_pp1" "$t_pp2")x  (target >= 1.7)"
+echo "scaling, convert --jobs 1 -> 2:                   $(ratio "$t_pp1" "$t_pp2")x  (target >= 1.7; pdftotext -P1 -> -P2 on this machine now: $(ratio "$t_pdf1" "$t_pdf2")x)"
 echo "peak RSS of the whole batch:                      ${rss_pp1} MiB (--jobs 1), ${rss_pp2} MiB (--jobs 2)  (target <= 200)"
 ms() { printf '%.2f' "$(echo "1000 * $1 / $2" | bc -l)"; }
 echo "time per page, $long_pages-page plan vs corpus:     $(ms "$t_long" "$long_pages") ms vs $(ms "$t_pp1" "$pages") ms wall = $(ratio "$(ms "$t_long" "$long_pages")" "$(ms "$t_pp1" "$pages")")x; $(ms "$cpu_long" "$long_pages") ms vs $(ms "$cpu_pp1" "$pages") ms CPU = $(ratio "$(ms "$cpu_long" "$long_pages")" "$(ms "$cpu_pp1" "$pages")")x  (target <= 1.5)"
