@@ -2,3 +2,5 @@
 
 pub mod export;
 pub mod jsonl;
+pub mod sqlite;
+pub mod vocabulary;
