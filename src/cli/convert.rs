@@ -1,66 +1,622 @@
-//! `planparse convert FILE|DIR... [-o OUTDIR] [--pretty]`: documents to JSON.
+//! `planparse convert FILE|DIR... [-o OUTDIR] [--jsonl FILE|-] [--xlsx FILE]
+//! [--files-from FILE|-] [--jobs N] [--timeout SECS] [--force] [--quiet] [--pretty]`
+//!
+//! Documents to JSON. Without `-o` (and without `--jsonl`/`--xlsx`) each
+//! document's JSON goes to stdout. With `-o OUTDIR` it is a batch: folders are
+//! walked for `.pdf .docx .txt .md`, files are converted in parallel, and each
+//! input gets `OUTDIR/<relative path>.json`, mirroring the input tree.
+//!
+//! Guarantees of a batch, and how they are kept:
+//! - **Deterministic**: an output depends only on the input bytes and its
+//!   relative path; the JSONL, XLSX and `errors.jsonl` follow the sorted
+//!   relative paths, whatever `--jobs` is (a reorder buffer on the main thread).
+//! - **Isolated**: each conversion runs on its own thread under
+//!   `catch_unwind` and a time limit; a panic, an error or a timeout fails that
+//!   file only. A timed-out thread cannot be killed: it runs on in the
+//!   background until it finishes (the PDF layer's limits bound it) or the
+//!   process exits, and its result is dropped.
+//! - **Safe**: outputs are written to a temporary file in the same folder and
+//!   renamed; inputs are only read; an output whose `source.sha256` matches
+//!   its input is kept (skipped) unless `--force`; Ctrl-C stops scheduling,
+//!   lets running files finish, and a second Ctrl-C exits at once (a temporary
+//!   file may then remain, never a partial `.json`).
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use planparse::dataset::{export, jsonl};
+use planparse::model::Document;
 use planparse::pipeline::{self, Options};
+use rayon::prelude::*;
+
+use super::export::AtomicFile;
+
+/// Exit code after Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// Extensions picked up when walking a folder (compared case-insensitively).
+pub(super) const DOCUMENT_EXTENSIONS: [&str; 4] = ["pdf", "docx", "txt", "md"];
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Input files or folders (.pdf, .docx, .txt, .md)
-    #[arg(required = true)]
+    /// Input files or folders (folders are walked for .pdf, .docx, .txt, .md)
+    #[arg(required_unless_present = "files_from")]
     inputs: Vec<PathBuf>,
-    /// Output folder (one <name>.json per input); without it, JSON goes to stdout
-    #[arg(short, long)]
+    /// Output folder: one <relative path>.json per input, plus errors.jsonl;
+    /// without it, JSON goes to stdout
+    #[arg(short, long, value_name = "OUTDIR")]
     output: Option<PathBuf>,
     /// Indent the JSON
     #[arg(long)]
     pretty: bool,
+    /// Also write one JSON line per measure and per agenda item ("-" for stdout)
+    #[arg(long, value_name = "FILE|-")]
+    jsonl: Option<PathBuf>,
+    /// Also write the measures as an XLSX spreadsheet (as `planparse export --format xlsx`)
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
+    /// Read input paths from a file, one per line ("-" for stdin); they keep
+    /// their path as listed (made relative) under OUTDIR
+    #[arg(long, value_name = "FILE|-")]
+    files_from: Option<PathBuf>,
+    /// Files converted at once [default: number of cores]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Per-file time limit in seconds; a file over it fails with "time limit exceeded"
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
+    timeout: Duration,
+    /// Convert even when the existing output was made from the same input bytes
+    #[arg(long)]
+    force: bool,
+    /// No progress bar and no summary (errors are still printed)
+    #[arg(short, long)]
+    quiet: bool,
 }
 
-pub fn run(args: Args) -> i32 {
-    let opts = Options::default();
-    let mut failed = false;
-    for path in &args.inputs {
-        let bytes = match super::read_input(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("planparse: {e}");
-                failed = true;
-                continue;
-            }
-        };
-        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        match pipeline::convert_bytes(&name, &bytes, &opts) {
-            Ok(doc) => {
-                let json = if args.pretty { serde_json::to_string_pretty(&doc) } else { serde_json::to_string(&doc) };
-                let json = match json {
-                    Ok(j) => j,
-                    Err(e) => {
-                        eprintln!("planparse: {}: cannot serialize: {e}", path.display());
-                        failed = true;
-                        continue;
-                    }
-                };
-                match &args.output {
-                    Some(dir) => {
-                        let target = dir.join(format!("{name}.json"));
-                        if let Err(e) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&target, json)) {
-                            eprintln!("planparse: {}: cannot write: {e}", target.display());
-                            failed = true;
-                        }
-                    }
-                    None => println!("{json}"),
-                }
-            }
-            Err(e) => {
-                eprintln!("planparse: {}: {e}", path.display());
-                failed = true;
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    match s.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs.is_finite() => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!("expected a positive number of seconds, got {s:?}")),
+    }
+}
+
+/// One file to convert.
+#[derive(Debug, Clone)]
+pub(super) struct Input {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// Its path relative to the batch root, `/`-separated: recorded in
+    /// `source.file` and naming the output (`OUTDIR/<rel>.json`).
+    pub rel: String,
+    /// Set when the input cannot be processed at all (an unreadable folder, a
+    /// name taken by another input).
+    pub error: Option<String>,
+}
+
+/// The inputs of a batch, sorted by relative path: files as given (relative
+/// path = file name), folders walked for files with one of `extensions`
+/// (relative path = path inside the folder), and the lines of `files_from`
+/// (relative path = the path as listed, without root or `..`).
+pub(super) fn collect_inputs(args: &[PathBuf], files_from: Option<&Path>, extensions: &[&str]) -> Result<Vec<Input>, String> {
+    let mut inputs = Vec::new();
+    for path in args {
+        if path.is_dir() {
+            walk(path, path, "", extensions, &mut inputs);
+        } else {
+            let rel = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            inputs.push(Input { path: path.clone(), rel, error: None });
+        }
+    }
+    if let Some(list) = files_from {
+        for line in read_list(list)? {
+            let path = PathBuf::from(&line);
+            let listed = relative_path(&path);
+            if path.is_dir() {
+                walk(&path, &path, &listed, extensions, &mut inputs);
+            } else {
+                let rel = if listed.is_empty() { line.clone() } else { listed };
+                inputs.push(Input { path, rel, error: None });
             }
         }
     }
-    if failed {
-        super::EXIT_FAILED
+    inputs.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.path.cmp(&b.path)));
+    // The same file named twice is converted once.
+    inputs.dedup_by(|later, earlier| later.rel == earlier.rel && same_file(&earlier.path, &later.path));
+    Ok(inputs)
+}
+
+/// Fails each input whose relative path an earlier input already has: their
+/// outputs (`OUTDIR/<rel>.json`) would overwrite each other.
+fn fail_name_collisions(inputs: &mut [Input]) {
+    let mut first = 0;
+    for i in 1..inputs.len() {
+        if inputs[i].rel != inputs[first].rel {
+            first = i;
+            continue;
+        }
+        let error = format!("has the same relative path ({}) as {}", inputs[i].rel, inputs[first].path.display());
+        inputs[i].error.get_or_insert(error);
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// The non-empty lines of a list file, or of stdin for `-`.
+fn read_list(list: &Path) -> Result<Vec<String>, String> {
+    let lines: std::io::Result<Vec<String>> = if list == Path::new("-") {
+        std::io::stdin().lock().lines().collect()
     } else {
-        super::EXIT_OK
+        let file = std::fs::File::open(list).map_err(|e| format!("{}: cannot read: {e}", list.display()))?;
+        std::io::BufReader::new(file).lines().collect()
+    };
+    let lines = lines.map_err(|e| format!("{}: cannot read: {e}", list.display()))?;
+    Ok(lines.into_iter().map(|l| l.trim_end_matches('\r').to_string()).filter(|l| !l.trim().is_empty()).collect())
+}
+
+/// A path made relative and `/`-separated: root, `.` and `..` are dropped.
+fn relative_path(path: &Path) -> String {
+    let parts: Vec<_> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy()),
+            _ => None,
+        })
+        .collect();
+    parts.join("/")
+}
+
+/// Adds the files under `dir` whose extension is one of `extensions`. Hidden
+/// entries are skipped, and symbolic links to folders are not followed (no
+/// cycles); links to files are.
+fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Vec<Input>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let rel = join_rel(prefix, &relative_path(dir.strip_prefix(root).unwrap_or(dir)));
+            out.push(Input { path: dir.to_path_buf(), rel, error: Some(format!("cannot read folder: {e}")) });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            walk(root, &path, prefix, extensions, out);
+            continue;
+        }
+        let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
+        let wanted = path.extension().is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if is_file && wanted {
+            let rel = join_rel(prefix, &relative_path(path.strip_prefix(root).unwrap_or(&path)));
+            out.push(Input { path, rel, error: None });
+        }
+    }
+}
+
+fn join_rel(prefix: &str, inner: &str) -> String {
+    if prefix.is_empty() {
+        inner.to_string()
+    } else {
+        format!("{prefix}/{inner}")
+    }
+}
+
+/// Why an isolated run did not return.
+#[derive(Debug, PartialEq)]
+pub(super) enum Isolation {
+    Panicked(String),
+    TimedOut(Duration),
+}
+
+impl std::fmt::Display for Isolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Isolation::Panicked(msg) => write!(f, "internal error: {msg}"),
+            Isolation::TimedOut(limit) => write!(f, "time limit exceeded ({} s)", limit.as_secs_f64()),
+        }
+    }
+}
+
+/// Runs `work` on its own thread, catching a panic and giving up after
+/// `limit`. After a timeout the thread keeps running detached; its result is
+/// dropped. The thread is named after the file so a panic message names it.
+pub(super) fn isolated<T: Send + 'static>(name: &str, limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Isolation> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new()
+        .name(format!("convert {name}"))
+        // The size of the main thread's stack, on which single files ran before.
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+            let _ = tx.send(result);
+        });
+    if let Err(e) = spawned {
+        return Err(Isolation::Panicked(format!("cannot start a thread: {e}")));
+    }
+    match rx.recv_timeout(limit) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(panic)) => {
+            let msg = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+            Err(Isolation::Panicked(msg.unwrap_or_else(|| "panic".into())))
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(Isolation::TimedOut(limit)),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(Isolation::Panicked("worker thread vanished".into())),
+    }
+}
+
+/// Converts one input under [`isolated`]; the error is the cause as a user reads it.
+pub(super) fn convert_isolated(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<Document, String> {
+    let (name, opts) = (rel.to_string(), opts.clone());
+    match isolated(rel, limit, move || pipeline::convert_bytes(&name, &bytes, &opts)) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A rayon pool of `jobs` threads (default: all cores).
+pub(super) fn thread_pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, String> {
+    let threads = jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| format!("cannot start {threads} threads: {e}"))
+}
+
+/// What became of one input.
+enum Status {
+    Converted,
+    /// The existing output was made from the same bytes.
+    Skipped,
+    Failed(String),
+    /// Ctrl-C came before it started.
+    NotStarted,
+}
+
+struct Outcome {
+    status: Status,
+    pages: u32,
+    warnings: usize,
+    /// Kept when the JSONL or XLSX needs it.
+    doc: Option<Document>,
+    /// The JSON, when it goes to stdout.
+    stdout_json: Option<String>,
+}
+
+impl Outcome {
+    fn of(status: Status) -> Self {
+        Outcome { status, pages: 0, warnings: 0, doc: None, stdout_json: None }
+    }
+}
+
+/// What workers send to the main thread.
+enum Event {
+    Started(usize),
+    Done(usize, Box<Outcome>),
+}
+
+/// The per-file work of a batch, shared by the workers.
+struct Job {
+    out_dir: Option<PathBuf>,
+    pretty: bool,
+    force: bool,
+    /// The JSONL or XLSX needs each document, converted or skipped.
+    keep_docs: bool,
+    /// Documents go to stdout (no -o, no dataset output).
+    to_stdout: bool,
+    opts: Options,
+    limit: Duration,
+}
+
+/// Just enough of an existing output to see whether it is current.
+#[derive(serde::Deserialize)]
+struct Stamp {
+    source: StampSource,
+}
+
+#[derive(serde::Deserialize)]
+struct StampSource {
+    sha256: String,
+}
+
+impl Job {
+    fn process(&self, input: &Input) -> Outcome {
+        if let Some(e) = &input.error {
+            return Outcome::of(Status::Failed(e.clone()));
+        }
+        let bytes = match std::fs::read(&input.path) {
+            Ok(b) => b,
+            Err(e) => return Outcome::of(Status::Failed(format!("cannot read: {e}"))),
+        };
+        let target = self.out_dir.as_ref().map(|d| d.join(format!("{}.json", input.rel)));
+        if let Some(target) = target.as_ref().filter(|_| !self.force) {
+            if let Some(doc) = self.unchanged_output(target, &bytes) {
+                return Outcome { doc, ..Outcome::of(Status::Skipped) };
+            }
+        }
+        let doc = match convert_isolated(&input.rel, bytes, &self.opts, self.limit) {
+            Ok(doc) => doc,
+            Err(cause) => return Outcome::of(Status::Failed(cause)),
+        };
+        let mut outcome = Outcome { pages: doc.source.pages.unwrap_or(0), warnings: doc.warnings.len(), ..Outcome::of(Status::Converted) };
+        if target.is_some() || self.to_stdout {
+            let json = if self.pretty { serde_json::to_string_pretty(&doc) } else { serde_json::to_string(&doc) };
+            let json = match json {
+                Ok(j) => j,
+                Err(e) => return Outcome::of(Status::Failed(format!("cannot serialize: {e}"))),
+            };
+            match &target {
+                Some(target) => {
+                    if let Err(e) = AtomicFile::write(target, format!("{json}\n").as_bytes()) {
+                        return Outcome::of(Status::Failed(format!("cannot write {}: {e}", target.display())));
+                    }
+                }
+                None => outcome.stdout_json = Some(json),
+            }
+        }
+        outcome.doc = self.keep_docs.then_some(doc);
+        outcome
+    }
+
+    /// `Some` when `target` exists and records the sha256 of `bytes` (with the
+    /// document when it must be kept).
+    fn unchanged_output(&self, target: &Path, bytes: &[u8]) -> Option<Option<Document>> {
+        let existing = std::fs::read(target).ok()?;
+        let sha = pipeline::sha256_hex(bytes);
+        if self.keep_docs {
+            let doc: Document = serde_json::from_slice(&existing).ok()?;
+            (doc.source.sha256 == sha).then_some(Some(doc))
+        } else {
+            let stamp: Stamp = serde_json::from_slice(&existing).ok()?;
+            (stamp.source.sha256 == sha).then_some(None)
+        }
+    }
+}
+
+/// Where the dataset lines go: a file replaced when the batch ends, or stdout.
+enum Sink {
+    File(AtomicFile),
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+}
+
+impl Sink {
+    fn open(path: &Path) -> std::io::Result<Sink> {
+        if path == Path::new("-") {
+            Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout())))
+        } else {
+            AtomicFile::create(path).map(Sink::File)
+        }
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::File(f) => f,
+            Sink::Stdout(s) => s,
+        }
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => f.commit(),
+            Sink::Stdout(mut s) => s.flush(),
+        }
+    }
+}
+
+/// A line of `OUTDIR/errors.jsonl`.
+#[derive(serde::Serialize)]
+struct ErrorLine<'a> {
+    /// The input as named on the command line (or found in a folder).
+    file: String,
+    error: &'a str,
+}
+
+/// Counts for the summary line.
+#[derive(Default)]
+struct Tally {
+    converted: usize,
+    skipped: usize,
+    failed: usize,
+    not_started: usize,
+    warnings: usize,
+    pages: u64,
+}
+
+pub fn run(args: Args) -> i32 {
+    match run_batch(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("planparse: {e}");
+            super::EXIT_FAILED
+        }
+    }
+}
+
+fn run_batch(args: Args) -> Result<i32, String> {
+    let started = Instant::now();
+    let mut inputs = collect_inputs(&args.inputs, args.files_from.as_deref(), &DOCUMENT_EXTENSIONS)?;
+    if args.output.is_some() {
+        fail_name_collisions(&mut inputs);
+    }
+    let pool = thread_pool(args.jobs)?;
+    // Without -o, --jsonl or --xlsx, documents go to stdout, as for a single file.
+    let to_stdout = args.output.is_none() && args.jsonl.is_none() && args.xlsx.is_none();
+    let batch = !to_stdout;
+    let job = Job {
+        out_dir: args.output.clone(),
+        pretty: args.pretty,
+        force: args.force,
+        keep_docs: args.jsonl.is_some() || args.xlsx.is_some(),
+        to_stdout,
+        opts: Options::default(),
+        limit: args.timeout,
+    };
+    let mut jsonl_sink = match &args.jsonl {
+        Some(path) => Some(Sink::open(path).map_err(|e| format!("{}: cannot write: {e}", path.display()))?),
+        None => None,
+    };
+    let show_bar = batch && !args.quiet && std::io::stderr().is_terminal();
+    let bar = if show_bar { ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr()) } else { ProgressBar::hidden() };
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed} {wide_msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+
+    let stop = Arc::new(AtomicBool::new(false));
+    if batch {
+        let (stop, presses) = (Arc::clone(&stop), AtomicUsize::new(0));
+        // Only one handler per process; failing to set one only loses the graceful stop.
+        let _ = ctrlc::set_handler(move || {
+            stop.store(true, Ordering::SeqCst);
+            if presses.fetch_add(1, Ordering::SeqCst) > 0 {
+                std::process::exit(EXIT_INTERRUPTED);
+            }
+        });
+    }
+
+    let mut tally = Tally::default();
+    let mut errors: Vec<(usize, String)> = Vec::new();
+    let mut rows: Vec<export::Row> = Vec::new();
+    let mut sink_error: Option<String> = None;
+    let (tx, rx) = mpsc::channel::<Event>();
+    std::thread::scope(|scope| {
+        let (job, inputs, stop) = (&job, &inputs, &stop);
+        scope.spawn(move || {
+            pool.install(|| {
+                inputs.par_iter().enumerate().for_each_with(tx, |tx, (i, input)| {
+                    let outcome = if stop.load(Ordering::SeqCst) {
+                        Outcome::of(Status::NotStarted)
+                    } else {
+                        let _ = tx.send(Event::Started(i));
+                        job.process(input)
+                    };
+                    let _ = tx.send(Event::Done(i, Box::new(outcome)));
+                });
+            })
+        });
+        // Outcomes arrive in any order; they are emitted in input order.
+        let mut pending: BTreeMap<usize, Box<Outcome>> = BTreeMap::new();
+        let mut next = 0;
+        for event in rx {
+            let (i, outcome) = match event {
+                Event::Started(i) => {
+                    bar.set_message(format!("{:.0} pages/s  {}", tally.pages as f64 / started.elapsed().as_secs_f64(), inputs[i].rel));
+                    continue;
+                }
+                Event::Done(i, outcome) => (i, outcome),
+            };
+            match &outcome.status {
+                Status::Converted => tally.converted += 1,
+                Status::Skipped => tally.skipped += 1,
+                Status::NotStarted => tally.not_started += 1,
+                Status::Failed(cause) => {
+                    tally.failed += 1;
+                    bar.suspend(|| eprintln!("planparse: {}: {cause}", inputs[i].path.display()));
+                    errors.push((i, cause.clone()));
+                }
+            }
+            tally.pages += u64::from(outcome.pages);
+            tally.warnings += outcome.warnings;
+            bar.inc(1);
+            pending.insert(i, outcome);
+            while let Some(outcome) = pending.remove(&next) {
+                next += 1;
+                if let Some(json) = outcome.stdout_json {
+                    println!("{json}");
+                }
+                let Some(doc) = outcome.doc else { continue };
+                if args.xlsx.is_some() {
+                    rows.extend(export::measure_rows(&doc));
+                }
+                if let (Some(sink), None) = (&mut jsonl_sink, &sink_error) {
+                    if let Err(e) = jsonl::write_records(sink.writer(), &doc) {
+                        sink_error = Some(format!("cannot write JSONL: {e}"));
+                    }
+                }
+            }
+        }
+    });
+    bar.finish_and_clear();
+
+    let mut code = if tally.failed > 0 { super::EXIT_FAILED } else { super::EXIT_OK };
+    let mut fail = |msg: String| {
+        eprintln!("planparse: {msg}");
+        code = super::EXIT_FAILED;
+    };
+    if let Some(e) = sink_error {
+        fail(e);
+    }
+    if let Some(sink) = jsonl_sink {
+        if let Err(e) = sink.finish() {
+            fail(format!("cannot write JSONL: {e}"));
+        }
+    }
+    if let Some(path) = &args.xlsx {
+        let written = export::xlsx_bytes(&rows).map_err(|e| e.to_string()).and_then(|b| AtomicFile::write(path, &b).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            fail(format!("{}: cannot write: {e}", path.display()));
+        }
+    }
+    if let Some(dir) = &args.output {
+        errors.sort();
+        let mut lines = String::new();
+        for (i, cause) in &errors {
+            let entry = ErrorLine { file: inputs[*i].path.display().to_string(), error: cause };
+            lines.push_str(&serde_json::to_string(&entry).unwrap_or_default());
+            lines.push('\n');
+        }
+        let path = dir.join("errors.jsonl");
+        if let Err(e) = AtomicFile::write(&path, lines.as_bytes()) {
+            fail(format!("{}: cannot write: {e}", path.display()));
+        }
+    }
+    if batch && !args.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "planparse: {} files: {} converted, {} failed, {} skipped (unchanged); {} warnings; {} pages in {secs:.2} s ({:.0} pages/s)",
+            inputs.len(),
+            tally.converted,
+            tally.failed,
+            tally.skipped,
+            tally.warnings,
+            tally.pages,
+            tally.pages as f64 / secs.max(1e-9),
+        );
+    }
+    if tally.not_started > 0 {
+        eprintln!("planparse: interrupted: {} files not started; run the same command again to resume", tally.not_started);
+        return Ok(EXIT_INTERRUPTED);
+    }
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_isolation_is_an_internal_error() {
+        let r: Result<(), _> = isolated("x.pdf", Duration::from_secs(5), || panic!("boom"));
+        assert_eq!(r, Err(Isolation::Panicked("boom".into())));
+        assert_eq!(r.unwrap_err().to_string(), "internal error: boom");
+    }
+
+    #[test]
+    fn a_run_over_the_limit_times_out_without_waiting_for_it() {
+        let start = Instant::now();
+        let r = isolated("slow.pdf", Duration::from_millis(50), || std::thread::sleep(Duration::from_secs(5)));
+        assert_eq!(r, Err(Isolation::TimedOut(Duration::from_millis(50))));
+        assert!(start.elapsed() < Duration::from_secs(2));
+        assert!(r.unwrap_err().to_string().starts_with("time limit exceeded"));
+    }
+
+    #[test]
+    fn listed_paths_become_relative() {
+        assert_eq!(relative_path(Path::new("/data/plans/a.pdf")), "data/plans/a.pdf");
+        assert_eq!(relative_path(Path::new("./x/../b.pdf")), "x/b.pdf");
     }
 }

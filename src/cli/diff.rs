@@ -1,12 +1,145 @@
-//! `planparse diff` (being implemented).
+//! `planparse diff OLD NEW [--format text|json|html] [-o FILE] [--pretty]`:
+//! two versions of a plan compared measure by measure.
+//!
+//! OLD and NEW are PDF, DOCX, text or Markdown files, or JSON written by
+//! `planparse convert` (any mix). The text report is coloured when it goes to
+//! a terminal (and `NO_COLOR` is unset). `planparse diff --schema` prints the
+//! JSON schema of the `--format json` output.
+//!
+//! Exit codes: 0 compared (whether or not anything changed), 1 an input could
+//! not be read or converted, or the output not written, 2 usage error.
 
-#[derive(clap::Args)]
-pub struct Args {
-    /// Arguments
-    args: Vec<String>,
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use planparse::diff;
+use planparse::model::Document;
+use planparse::pipeline::{self, Options};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A report for the terminal, grouped by section
+    Text,
+    /// The JSON of SPEC.md's Diff section
+    Json,
+    /// A self-contained page with both versions side by side
+    Html,
 }
 
-pub fn run(_args: Args) -> i32 {
-    eprintln!("planparse diff: not implemented yet");
-    super::EXIT_FAILED
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  planparse diff corpus/krn-2020-2022.pdf krn-2023-2025.pdf\n  planparse diff old.json new.docx --format html -o changes.html\n  planparse diff --schema > schemas/diff.schema.json"
+)]
+pub struct Args {
+    /// The earlier version (.pdf, .docx, .txt, .md, or .json from `planparse convert`)
+    #[arg(required_unless_present = "schema")]
+    old: Option<PathBuf>,
+    /// The later version
+    #[arg(required_unless_present = "schema")]
+    new: Option<PathBuf>,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the output to this file instead of stdout
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Indent the JSON
+    #[arg(long)]
+    pretty: bool,
+    /// Print the JSON schema of the diff output and exit
+    #[arg(long, conflicts_with_all = ["old", "new"])]
+    schema: bool,
+}
+
+/// Reads one side: a converted document (`.json`) or any input `convert` reads.
+pub fn load(path: &Path) -> Result<Document, String> {
+    let bytes = super::read_input(path)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    if name.to_lowercase().ends_with(".json") {
+        return serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a planparse document: {e}", path.display()));
+    }
+    pipeline::convert_bytes(&name, &bytes, &Options::default()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn run(args: Args) -> i32 {
+    if args.schema {
+        return emit(&args, schema_json());
+    }
+    let (Some(old_path), Some(new_path)) = (&args.old, &args.new) else {
+        eprintln!("planparse diff: OLD and NEW are required");
+        return super::EXIT_USAGE;
+    };
+    let (old, new) = match (load(old_path), load(new_path)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                eprintln!("planparse: {e}");
+            }
+            return super::EXIT_FAILED;
+        }
+    };
+    let comparison = diff::compare(&old, &new);
+    let output = match args.format {
+        Format::Text => {
+            let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            Ok(diff::text::render(&comparison, color))
+        }
+        Format::Html => Ok(diff::html::render(&comparison)),
+        Format::Json => if args.pretty {
+            serde_json::to_string_pretty(&comparison.diff)
+        } else {
+            serde_json::to_string(&comparison.diff)
+        }
+        .map(|mut s| {
+            s.push('\n');
+            s
+        }),
+    };
+    match output {
+        Ok(text) => emit(&args, Ok(text)),
+        Err(e) => {
+            eprintln!("planparse diff: cannot serialize: {e}");
+            super::EXIT_FAILED
+        }
+    }
+}
+
+/// The JSON schema of [`diff::Diff`], as checked in at `schemas/diff.schema.json`.
+fn schema_json() -> Result<String, String> {
+    serde_json::to_string_pretty(&schemars::schema_for!(diff::Diff))
+        .map(|s| s + "\n")
+        .map_err(|e| format!("cannot serialize schema: {e}"))
+}
+
+fn emit(args: &Args, text: Result<String, String>) -> i32 {
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("planparse diff: {e}");
+            return super::EXIT_FAILED;
+        }
+    };
+    match &args.output {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => super::EXIT_OK,
+            Err(e) => {
+                eprintln!("planparse: {}: cannot write: {e}", path.display());
+                super::EXIT_FAILED
+            }
+        },
+        None => {
+            use std::io::Write;
+            match std::io::stdout().lock().write_all(text.as_bytes()) {
+                Ok(()) => super::EXIT_OK,
+                // A closed pipe (`| head`) is the reader's choice, not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => super::EXIT_OK,
+                Err(e) => {
+                    eprintln!("planparse diff: cannot write to stdout: {e}");
+                    super::EXIT_FAILED
+                }
+            }
+        }
+    }
 }

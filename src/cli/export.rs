@@ -1,12 +1,207 @@
-//! `planparse export` (being implemented).
+//! `planparse export INPUTS... [--format csv|xlsx|opensearch-bulk] [-o FILE|-] [--index NAME]`
+//!
+//! Measures as a spreadsheet, one row per measure (CSV with a BOM, or XLSX),
+//! or every measure and agenda item as OpenSearch/Elasticsearch `_bulk`
+//! NDJSON (mapping: `schemas/opensearch-mapping.json`). INPUTS are converted
+//! `.json` files, documents (converted on the fly), or folders of either;
+//! rows follow the sorted relative paths, then document order.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use planparse::dataset::export::{self, Row};
+use planparse::model::Document;
+use planparse::pipeline::Options;
+use rayon::prelude::*;
+
+use super::convert::{collect_inputs, convert_isolated, thread_pool, Input, DOCUMENT_EXTENSIONS};
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// RFC 4180, UTF-8 with BOM, one row per measure
+    Csv,
+    /// Excel workbook, one row per measure
+    Xlsx,
+    /// `_bulk` NDJSON: an index action line and a record line per measure and agenda item
+    OpensearchBulk,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Arguments
-    args: Vec<String>,
+    /// Converted .json files, documents (.pdf, .docx, .txt, .md), or folders of them
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output format [default: from the extension of -o: .csv, .xlsx, .ndjson]
+    #[arg(short, long, value_enum)]
+    format: Option<Format>,
+    /// Output file ("-" or none for stdout; XLSX needs a file)
+    #[arg(short, long, value_name = "FILE|-")]
+    output: Option<PathBuf>,
+    /// Index named in the bulk action lines
+    #[arg(long, default_value = "planparse")]
+    index: String,
+    /// Documents converted at once [default: number of cores]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 }
 
-pub fn run(_args: Args) -> i32 {
-    eprintln!("planparse export: not implemented yet");
-    super::EXIT_FAILED
+/// One input's share of the output.
+enum Part {
+    Rows(Vec<Row>),
+    Bulk(Vec<u8>),
+}
+
+pub fn run(args: Args) -> i32 {
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    let format = args.format.or_else(|| match output?.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "csv" => Some(Format::Csv),
+        "xlsx" => Some(Format::Xlsx),
+        "ndjson" | "jsonl" => Some(Format::OpensearchBulk),
+        _ => None,
+    });
+    let Some(format) = format else {
+        eprintln!("planparse export: say --format csv|xlsx|opensearch-bulk (or name -o FILE with .csv, .xlsx or .ndjson)");
+        return super::EXIT_USAGE;
+    };
+    if format == Format::Xlsx && output.is_none() {
+        eprintln!("planparse export: XLSX needs an output file (-o FILE.xlsx)");
+        return super::EXIT_USAGE;
+    }
+    let extensions: Vec<&str> = DOCUMENT_EXTENSIONS.iter().copied().chain(["json"]).collect();
+    let inputs = match collect_inputs(&args.inputs, None, &extensions) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("planparse: {e}");
+            return super::EXIT_FAILED;
+        }
+    };
+    let pool = match thread_pool(args.jobs) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("planparse: {e}");
+            return super::EXIT_FAILED;
+        }
+    };
+    let opts = Options::default();
+    let parts: Vec<Result<Part, String>> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let doc = load(input, &opts)?;
+                match format {
+                    Format::OpensearchBulk => {
+                        let mut bytes = Vec::new();
+                        export::write_opensearch_bulk(&mut bytes, &doc, &args.index).map_err(|e| e.to_string())?;
+                        Ok(Part::Bulk(bytes))
+                    }
+                    Format::Csv | Format::Xlsx => Ok(Part::Rows(export::measure_rows(&doc))),
+                }
+            })
+            .collect()
+    });
+
+    let mut code = super::EXIT_OK;
+    let mut rows: Vec<Row> = Vec::new();
+    let mut bulk: Vec<u8> = Vec::new();
+    for (input, part) in inputs.iter().zip(parts) {
+        match part {
+            Ok(Part::Rows(r)) => rows.extend(r),
+            Ok(Part::Bulk(b)) => bulk.extend(b),
+            Err(cause) => {
+                eprintln!("planparse: {}: {cause}", input.path.display());
+                code = super::EXIT_FAILED;
+            }
+        }
+    }
+    let bytes = match format {
+        Format::OpensearchBulk => Ok(bulk),
+        Format::Csv => {
+            let mut b = Vec::new();
+            export::write_csv(&mut b, &rows).map(|_| b).map_err(|e| e.to_string())
+        }
+        Format::Xlsx => export::xlsx_bytes(&rows).map_err(|e| e.to_string()),
+    };
+    let written = bytes.and_then(|b| {
+        match output {
+            Some(path) => AtomicFile::write(path, &b),
+            None => io::stdout().lock().write_all(&b),
+        }
+        .map_err(|e| e.to_string())
+    });
+    if let Err(e) = written {
+        eprintln!("planparse: {}: cannot write: {e}", output.unwrap_or(Path::new("-")).display());
+        code = super::EXIT_FAILED;
+    }
+    code
+}
+
+/// A converted `.json` read back, or a document converted now.
+fn load(input: &Input, opts: &Options) -> Result<Document, String> {
+    if let Some(e) = &input.error {
+        return Err(e.clone());
+    }
+    let bytes = std::fs::read(&input.path).map_err(|e| format!("cannot read: {e}"))?;
+    if input.rel.to_ascii_lowercase().ends_with(".json") {
+        serde_json::from_slice(&bytes).map_err(|e| format!("not a planparse JSON document: {e}"))
+    } else {
+        convert_isolated(&input.rel, bytes, opts, Duration::from_secs(60))
+    }
+}
+
+/// A file written under a temporary name in its own folder and renamed into
+/// place by [`commit`](AtomicFile::commit), so no reader (and no later run)
+/// ever sees it half-written. Dropped uncommitted, the temporary file is
+/// removed; only a killed process leaves one behind (`.<name>.<pid>.tmp`).
+pub(super) struct AtomicFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    pub(super) fn create(target: &Path) -> io::Result<AtomicFile> {
+        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = target.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+        let file = BufWriter::new(File::create(&tmp)?);
+        Ok(AtomicFile { target: target.to_path_buf(), tmp, file: Some(file) })
+    }
+
+    /// Writes `bytes` to `target` in one step.
+    pub(super) fn write(target: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut file = AtomicFile::create(target)?;
+        file.write_all(bytes)?;
+        file.commit()
+    }
+
+    /// Flushes and renames the file into place.
+    pub(super) fn commit(mut self) -> io::Result<()> {
+        if let Some(file) = self.file.take() {
+            file.into_inner().map_err(|e| e.into_error())?;
+        }
+        std::fs::rename(&self.tmp, &self.target)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(io::Error::other("already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // After a successful rename the temporary name is gone and this fails harmlessly.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
 }

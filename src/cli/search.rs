@@ -1,12 +1,191 @@
-//! `planparse search` (being implemented).
+//! `planparse search DB "query" [--responsible X] [--org Y] [--period 2021..2025]
+//! [--kind action_plan] [--limit N] [--json] [--fts] [--words]`: ranked hits.
+//!
+//! The query is literal text matched as a substring (`støtte` finds
+//! `forskningsstøtte`), case-insensitive, æ/ø/å kept apart from a/o. `--fts`
+//! passes FTS5 syntax through (`"kliniske studier" AND biobank*`); `--words`
+//! matches whole words instead of substrings. Matches are marked «…», or bold
+//! on a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use planparse::dataset::sqlite::{Dataset, DatasetError, Hit, Index, Query, UnitKind, MARK_CLOSE, MARK_OPEN};
+use planparse::model::DocumentKind;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Arguments
-    args: Vec<String>,
+    /// The dataset built by `planparse index`
+    db: PathBuf,
+    /// Text to find (literal; an empty string lists everything the filters pass)
+    query: String,
+    /// Only measures this party is responsible for (normalized: `avd. ledere` = `avdelingsledere`)
+    #[arg(long, value_name = "PARTY")]
+    responsible: Option<String>,
+    /// Only documents whose organization contains this text
+    #[arg(long, value_name = "ORG")]
+    org: Option<String>,
+    /// Only documents whose period overlaps these years: 2021..2025, 2023, 2021.., ..2025
+    #[arg(long, value_name = "YEARS", value_parser = parse_period)]
+    period: Option<(i32, i32)>,
+    /// Only documents of this kind
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<DocumentKind>,
+    /// Most hits to print
+    #[arg(short = 'n', long, default_value_t = 20)]
+    limit: usize,
+    /// Print the hits as JSON
+    #[arg(long)]
+    json: bool,
+    /// Read the query as FTS5 syntax (AND, OR, NOT, NEAR, "phrases", prefix*)
+    #[arg(long)]
+    fts: bool,
+    /// Match whole words (the unicode61 index) instead of substrings
+    #[arg(long)]
+    words: bool,
 }
 
-pub fn run(_args: Args) -> i32 {
-    eprintln!("planparse search: not implemented yet");
-    super::EXIT_FAILED
+pub fn run(args: Args) -> i32 {
+    let dataset = match Dataset::open_read_only(&args.db) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("planparse: {e}");
+            return super::EXIT_FAILED;
+        }
+    };
+    let query = Query {
+        text: args.query.clone(),
+        raw_fts: args.fts,
+        index: if args.words { Index::Words } else { Index::Trigram },
+        responsible: args.responsible.clone(),
+        organization: args.org.clone(),
+        period: args.period,
+        kind: args.kind,
+        limit: args.limit,
+    };
+    let hits = match dataset.search(&query) {
+        Ok(h) => h,
+        Err(e @ DatasetError::Query { .. }) => {
+            eprintln!("planparse: {e}");
+            return super::EXIT_USAGE;
+        }
+        Err(e) => {
+            eprintln!("planparse: {e}");
+            return super::EXIT_FAILED;
+        }
+    };
+    let stdout = std::io::stdout();
+    let bold = !args.json && stdout.is_terminal();
+    let (open, close) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("«", "»") };
+    let mut out = stdout.lock();
+    let written = if args.json { print_json(&mut out, &args.query, &hits, open, close) } else { print_text(&mut out, &hits, open, close) };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("planparse: cannot write: {e}");
+            return super::EXIT_FAILED;
+        }
+    }
+    if hits.is_empty() && !args.json {
+        eprintln!("planparse: no hits for {:?}", args.query);
+    }
+    super::EXIT_OK
+}
+
+fn marked(snippet: &str, open: &str, close: &str) -> String {
+    snippet.replace(MARK_OPEN, open).replace(MARK_CLOSE, close)
+}
+
+fn print_json(out: &mut impl Write, query: &str, hits: &[Hit], open: &str, close: &str) -> std::io::Result<()> {
+    let hits: Vec<Hit> = hits
+        .iter()
+        .cloned()
+        .map(|mut h| {
+            h.snippet = marked(&h.snippet, open, close);
+            h
+        })
+        .collect();
+    #[derive(serde::Serialize)]
+    struct Output<'a> {
+        query: &'a str,
+        hits: Vec<Hit>,
+    }
+    serde_json::to_writer_pretty(&mut *out, &Output { query, hits })?;
+    writeln!(out)
+}
+
+/// Three lines a hit: the document; where in it (section, label, pages, parties);
+/// the snippet.
+fn print_text(out: &mut impl Write, hits: &[Hit], open: &str, close: &str) -> std::io::Result<()> {
+    for (n, hit) in hits.iter().enumerate() {
+        let mut head = vec![hit.title.clone().unwrap_or_else(|| hit.file.clone())];
+        head.extend(hit.organization.clone());
+        head.extend(hit.period.map(|p| format!("{}–{}", p.from, p.to)));
+        head.push(hit.file.clone());
+        writeln!(out, "{}. {}", n + 1, head.join(" · "))?;
+        let mut place = Vec::new();
+        match hit.unit {
+            UnitKind::Measure => {
+                if let Some(title) = &hit.section_title {
+                    place.push(format!("{} {title}", hit.section_id.as_deref().unwrap_or_default()));
+                }
+                place.push(format!("tiltak {}", hit.label.as_deref().unwrap_or(&hit.id)));
+            }
+            UnitKind::AgendaItem => place.push(format!("Sak {} {}", hit.id, hit.label.as_deref().unwrap_or_default())),
+        }
+        if !hit.pages.is_empty() {
+            let pages: Vec<String> = hit.pages.iter().map(u32::to_string).collect();
+            place.push(format!("s. {}", pages.join("–")));
+        }
+        if !hit.responsible.is_empty() {
+            place.push(format!("ansvar: {}", hit.responsible.join(", ")));
+        }
+        writeln!(out, "   {}", place.join(" · "))?;
+        writeln!(out, "   {}", marked(&hit.snippet, open, close))?;
+    }
+    Ok(())
+}
+
+/// `2021..2025`, `2021-2025`, `2023`, `2021..`, `..2025`.
+fn parse_period(s: &str) -> Result<(i32, i32), String> {
+    let year = |y: &str, default: i32| -> Result<i32, String> {
+        let y = y.trim();
+        if y.is_empty() {
+            return Ok(default);
+        }
+        y.parse::<i32>().map_err(|_| format!("{y:?} is not a year (expected e.g. 2021..2025)"))
+    };
+    let (from, to) = match s.split_once("..").or_else(|| s.split_once('-')) {
+        Some((a, b)) => (year(a, i32::MIN)?, year(b, i32::MAX)?),
+        None => {
+            let y = year(s, 0)?;
+            (y, y)
+        }
+    };
+    if from > to {
+        return Err(format!("{s:?}: the first year is after the last"));
+    }
+    Ok((from, to))
+}
+
+fn parse_kind(s: &str) -> Result<DocumentKind, String> {
+    [DocumentKind::ActionPlan, DocumentKind::MeetingMinutes, DocumentKind::Report, DocumentKind::Unknown]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| format!("{s:?}: expected action_plan, meeting_minutes, report or unknown"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_parse_in_every_spelling() {
+        assert_eq!(parse_period("2021..2025"), Ok((2021, 2025)));
+        assert_eq!(parse_period("2021-2025"), Ok((2021, 2025)));
+        assert_eq!(parse_period("2023"), Ok((2023, 2023)));
+        assert_eq!(parse_period("2021.."), Ok((2021, i32::MAX)));
+        assert_eq!(parse_period("..2025"), Ok((i32::MIN, 2025)));
+        assert!(parse_period("2025..2021").is_err());
+        assert!(parse_period("nå").is_err());
+    }
 }

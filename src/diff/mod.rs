@@ -1,1 +1,590 @@
 //! Plan version comparison: alignment of sections and measures, change types, reports.
+//!
+//! ```no_run
+//! # fn load(_: &str) -> planparse::model::Document { unimplemented!() }
+//! let old = load("hmn-2023-2026.pdf");
+//! let new = load("hmn-2027-2030.pdf");
+//! let comparison = planparse::diff::compare(&old, &new);
+//! println!("{} measures added", comparison.diff.summary.measures.added);
+//! let html = planparse::diff::html::render(&comparison);
+//! # let _ = html;
+//! ```
+//!
+//! [`compare`] works on two converted [`Document`]s, whatever format they were
+//! read from. It matches sections first (title, number, prose, and the
+//! measures they hold), then measures (text, label, section, responsible,
+//! position), each with an optimal one-to-one assignment ([`align`]), and
+//! describes every matched pair by the changes between them. The result is
+//! the JSON of `SPEC.md`'s Diff section ([`Diff`]) plus the row order the
+//! [`text`] and [`html`] reports print.
+
+pub mod align;
+pub mod html;
+pub mod model;
+pub mod similarity;
+pub mod text;
+
+use std::collections::HashMap;
+
+use similar::{ChangeTag, TextDiff};
+
+use crate::model::{Document, Measure, Section};
+use align::{optimal_matching, score_measures, score_sections, Matching, MeasureKey, SectionKey};
+pub use model::{Change, ChangeType, Counts, Diff, DiffOp, Level, Side, Summary, TextSpan};
+use similarity::{fingerprint, hash_str, TextProfile};
+
+/// A diff and how the two versions line up, for the reports.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub diff: Diff,
+    /// The old version as compared: the input, with rows split in two joined
+    /// (see [`Diff::notes`]). Row indices refer to this document.
+    pub old: Document,
+    /// The new version as compared.
+    pub new: Document,
+    /// Sections of both versions in reading order (see [`Matching::rows`]).
+    pub sections: Vec<Row>,
+    /// Measures of both versions in reading order.
+    pub measures: Vec<Row>,
+}
+
+/// One line of a side-by-side view: an old item, a new item, or a matched pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Index into [`flatten_sections`] or `Document::measures` of the old version.
+    pub old: Option<usize>,
+    /// Index into the same lists of the new version.
+    pub new: Option<usize>,
+    /// Indices into `Diff::changes` of this row's changes; empty when unchanged.
+    pub changes: Vec<usize>,
+}
+
+/// A section of the heading tree with the id of its parent heading.
+#[derive(Debug, Clone, Copy)]
+pub struct FlatSection<'a> {
+    pub section: &'a Section,
+    pub parent: Option<&'a str>,
+}
+
+/// Every section of a document, depth first in reading order.
+pub fn flatten_sections(doc: &Document) -> Vec<FlatSection<'_>> {
+    fn walk<'a>(sections: &'a [Section], parent: Option<&'a str>, out: &mut Vec<FlatSection<'a>>) {
+        for s in sections {
+            out.push(FlatSection { section: s, parent });
+            walk(&s.sections, Some(&s.id), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&doc.sections, None, &mut out);
+    out
+}
+
+/// The lines of a measure's own content, labels left out: strategy
+/// references, its text, its actions and their bullets. Labels are left out
+/// so that renumbering a measure (`1d Være ...` → `1c Være ...`) is not also
+/// a rewording.
+pub fn measure_lines(m: &Measure) -> Vec<&str> {
+    let mut lines: Vec<&str> = m.strategy_refs.iter().map(|r| r.text.as_str()).collect();
+    lines.push(&m.text);
+    for a in &m.actions {
+        lines.push(&a.text);
+        lines.extend(a.items.iter().map(String::as_str));
+    }
+    lines.retain(|l| !l.trim().is_empty());
+    lines
+}
+
+/// The lines of a heading's content: title, prose, objectives.
+pub fn section_lines(s: &Section) -> Vec<&str> {
+    let mut lines = vec![s.title.as_str(), s.text.as_str()];
+    lines.extend(s.objectives.iter().map(|o| o.text.as_str()));
+    lines.retain(|l| !l.trim().is_empty());
+    lines
+}
+
+fn party_keys(parties: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = parties.iter().map(|p| fingerprint(p).to_lowercase()).filter(|k| !k.is_empty()).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Compares two versions of a plan.
+pub fn compare(old: &Document, new: &Document) -> Comparison {
+    let first = Alignment::new(old, new);
+    let mut notes = Vec::new();
+    let merged_old = absorb_continuations(old, new, &first.measures.old_to_new, &first.measures.scores, &mut notes, "old");
+    let new_scores: Vec<_> = first.measures.new_to_old.iter().map(|o| o.and_then(|i| first.measures.scores[i])).collect();
+    let merged_new = absorb_continuations(new, old, &first.measures.new_to_old, &new_scores, &mut notes, "new");
+    if merged_old.is_none() && merged_new.is_none() {
+        return first.into_comparison(old.clone(), new.clone(), notes);
+    }
+    let old = merged_old.unwrap_or_else(|| old.clone());
+    let new = merged_new.unwrap_or_else(|| new.clone());
+    Alignment::new(&old, &new).into_comparison(old, new, notes)
+}
+
+/// The two matchings of one comparison.
+struct Alignment {
+    sections: Matching,
+    measures: Matching,
+}
+
+impl Alignment {
+    fn new(old: &Document, new: &Document) -> Self {
+        let old_sections = flatten_sections(old);
+        let new_sections = flatten_sections(new);
+        let sections = match_sections(old, &old_sections, new, &new_sections);
+        let old_keys = measure_keys(old, &old_sections);
+        let new_keys = measure_keys(new, &new_sections);
+        let measures = optimal_matching(old_keys.len(), new_keys.len(), |i, j| score_measures(&old_keys[i], &new_keys[j], &sections));
+        Alignment { sections, measures }
+    }
+
+    fn into_comparison(self, old: Document, new: Document, notes: Vec<String>) -> Comparison {
+        let old_sections = flatten_sections(&old);
+        let new_sections = flatten_sections(&new);
+        let mut changes = Vec::new();
+        let mut summary = Summary::default();
+        let section_rows = section_changes(&old_sections, &new_sections, &self.sections, &mut changes, &mut summary.sections);
+        let measure_rows = measure_changes(
+            &old,
+            &new,
+            &old_sections,
+            &new_sections,
+            &self.sections,
+            &self.measures,
+            &mut changes,
+            &mut summary.measures,
+        );
+        let side = |doc: &Document, sections: usize| Side {
+            file: doc.source.file.clone(),
+            title: doc.title.clone(),
+            period: doc.period,
+            measures: doc.measures.len(),
+            sections,
+        };
+        let diff = Diff {
+            old: side(&old, old_sections.len()),
+            new: side(&new, new_sections.len()),
+            summary,
+            changes,
+            notes,
+        };
+        Comparison {
+            diff,
+            old,
+            new,
+            sections: section_rows,
+            measures: measure_rows,
+        }
+    }
+}
+
+/// A merged row must be at least this similar to its counterpart to be
+/// taken as one measure (and more similar than the first part alone).
+pub const CONTINUATION_MIN_SIMILARITY: f64 = 0.90;
+
+/// Rows that a page break (or a cell the parser split) cut in two: an
+/// unlabelled, unmatched measure right after a matched one in the same
+/// section, where the two together read like the counterpart better than
+/// the first alone (`…og fasilitere` + `sambruk med andre avdelinger.` on the
+/// next page). Returns the document with such pairs joined into the first
+/// (text, actions, indicators and responsible appended), or `None` when
+/// there are none. `scores` and `to_other` are indexed by this document's measures.
+fn absorb_continuations(
+    doc: &Document,
+    other: &Document,
+    to_other: &[Option<usize>],
+    scores: &[Option<align::PairScore>],
+    notes: &mut Vec<String>,
+    side: &str,
+) -> Option<Document> {
+    let mut joined: Vec<(usize, usize)> = Vec::new();
+    for (k, m) in doc.measures.iter().enumerate().skip(1) {
+        let host = k - 1;
+        if to_other[k].is_some() || m.label.is_some() || doc.measures[host].section != m.section || joined.iter().any(|&(_, c)| c == host) {
+            continue;
+        }
+        let (Some(j), Some(score)) = (to_other[host], scores[host]) else { continue };
+        let merged = join_measures(&doc.measures[host], m);
+        let counterpart = &other.measures[j];
+        let identical = fingerprint(&measure_lines(&merged).join(" ")) == fingerprint(&measure_lines(counterpart).join(" "));
+        let similarity = TextProfile::new(&measure_text(&merged)).similarity(&TextProfile::new(&measure_text(counterpart)));
+        if identical || (similarity >= CONTINUATION_MIN_SIMILARITY && similarity > score.similarity) {
+            notes.push(format!(
+                "{side} {} read as the continuation of {} (a row split in two)",
+                m.id, doc.measures[host].id
+            ));
+            joined.push((host, k));
+        }
+    }
+    if joined.is_empty() {
+        return None;
+    }
+    let mut doc = doc.clone();
+    for &(host, k) in joined.iter().rev() {
+        let part = doc.measures.remove(k);
+        doc.measures[host] = join_measures(&doc.measures[host], &part);
+    }
+    Some(doc)
+}
+
+/// One measure made of two parts: the second's content, indicators, parties and pages appended.
+fn join_measures(first: &Measure, second: &Measure) -> Measure {
+    let mut m = first.clone();
+    m.strategy_refs.extend(second.strategy_refs.iter().cloned());
+    if !second.text.is_empty() {
+        if m.actions.is_empty() {
+            m.text = format!("{} {}", m.text, second.text).trim().to_string();
+        } else {
+            m.actions.push(crate::model::Action {
+                label: None,
+                text: second.text.clone(),
+                items: Vec::new(),
+            });
+        }
+    }
+    m.actions.extend(second.actions.iter().cloned());
+    m.indicators.extend(second.indicators.iter().cloned());
+    for party in &second.responsible {
+        if !m.responsible.contains(party) {
+            m.responsible.push(party.clone());
+        }
+    }
+    for page in &second.pages {
+        if !m.pages.contains(page) {
+            m.pages.push(*page);
+        }
+    }
+    m
+}
+
+/// Everything the alignment reads of a measure: content and indicators.
+fn measure_text(m: &Measure) -> String {
+    let mut text = measure_lines(m).join(" ");
+    for indicator in &m.indicators {
+        text.push(' ');
+        text.push_str(indicator);
+    }
+    text
+}
+
+/// Compares two versions of a plan; the JSON-ready part of [`compare`].
+pub fn diff(old: &Document, new: &Document) -> Diff {
+    compare(old, new).diff
+}
+
+fn match_sections(old: &Document, old_sections: &[FlatSection], new: &Document, new_sections: &[FlatSection]) -> Matching {
+    let keys = |doc: &Document, sections: &[FlatSection]| -> Vec<SectionKey> {
+        let mut measures: HashMap<&str, Vec<u64>> = HashMap::new();
+        for m in &doc.measures {
+            measures
+                .entry(m.section.as_str())
+                .or_default()
+                .push(hash_str(&fingerprint(&measure_lines(m).join(" "))));
+        }
+        sections
+            .iter()
+            .map(|f| {
+                let s = f.section;
+                let mut body_lines = vec![s.text.as_str()];
+                body_lines.extend(s.objectives.iter().map(|o| o.text.as_str()));
+                let body = body_lines.join(" ");
+                let mut hashes = measures.remove(s.id.as_str()).unwrap_or_default();
+                hashes.sort_unstable();
+                hashes.dedup();
+                SectionKey {
+                    title: TextProfile::new(&s.title),
+                    whole: TextProfile::new(&section_lines(s).join(" ")),
+                    body: (!body.trim().is_empty()).then(|| TextProfile::new(&body)),
+                    number: s.number.clone(),
+                    measures: hashes,
+                }
+            })
+            .collect()
+    };
+    let old_keys = keys(old, old_sections);
+    let new_keys = keys(new, new_sections);
+    optimal_matching(old_keys.len(), new_keys.len(), |i, j| score_sections(&old_keys[i], &new_keys[j]))
+}
+
+/// Section id → index in the flattened list.
+fn section_index<'a>(sections: &[FlatSection<'a>]) -> HashMap<&'a str, usize> {
+    sections.iter().enumerate().map(|(i, f)| (f.section.id.as_str(), i)).collect()
+}
+
+fn measure_keys(doc: &Document, sections: &[FlatSection]) -> Vec<MeasureKey> {
+    let index = section_index(sections);
+    let last = doc.measures.len().saturating_sub(1).max(1) as f64;
+    doc.measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MeasureKey {
+            profile: TextProfile::new(&measure_text(m)),
+            label: m.label.as_ref().map(|l| l.to_lowercase()),
+            section: index.get(m.section.as_str()).copied(),
+            responsible: party_keys(&m.responsible),
+            position: i as f64 / last,
+        })
+        .collect()
+}
+
+/// Rounds a figure for the JSON (three decimals are plenty for a similarity).
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Word-level diff of two texts, consecutive words of one kind joined in one span.
+pub fn word_diff(old: &str, new: &str) -> Vec<TextSpan> {
+    let diff = TextDiff::configure().timeout(std::time::Duration::from_millis(200)).diff_words(old, new);
+    let mut spans: Vec<TextSpan> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => DiffOp::Equal,
+            ChangeTag::Insert => DiffOp::Insert,
+            ChangeTag::Delete => DiffOp::Delete,
+        };
+        let value = change.value();
+        // White space between two changed words belongs to the change, so a
+        // rewritten phrase reads as one deletion and one insertion.
+        match spans.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(value),
+            _ => spans.push(TextSpan { op, text: value.to_string() }),
+        }
+    }
+    spans
+}
+
+/// Records one change, returning its index.
+fn push(changes: &mut Vec<Change>, counts: &mut Counts, change: Change) -> usize {
+    counts.add(change.kind);
+    changes.push(change);
+    changes.len() - 1
+}
+
+fn section_changes(old: &[FlatSection], new: &[FlatSection], matching: &Matching, changes: &mut Vec<Change>, counts: &mut Counts) -> Vec<Row> {
+    let old_index = section_index(old);
+    let new_index = section_index(new);
+    let mut rows = Vec::new();
+    for (oi, ni) in matching.rows() {
+        let o = oi.map(|i| old[i]);
+        let n = ni.map(|j| new[j]);
+        let mut row = Row {
+            old: oi,
+            new: ni,
+            changes: Vec::new(),
+        };
+        let base = |kind| {
+            let mut c = Change::new(kind, Level::Section, o.map(|f| f.section.id.clone()), n.map(|f| f.section.id.clone()));
+            c.old_section = o.and_then(|f| f.parent.map(str::to_string));
+            c.new_section = n.and_then(|f| f.parent.map(str::to_string));
+            if let Some(s) = oi.and_then(|i| matching.scores[i]) {
+                c.similarity = Some(round3(s.similarity));
+                c.score = Some(round3(s.score));
+            }
+            c
+        };
+        match (o, n) {
+            (Some(_), None) => row.changes.push(push(changes, counts, base(ChangeType::Removed))),
+            (None, Some(_)) => row.changes.push(push(changes, counts, base(ChangeType::Added))),
+            (Some(o), Some(n)) => {
+                let old_lines = section_lines(o.section);
+                let new_lines = section_lines(n.section);
+                if fingerprint(&old_lines.join(" ")) != fingerprint(&new_lines.join(" ")) {
+                    let mut c = base(ChangeType::Reworded);
+                    c.text_diff = Some(word_diff(&old_lines.join("\n"), &new_lines.join("\n")));
+                    row.changes.push(push(changes, counts, c));
+                }
+                let moved = match (o.parent, n.parent) {
+                    (None, None) => false,
+                    (Some(a), Some(b)) => old_index.get(a).and_then(|&i| matching.old_to_new[i]) != new_index.get(b).copied(),
+                    _ => true,
+                };
+                if moved {
+                    row.changes.push(push(changes, counts, base(ChangeType::Moved)));
+                } else if let (Some(a), Some(b)) = (&o.section.number, &n.section.number) {
+                    if a != b {
+                        let mut c = base(ChangeType::Renumbered);
+                        c.old_label = Some(a.clone());
+                        c.new_label = Some(b.clone());
+                        row.changes.push(push(changes, counts, c));
+                    }
+                }
+                if row.changes.is_empty() {
+                    counts.unchanged += 1;
+                }
+            }
+            (None, None) => {}
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+#[allow(clippy::too_many_arguments)]
+fn measure_changes(
+    old: &Document,
+    new: &Document,
+    old_sections: &[FlatSection],
+    new_sections: &[FlatSection],
+    sections: &Matching,
+    matching: &Matching,
+    changes: &mut Vec<Change>,
+    counts: &mut Counts,
+) -> Vec<Row> {
+    let old_index = section_index(old_sections);
+    let new_index = section_index(new_sections);
+    let mut rows = Vec::new();
+    for (oi, ni) in matching.rows() {
+        let o = oi.map(|i| &old.measures[i]);
+        let n = ni.map(|j| &new.measures[j]);
+        let mut row = Row {
+            old: oi,
+            new: ni,
+            changes: Vec::new(),
+        };
+        let base = |kind| {
+            let mut c = Change::new(kind, Level::Measure, o.map(|m| m.id.clone()), n.map(|m| m.id.clone()));
+            c.old_section = o.map(|m| m.section.clone());
+            c.new_section = n.map(|m| m.section.clone());
+            if let Some(s) = oi.and_then(|i| matching.scores[i]) {
+                c.similarity = Some(round3(s.similarity));
+                c.score = Some(round3(s.score));
+            }
+            c
+        };
+        match (o, n) {
+            (Some(_), None) => row.changes.push(push(changes, counts, base(ChangeType::Removed))),
+            (None, Some(_)) => row.changes.push(push(changes, counts, base(ChangeType::Added))),
+            (Some(o), Some(n)) => {
+                let old_lines = measure_lines(o);
+                let new_lines = measure_lines(n);
+                if fingerprint(&old_lines.join(" ")) != fingerprint(&new_lines.join(" ")) {
+                    let mut c = base(ChangeType::Reworded);
+                    c.text_diff = Some(word_diff(&old_lines.join("\n"), &new_lines.join("\n")));
+                    row.changes.push(push(changes, counts, c));
+                }
+                let moved = match (old_index.get(o.section.as_str()), new_index.get(n.section.as_str())) {
+                    (Some(&i), Some(&j)) => sections.old_to_new[i] != Some(j),
+                    (None, None) => o.section != n.section,
+                    _ => true,
+                };
+                if moved {
+                    row.changes.push(push(changes, counts, base(ChangeType::Moved)));
+                } else if let (Some(a), Some(b)) = (&o.label, &n.label) {
+                    if a.to_lowercase() != b.to_lowercase() {
+                        let mut c = base(ChangeType::Renumbered);
+                        c.old_label = Some(a.clone());
+                        c.new_label = Some(b.clone());
+                        row.changes.push(push(changes, counts, c));
+                    }
+                }
+                if party_keys(&o.responsible) != party_keys(&n.responsible) {
+                    let mut c = base(ChangeType::ResponsibleChanged);
+                    c.old_responsible = Some(o.responsible.clone());
+                    c.new_responsible = Some(n.responsible.clone());
+                    row.changes.push(push(changes, counts, c));
+                }
+                let old_ind = party_keys(&o.indicators);
+                let new_ind = party_keys(&n.indicators);
+                if old_ind != new_ind {
+                    let key = |s: &String| fingerprint(s).to_lowercase();
+                    let mut c = base(ChangeType::IndicatorsChanged);
+                    c.added_indicators = Some(n.indicators.iter().filter(|s| old_ind.binary_search(&key(s)).is_err()).cloned().collect());
+                    c.removed_indicators = Some(o.indicators.iter().filter(|s| new_ind.binary_search(&key(s)).is_err()).cloned().collect());
+                    row.changes.push(push(changes, counts, c));
+                }
+                if row.changes.is_empty() {
+                    counts.unchanged += 1;
+                }
+            }
+            (None, None) => {}
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// The measures of one section, for the reports: a section row (`None` for
+/// measures whose section id names no heading) and the measure rows under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Index into [`Comparison::sections`].
+    pub section: Option<usize>,
+    /// Indices into [`Comparison::measures`], in reading order.
+    pub measures: Vec<usize>,
+}
+
+impl Group {
+    /// True when neither the heading nor any measure under it changed.
+    pub fn is_unchanged(&self, comparison: &Comparison) -> bool {
+        self.section.is_none_or(|s| comparison.sections[s].changes.is_empty()) && self.measures.iter().all(|&m| comparison.measures[m].changes.is_empty())
+    }
+}
+
+/// Measure rows grouped by section, sections in reading order. A removed
+/// measure sits with its old section (which is the same row as that
+/// section's new counterpart when the section was kept).
+pub fn groups(comparison: &Comparison) -> Vec<Group> {
+    let (old, new) = (&comparison.old, &comparison.new);
+    let old_sections = flatten_sections(old);
+    let new_sections = flatten_sections(new);
+    let old_index = section_index(&old_sections);
+    let new_index = section_index(&new_sections);
+    let mut row_of_old = HashMap::new();
+    let mut row_of_new = HashMap::new();
+    for (k, row) in comparison.sections.iter().enumerate() {
+        if let Some(i) = row.old {
+            row_of_old.insert(i, k);
+        }
+        if let Some(j) = row.new {
+            row_of_new.insert(j, k);
+        }
+    }
+    let mut groups: Vec<Group> = (0..comparison.sections.len())
+        .map(|k| Group {
+            section: Some(k),
+            measures: Vec::new(),
+        })
+        .collect();
+    let mut orphans = Group {
+        section: None,
+        measures: Vec::new(),
+    };
+    for (k, row) in comparison.measures.iter().enumerate() {
+        let section_row = match (row.new, row.old) {
+            (Some(j), _) => new_index.get(new.measures[j].section.as_str()).and_then(|s| row_of_new.get(s)),
+            (None, Some(i)) => old_index.get(old.measures[i].section.as_str()).and_then(|s| row_of_old.get(s)),
+            (None, None) => None,
+        };
+        match section_row {
+            Some(&s) => groups[s].measures.push(k),
+            None => orphans.measures.push(k),
+        }
+    }
+    if !orphans.measures.is_empty() {
+        groups.push(orphans);
+    }
+    groups
+}
+
+/// A one-line description of a plan version: file, title, period, size.
+pub fn describe_side(side: &Side) -> String {
+    let mut out = side.file.clone();
+    if let Some(title) = &side.title {
+        out.push_str(&format!(" — {title}"));
+    }
+    if let Some(p) = side.period {
+        out.push_str(&format!(" ({}–{})", p.from, p.to));
+    }
+    out.push_str(&format!(", {} measures, {} sections", side.measures, side.sections));
+    out
+}
+
+/// Counts as a sentence: `3 added, 1 removed, ..., 40 unchanged`.
+pub fn describe_counts(counts: &Counts) -> String {
+    let mut parts: Vec<String> = ChangeType::ALL.iter().map(|&k| format!("{} {}", counts.get(k), k.describe())).collect();
+    parts.push(format!("{} unchanged", counts.unchanged));
+    parts.join(", ")
+}

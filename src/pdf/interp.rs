@@ -613,6 +613,15 @@ impl<'a, D: Device> Interpreter<'a, D> {
             _ => 0.0,
         };
         let synthetic_italic = shear > 0.1 && !font.italic;
+        // Writing direction in page space: the text x axis (y axis downwards
+        // for vertical fonts), flipped by a negative size or scale.
+        let flip = if fs * th < 0.0 { -1.0 } else { 1.0 };
+        let axis = if font.vertical {
+            (-trm.c * flip, -trm.d * flip)
+        } else {
+            (trm.a * flip, trm.b * flip)
+        };
+        let dir = normalize(axis).unwrap_or((1.0, 0.0));
         let (mcid, artifact) = self.marked_state();
         let stats_key = Rc::as_ptr(&font) as usize;
         let mut rest = bytes;
@@ -659,9 +668,6 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 let drawn = if blank { full } else { w0 * fs * th };
                 (trm.apply(drawn, rise), (full, 0.0))
             };
-            let dir = normalize((end.0 - start.0, end.1 - start.1))
-                .or_else(|| normalize((trm.a, trm.b)))
-                .unwrap_or((1.0, 0.0));
 
             let mut ink = !blank;
             let mut actual: Option<String> = None;

@@ -1,0 +1,367 @@
+//! The SQLite dataset as analysts use it: `planparse index` over the corpus,
+//! `planparse search`, and the tables read with plain SQL.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use planparse::dataset::sqlite::{statements, Dataset, Query, Table, UnitKind, MARK_CLOSE, MARK_OPEN, SCHEMA, SCHEMA_VERSION};
+use planparse::dataset::vocabulary::PARTIES;
+use rusqlite::Connection;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_planparse"))
+}
+
+fn corpus(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(name)
+}
+
+/// Every PDF, DOCX and text document of the corpus (not the gold JSON).
+fn corpus_inputs() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus(""))
+        .expect("corpus folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf" || e == "docx" || e == "txt"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn index(db: &Path, inputs: &[PathBuf]) -> Output {
+    bin().arg("index").arg(db).args(inputs).output().expect("planparse runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The whole corpus indexed once, shared read-only by the search tests.
+fn corpus_db() -> &'static Path {
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir").keep();
+        let db = dir.join("corpus.sqlite");
+        let out = index(&db, &corpus_inputs());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        db
+    })
+}
+
+/// Row counts of every table, and every document's `indexed_at`.
+fn state(db: &Path) -> (Vec<i64>, Vec<(String, String)>) {
+    let dataset = Dataset::open_read_only(db).expect("opens");
+    let counts = Table::ALL.iter().map(|t| dataset.count(*t).expect("counts")).collect();
+    let conn = dataset.connection();
+    let mut stmt = conn.prepare("SELECT path, indexed_at FROM documents ORDER BY path").expect("prepares");
+    let stamps = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("queries").map(|r| r.expect("row")).collect();
+    (counts, stamps)
+}
+
+/// FTS5's own consistency check of both indexes against the `search_units`
+/// view, plus no child row without its parent.
+fn assert_consistent(db: &Path) {
+    let conn = Connection::open(db).expect("opens");
+    for table in ["search_trigram", "search_words"] {
+        conn.execute(&format!("INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"), [])
+            .unwrap_or_else(|e| panic!("{table} integrity: {e}"));
+    }
+    let orphans: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM actions WHERE measure NOT IN (SELECT id FROM measures))
+                  + (SELECT count(*) FROM action_items WHERE measure NOT IN (SELECT id FROM measures))
+                  + (SELECT count(*) FROM indicators WHERE measure NOT IN (SELECT id FROM measures))
+                  + (SELECT count(*) FROM responsible WHERE measure NOT IN (SELECT id FROM measures))
+                  + (SELECT count(*) FROM measures WHERE document_id NOT IN (SELECT id FROM documents))
+                  + (SELECT count(*) FROM agenda_items WHERE document_id NOT IN (SELECT id FROM documents))",
+            [],
+            |r| r.get(0),
+        )
+        .expect("counts orphans");
+    assert_eq!(orphans, 0, "rows left without their parent");
+}
+
+#[test]
+fn stotte_finds_measures_containing_forskningsstotte() {
+    let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
+    let hits = dataset.search(&Query { limit: 100, ..Query::new("støtte") }).expect("searches");
+    let compound = format!("forsknings{MARK_OPEN}støtte{MARK_CLOSE}");
+    let hit = hits.iter().find(|h| h.snippet.contains(&compound)).expect("a hit inside forskningsstøtte");
+    assert_eq!(hit.unit, UnitKind::Measure);
+    assert!(hit.title.is_some() && !hit.responsible.is_empty(), "{hit:?}");
+    // The measure the hit names really contains the compound.
+    let text: String = dataset
+        .connection()
+        .query_row(
+            "SELECT text || ' ' || actions || ' ' || indicators FROM search_units
+             WHERE id = (SELECT id FROM measures WHERE document_id = ?1 AND measure_id = ?2)",
+            [&hit.document_id, &hit.id],
+            |r| r.get(0),
+        )
+        .expect("the measure");
+    assert!(text.to_lowercase().contains("forskningsstøtte"), "{text}");
+    // Case-insensitive, but ø is not o.
+    assert_eq!(
+        dataset.search(&Query::new("STØTTE")).expect("searches").len(),
+        dataset.search(&Query::new("støtte")).expect("searches").len()
+    );
+    assert!(dataset.search(&Query::new("stotte")).expect("searches").is_empty());
+
+    let out = bin().arg("search").arg(corpus_db()).args(["støtte", "--json"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let snippets: Vec<&str> = json["hits"].as_array().expect("hits").iter().filter_map(|h| h["snippet"].as_str()).collect();
+    assert!(snippets.iter().any(|s| s.contains("forsknings«støtte»")), "{snippets:?}");
+}
+
+#[test]
+fn responsible_filter_keeps_only_that_party() {
+    let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
+    let all = dataset.search(&Query { limit: 1000, ..Query::new("forskning") }).expect("searches");
+    let filtered =
+        dataset.search(&Query { limit: 1000, responsible: Some("klinikkleder".into()), ..Query::new("forskning") }).expect("searches");
+    assert!(!filtered.is_empty() && filtered.len() < all.len(), "{} of {}", filtered.len(), all.len());
+    for hit in &filtered {
+        assert!(hit.responsible.iter().any(|p| p.to_lowercase().contains("klinikkleder")), "{:?}", hit.responsible);
+    }
+
+    // Printed `Avd. ledere` and the word `avdelingsledere` mean the same party.
+    let printed = dataset.search(&Query { limit: 1000, responsible: Some("Avd. ledere".into()), ..Query::new("") }).expect("searches");
+    let normalized =
+        dataset.search(&Query { limit: 1000, responsible: Some("avdelingsledere".into()), ..Query::new("") }).expect("searches");
+    assert!(!printed.is_empty());
+    assert_eq!(printed.len(), normalized.len());
+
+    let out = bin()
+        .arg("search")
+        .arg(corpus_db())
+        .args(["forskning", "--responsible", "klinikkleder", "--json", "-n", "1000"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["hits"].as_array().map(Vec::len), Some(filtered.len()));
+}
+
+#[test]
+fn document_filters_narrow_by_organization_period_and_kind() {
+    let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
+    let search = |q: Query| dataset.search(&Query { limit: 1000, ..q }).expect("searches");
+    let krn = search(Query { organization: Some("KRN".into()), ..Query::new("forskning") });
+    assert!(!krn.is_empty() && krn.iter().all(|h| h.organization.as_deref() == Some("KRN")));
+    let period = search(Query { period: Some((2024, 2030)), ..Query::new("forskning") });
+    assert!(!period.is_empty() && period.iter().all(|h| h.period.is_some_and(|p| p.to >= 2024)));
+    let minutes = search(Query { kind: Some(planparse::model::DocumentKind::MeetingMinutes), ..Query::new("vedtak") });
+    assert!(!minutes.is_empty() && minutes.iter().all(|h| h.unit == UnitKind::AgendaItem && h.kind == "meeting_minutes"));
+}
+
+#[test]
+fn party_names_are_normalized_by_the_vocabulary() {
+    let conn = Connection::open(corpus_db()).expect("opens");
+    let norm = |party: &str| -> Vec<String> {
+        let mut stmt = conn.prepare("SELECT DISTINCT party_norm FROM responsible WHERE party = ?1 ORDER BY party_norm").expect("prepares");
+        stmt.query_map([party], |r| r.get(0)).expect("queries").map(|r| r.expect("row")).collect()
+    };
+    assert_eq!(norm("Avd. ledere"), ["avdelingsledere"]);
+    assert_eq!(norm("Helseforetak"), ["helseforetakene"]);
+    assert_eq!(norm("Helseforetakene"), ["helseforetakene"]);
+    assert_eq!(norm("Helse Midt-Norge RHF (Fellesoppdrag alle RHF)"), ["helse midt-norge rhf"]);
+    assert_eq!(norm("Klinikk/Avdeling"), ["avdelingene", "klinikken"]);
+}
+
+#[test]
+fn short_queries_fall_back_to_like() {
+    let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
+    let hits = dataset.search(&Query::new("UH")).expect("searches");
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.snippet.to_lowercase().contains(&format!("{MARK_OPEN}uh{MARK_CLOSE}"))), "{hits:?}");
+    // Non-ASCII letters fold case too.
+    let lower = dataset.search(&Query { limit: 1000, ..Query::new("øk") }).expect("searches");
+    let upper = dataset.search(&Query { limit: 1000, ..Query::new("ØK") }).expect("searches");
+    assert!(!lower.is_empty());
+    assert_eq!(lower.len(), upper.len());
+}
+
+#[test]
+fn malformed_fts_query_gives_a_clear_message() {
+    let out = bin().arg("search").arg(corpus_db()).args(["klinisk AND (", "--fts"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("cannot parse query \"klinisk AND (\": use quotes for phrases"), "{err}");
+    assert!(!err.to_lowercase().contains("sqlite") && !err.contains("SELECT"), "no SQL in the message: {err}");
+
+    // Without --fts the same text is literal, and hostile text is only text.
+    for literal in ["klinisk AND (", "\"kliniske studier", "'; DROP TABLE documents; --", "NEAR(a b", "støtte*"] {
+        let out = bin().arg("search").arg(corpus_db()).arg(literal).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{literal}: {}", stderr(&out));
+    }
+    let documents: i64 =
+        Connection::open(corpus_db()).expect("opens").query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).expect("counts");
+    assert_eq!(documents, corpus_inputs().len() as i64);
+}
+
+#[test]
+fn reindexing_unchanged_inputs_is_a_no_op() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plans.sqlite");
+    let inputs = [corpus("hlk-2021-2025.pdf"), corpus("krn-2020-2022.txt"), corpus("nsg-referat-2025-11-27.docx")];
+    assert_eq!(index(&db, &inputs).status.code(), Some(0));
+    let before = state(&db);
+    std::thread::sleep(Duration::from_millis(20)); // a rewrite would show in indexed_at
+    let again = index(&db, &inputs);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(stderr(&again).contains("0 added, 0 replaced, 3 unchanged"), "{}", stderr(&again));
+    assert_eq!(state(&db), before);
+    assert!(before.0[Table::Measures as usize] > 0 && before.0[Table::AgendaItems as usize] > 0);
+    assert_consistent(&db);
+}
+
+#[test]
+fn a_changed_file_replaces_its_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plans.sqlite");
+    let plan = dir.path().join("hlk.txt");
+    let original = std::fs::read_to_string(corpus("hlk-2021-2025.txt")).expect("reads");
+    assert!(original.contains("Klinikkleder"));
+    std::fs::write(&plan, &original).expect("writes");
+    let other = corpus("krn-2020-2022.txt");
+    assert_eq!(index(&db, &[plan.clone(), other.clone()]).status.code(), Some(0));
+    let (counts, _) = state(&db);
+
+    std::fs::write(&plan, original.replace("Klinikkleder", "Sykehusdirektør")).expect("writes");
+    let out = index(&db, &[plan.clone(), other]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 replaced, 1 unchanged"), "{}", stderr(&out));
+    let (after, _) = state(&db);
+    assert_eq!(after, counts, "same shape, same row counts: the old rows are gone");
+
+    let dataset = Dataset::open_read_only(&db).expect("opens");
+    let sha: String = dataset
+        .connection()
+        .query_row("SELECT input_sha256 FROM documents WHERE file = 'hlk.txt'", [], |r| r.get(0))
+        .expect("the document");
+    assert_eq!(sha, planparse::pipeline::sha256_hex(&std::fs::read(&plan).expect("reads")));
+    let new = dataset.search(&Query { responsible: Some("sykehusdirektør".into()), ..Query::new("") }).expect("searches");
+    assert!(!new.is_empty());
+    let old = dataset.search(&Query { responsible: Some("klinikkleder".into()), ..Query::new("") }).expect("searches");
+    assert!(old.is_empty(), "{old:?}");
+    assert!(dataset.search(&Query::new("Sykehusdirektør")).expect("searches").iter().all(|h| h.file == "hlk.txt"));
+    assert_consistent(&db);
+}
+
+#[test]
+fn converted_json_indexes_like_its_source_and_duplicates_are_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plans.sqlite");
+    let json = dir.path().join("krn.json");
+    let out = bin().arg("convert").arg(corpus("krn-2020-2022.pdf")).output().expect("runs");
+    std::fs::write(&json, &out.stdout).expect("writes");
+    let out = index(&db, &[json.clone(), corpus("krn-2020-2022.pdf")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 added, 0 replaced, 0 unchanged, 1 duplicate"), "{}", stderr(&out));
+    let dataset = Dataset::open_read_only(&db).expect("opens");
+    assert_eq!(dataset.count(Table::Measures).expect("counts"), 18);
+
+    std::fs::write(dir.path().join("notes.json"), "{\"not\": \"a plan\"}").expect("writes");
+    let out = index(&db, &[dir.path().join("notes.json")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("notes.json: not a planparse document"), "{}", stderr(&out));
+}
+
+#[test]
+fn schema_matches_the_documented_one() {
+    // sqlite_master holds exactly the statements of SCHEMA (FTS5's shadow tables aside).
+    let conn = Connection::open(corpus_db()).expect("opens");
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+    assert_eq!(version, SCHEMA_VERSION);
+    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid").expect("prepares");
+    let shadow =
+        |name: &str| ["_data", "_idx", "_content", "_docsize", "_config"].iter().any(|s| name.starts_with("search_") && name.ends_with(s));
+    let actual: Vec<String> = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .expect("queries")
+        .map(|r| r.expect("row"))
+        .filter(|(name, _)| !shadow(name))
+        .map(|(_, sql)| squash(&sql))
+        .collect();
+    let expected: Vec<String> = statements().iter().map(|s| squash(s)).collect();
+    assert_eq!(actual, expected);
+
+    // docs/dataset.md shows the same statements.
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dataset.md")).expect("docs/dataset.md");
+    let block = docs
+        .split("<!-- schema:begin -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- schema:end -->").next())
+        .expect("a schema block in docs/dataset.md");
+    let block = block.trim().trim_start_matches("```sql").trim_end_matches("```");
+    assert_eq!(squash(block), squash(SCHEMA), "docs/dataset.md's schema block is stale");
+
+    // And every normalized party of the vocabulary is in its documented table.
+    for (canonical, _) in PARTIES {
+        assert!(docs.contains(&format!("| `{canonical}` |")), "{canonical} missing from docs/dataset.md");
+    }
+}
+
+/// White space runs folded, for comparing SQL text.
+fn squash(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_second_writer_gets_the_locked_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plans.sqlite");
+    assert_eq!(index(&db, &[corpus("hlk-2021-2025.txt")]).status.code(), Some(0));
+    let before = state(&db);
+
+    let mut holder = Connection::open(&db).expect("opens");
+    let tx = holder.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).expect("takes the write lock");
+    let started = Instant::now();
+    let out = index(&db, &[corpus("krn-2020-2022.txt")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("database is locked by another planparse process"), "{err}");
+    assert!(!err.contains("SQLITE_BUSY") && !err.contains("database is locked\n"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(10), "gave up quickly");
+
+    // A reader is not blocked by the writer.
+    let out = bin().arg("search").arg(&db).arg("forskning").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    tx.rollback().expect("releases");
+    assert_eq!(state(&db), before);
+    assert_eq!(index(&db, &[corpus("krn-2020-2022.txt")]).status.code(), Some(0));
+}
+
+#[test]
+fn an_uncommitted_run_leaves_the_previous_dataset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plans.sqlite");
+    assert_eq!(index(&db, &[corpus("hlk-2021-2025.txt")]).status.code(), Some(0));
+    let before = state(&db);
+    let krn =
+        planparse::pipeline::convert_bytes("krn.txt", &std::fs::read(corpus("krn-2020-2022.txt")).expect("reads"), &Default::default())
+            .expect("converts");
+    {
+        let mut dataset = Dataset::open(&db).expect("opens");
+        let mut writer = dataset.writer().expect("writes");
+        writer.put("/elsewhere/krn.txt", &krn.source.sha256, &krn).expect("puts");
+        // Dropped without commit: what an interrupted run amounts to.
+    }
+    assert_eq!(state(&db), before);
+    assert_consistent(&db);
+}
+
+#[test]
+fn search_without_a_dataset_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = bin().arg("search").arg(dir.path().join("none.sqlite")).arg("støtte").output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no dataset here"), "{}", stderr(&out));
+    let foreign = dir.path().join("other.sqlite");
+    Connection::open(&foreign).expect("opens").execute_batch("CREATE TABLE t (x)").expect("creates");
+    let out = index(&foreign, &[corpus("hlk-2021-2025.txt")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not a planparse dataset"), "{}", stderr(&out));
+}
