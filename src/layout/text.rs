@@ -53,8 +53,22 @@ pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
         blocks.push(Block::Table(Table { rows: table_rows, pages: vec![], origin: TableOrigin::Tabs }));
     };
 
+    let (running, first_line) = running_lines(&text);
+    let mut seen_first = false;
     for raw in text.split('\n') {
         let raw = raw.trim_end_matches([' ', '\u{00A0}']);
+        let key = fold(raw);
+        if running.contains(&key) {
+            // A running header or footer: not body text.
+            continue;
+        }
+        if first_line.as_ref() == Some(&key) {
+            if seen_first {
+                // The first line printed again further on is a running header.
+                continue;
+            }
+            seen_first = true;
+        }
         if raw.trim().is_empty() {
             blank += 1.0;
             continue;
@@ -83,6 +97,36 @@ pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
         declared_title: None,
         table_source: "text",
     }
+}
+
+/// Folds a line for comparison: digits to `#`, white space to one space.
+fn fold(raw: &str) -> String {
+    // Page numbers come and go beside a running header: drop number tokens.
+    raw.split_whitespace().filter(|w| !w.chars().all(|c| c.is_ascii_digit())).collect::<Vec<_>>().join(" ")
+}
+
+/// Running headers and footers that the text extraction kept: short
+/// all-capital lines repeated three times or more (with or without a page
+/// number), and one of the document's first lines printed again later.
+fn running_lines(text: &str) -> (std::collections::HashSet<String>, Option<String>) {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let lines: Vec<&str> = text.split('\n').filter(|l| !l.trim().is_empty()).collect();
+    for l in &lines {
+        *counts.entry(fold(l)).or_default() += 1;
+    }
+    let mut out = std::collections::HashSet::new();
+    for (k, n) in &counts {
+        let letters: Vec<char> = k.chars().filter(|c| c.is_alphabetic()).collect();
+        let caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+        if caps && *n >= 2 && k.split_whitespace().count() <= 8 && k.split_whitespace().count() >= 2 {
+            out.insert(k.clone());
+        }
+    }
+    // The first line (a running header in the source) seen again further on.
+    let first = lines.first().map(|f| fold(f)).filter(|k| counts.get(k).is_some_and(|n| *n >= 2) && k.split_whitespace().count() >= 3);
+    // A page number line folds to "": not a header text.
+    out.retain(|k| !k.is_empty());
+    (out, first)
 }
 
 /// A line with at least one tab between two non-empty pieces of text.

@@ -80,7 +80,8 @@ pub fn parse_content(lines: &[Line]) -> (String, Vec<Action>, Vec<String>) {
         if t.is_empty() {
             continue;
         }
-        if vocab::action_heading().is_match(t) {
+        // A bare number is a page number the text kept, never content.
+        if vocab::action_heading().is_match(t) || t.chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
         if let Some(c) = vocab::indicator_heading().captures(t) {

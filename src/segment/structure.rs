@@ -86,6 +86,8 @@ struct Walker<'a> {
     last_line_text: String,
     /// The line that opened the current section, while the next line may still continue it.
     last_heading: Option<Line>,
+    /// Party names printed on lines of their own (text input), longest first.
+    known_parties: Vec<String>,
 }
 
 /// Walks the layout of a document. `title_lines` leading lines are the
@@ -118,6 +120,7 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool) -> Struct
         title_lines,
         last_line_text: String::new(),
         last_heading: None,
+        known_parties: known_parties(&lines),
     };
     w.superseded = w.find_superseded_numbers();
     let mut line_index = 0usize;
@@ -140,6 +143,20 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool) -> Struct
     }
     w.finish_row();
     Structure { sections: w.build_sections(), measures: w.measures, tables: w.tables, warnings: w.warnings }
+}
+
+/// Parties printed alone on a line at least twice (text input only).
+fn known_parties(lines: &[&Line]) -> Vec<String> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for l in lines.iter().filter(|l| l.bbox.is_none()) {
+        let t = clean(&l.text);
+        if t.split_whitespace().count() >= 2 && !t.starts_with('(') && vocab::is_party_line(&t) {
+            *counts.entry(t).or_default() += 1;
+        }
+    }
+    let mut parties: Vec<String> = counts.into_iter().filter(|(_, n)| *n >= 2).map(|(t, _)| t).collect();
+    parties.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    parties
 }
 
 /// The most common font size of body lines (0 for text input).
@@ -432,7 +449,7 @@ impl<'a> Walker<'a> {
     fn measure_line(&mut self, line: &Line, t: &str) {
         // Two columns on one text line: `Tiltak text   Party`.
         if line.bbox.is_none() {
-            if let Some((left, right)) = split_columns(&line.text) {
+            if let Some((left, right)) = split_columns(&line.text).or_else(|| split_known_party(&line.text, &self.known_parties)) {
                 let mut l = line.clone();
                 l.text = left;
                 self.measure_line(&l, &clean(&l.text));
@@ -487,9 +504,16 @@ impl<'a> Walker<'a> {
                     let p = l.text.trim_end();
                     p.ends_with(" og") || p.ends_with(',') || p.ends_with('-') || p.ends_with(" i") || p.ends_with(" fra") || p.ends_with(" med")
                 });
-                if party && !bullet && !self.row.content.is_empty() && !prev_open && (line.space_before >= 1.0 || line.bbox.is_some()) {
+                let unlabelled = self.row.label.is_none() && self.row.refs.is_empty();
+                let starts_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
+                if party && !bullet && !t.starts_with('(') && !self.row.content.is_empty() && !prev_open && (line.space_before >= 1.0 || line.bbox.is_some()) {
                     self.row_state = RowState::Responsible;
                     self.row.responsible.push(line.clone());
+                } else if unlabelled && !self.row.responsible.is_empty() && !bullet && starts_upper && line.space_before >= 1.0 {
+                    // After a row's parties and its late bullets, a new lead sentence starts the next row.
+                    self.finish_row();
+                    self.row_state = RowState::Content;
+                    self.row.content.push(line.clone());
                 } else {
                     self.row.content.push(line.clone());
                 }
@@ -511,7 +535,7 @@ impl<'a> Walker<'a> {
                         || prev.matches('(').count() > prev.matches(')').count());
                 if continues {
                     self.row.responsible.push(line.clone());
-                } else if self.row.label.is_some() || !self.row.refs.is_empty() {
+                } else if bullet || label || self.row.label.is_some() || !self.row.refs.is_empty() {
                     // A labelled row's text after its party column: the text
                     // order interleaved the columns (a row split by a page
                     // break). Keep it in the row.
@@ -755,8 +779,24 @@ fn split_columns(raw: &str) -> Option<(String, String)> {
     let idx = raw.rfind("  ")?;
     let left = raw[..idx].trim();
     let right = raw[idx..].trim();
-    if left.is_empty() || right.is_empty() || !vocab::is_party_line(right) || vocab::is_table_header_line(raw) {
+    if left.is_empty() || right.is_empty() || right.starts_with('(') || !vocab::is_party_line(right) || vocab::is_table_header_line(raw) {
         return None;
     }
     Some((left.to_string(), right.to_string()))
+}
+
+/// Splits a text line that ends with a party printed elsewhere in the
+/// document on a line of its own (`Tilrettelegge for ... studier Helse
+/// Midt-Norge RHF`): the text order glued the two columns.
+fn split_known_party(raw: &str, parties: &[String]) -> Option<(String, String)> {
+    let t = raw.trim();
+    for p in parties {
+        if let Some(left) = t.strip_suffix(p.as_str()) {
+            let left = left.trim_end();
+            if left.len() < t.len() && left.ends_with(|c: char| c.is_alphanumeric() || c == ')') && left.split_whitespace().count() >= 2 && !vocab::is_party_line(left) {
+                return Some((left.to_string(), p.clone()));
+            }
+        }
+    }
+    None
 }

@@ -152,12 +152,14 @@ pub fn is_party_line(s: &str) -> bool {
     if first.ends_with('.') && first.len() <= 5 && first != "Avd." || first.chars().all(|c| c.is_ascii_digit()) {
         return false;
     }
+    let single_word = words.len() == 1;
     t.split(|c: char| c.is_whitespace() || c == '/' || c == '(' || c == ')' || c == ',')
         .filter(|w| !w.is_empty())
         .any(|w| {
             let w = w.to_lowercase();
             PARTY_WORDS.iter().any(|p| {
-                w == *p || (p.len() >= 5 && (w.starts_with(p) || w.ends_with(p)))
+                // A lone word cut by a narrow column (`Forskningsgrup`) still names its party.
+                w == *p || (p.len() >= 5 && (w.starts_with(p) || w.ends_with(p))) || (single_word && w.len() >= 8 && p.starts_with(w.as_str()))
             })
         })
 }
