@@ -8,6 +8,7 @@
 //! Coordinates (where present) are PDF points with a top-left origin, y down,
 //! as produced by [`crate::pdf`].
 
+mod aligned;
 pub mod pdf;
 pub mod text;
 

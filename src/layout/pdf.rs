@@ -121,6 +121,8 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
             loose.push(span);
         }
     }
+    // Tables without rulings, from column alignment.
+    let (aligned, loose) = super::aligned::find(&loose, page.number, group_lines);
     let discs: Vec<BBox> = page
         .shapes
         .iter()
@@ -157,6 +159,9 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
             continue;
         }
         items.push((t.bbox.y0, Item::Table(PageTable { cols: t.cols.clone(), rows })));
+    }
+    for t in aligned {
+        items.push((t.y0, Item::Table(PageTable { cols: t.cols, rows: t.rows })));
     }
     items.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out: Vec<Item> = items.into_iter().map(|(_, i)| i).collect();

@@ -40,7 +40,9 @@ pub fn split_hints(lines: &[&Line]) -> Vec<bool> {
         .zip(&widths)
         .map(|(l, w)| {
             let t = l.text.trim();
-            let single = !t.contains(' ') || t.rsplit(' ').next().is_some_and(|w| w.chars().count() >= 12);
+            // A word is broken without hyphen only when it alone is wider
+            // than the column, so the broken line holds that one word.
+            let single = !t.contains(' ');
             single && max > 0.0 && *w >= 0.85 * max && t.chars().count() >= 6
         })
         .collect()

@@ -1,0 +1,52 @@
+//! Non-measure tables: ruled participant tables and unruled award tables.
+
+mod common;
+
+#[test]
+fn klinbeforsk_award_tables_have_22_rows_of_year_project_leader_institution_amount() {
+    let doc = common::convert("klinbeforsk-2016-2018.pdf");
+    let awards: Vec<_> = doc.tables.iter().filter(|t| t.title.as_deref().is_some_and(|y| ["2016", "2017", "2018"].contains(&y))).collect();
+    let counts: Vec<usize> = awards.iter().map(|t| t.rows.len()).collect();
+    assert_eq!(counts, vec![7, 8, 7], "rows per year");
+    for t in &awards {
+        for row in &t.rows {
+            assert_eq!(row.len(), 4, "{row:?}");
+            assert!(row[3].parse::<f64>().is_ok(), "amount kept as printed number: {row:?}");
+        }
+    }
+    let first = &awards[0].rows[0];
+    assert_eq!(first[0], "The Norwegian Antibiotics for Pneumonia in Children (NAPiC) study");
+    assert_eq!(first[1], "Håvard Ove Skjerven");
+    assert_eq!(first[2], "Oslo universitetssykehus HF");
+    assert_eq!(first[3], "19.3");
+}
+
+#[test]
+fn participant_tables_keep_three_cells_and_drop_repeated_headers() {
+    for name in ["nsg-referat-2025-11-27.pdf", "nsg-referat-2025-11-27.chromium.pdf", "nsg-referat-2025-11-27.docx", "nsg-referat-2025-11-27.txt"] {
+        let doc = common::convert(name);
+        let members = doc.tables.iter().find(|t| t.title.as_deref() == Some("Faste medlemmer og observatører")).unwrap_or_else(|| panic!("{name}: members table"));
+        assert_eq!(members.header, vec!["Navn", "Institusjon", "Kategori"], "{name}");
+        assert_eq!(members.rows.len(), 16, "{name}");
+        assert!(members.rows.iter().all(|r| r.len() == 3 && r[0] != "Navn"), "{name}: header once, three cells");
+    }
+}
+
+#[test]
+fn no_page_number_or_running_header_inside_any_cell() {
+    for name in common::corpus_files(".pdf") {
+        let doc = common::convert(&name);
+        for t in &doc.tables {
+            for row in &t.rows {
+                for cell in row {
+                    assert!(!cell.contains("Side ") || !cell.contains(" av "), "{name}: page number in {cell:?}");
+                }
+            }
+        }
+        for m in &doc.measures {
+            for r in &m.responsible {
+                assert!(r.parse::<u32>().is_err(), "{name}: page number as a party in {}", m.id);
+            }
+        }
+    }
+}
