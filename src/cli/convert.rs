@@ -78,7 +78,7 @@ pub struct Args {
     quiet: bool,
 }
 
-fn parse_seconds(s: &str) -> Result<Duration, String> {
+pub(super) fn parse_seconds(s: &str) -> Result<Duration, String> {
     match s.parse::<f64>() {
         Ok(secs) if secs > 0.0 && secs.is_finite() => Ok(Duration::from_secs_f64(secs)),
         _ => Err(format!("expected a positive number of seconds, got {s:?}")),
@@ -380,7 +380,7 @@ impl Job {
     }
 }
 
-/// Where the dataset lines go: a file replaced when the batch ends, or stdout.
+/// Where a stream of lines goes: a file put in place when the batch ends, or stdout.
 enum Sink {
     File(AtomicFile),
     Stdout(std::io::BufWriter<std::io::Stdout>),
@@ -407,6 +407,60 @@ impl Sink {
             Sink::File(f) => f.commit(),
             Sink::Stdout(mut s) => s.flush(),
         }
+    }
+}
+
+/// What a batch yields beyond the per-file JSON, written in input order on
+/// the main thread: documents to stdout, the JSONL, the XLSX rows.
+struct Emitter {
+    docs: Option<Sink>,
+    jsonl: Option<Sink>,
+    /// Collected for `--xlsx`, written when the batch ends.
+    rows: Option<Vec<export::Row>>,
+    /// The first write error; nothing more is written after it.
+    error: Option<String>,
+}
+
+impl Emitter {
+    fn emit(&mut self, outcome: &Outcome) {
+        if self.error.is_some() {
+            return;
+        }
+        if let (Some(sink), Some(json)) = (&mut self.docs, &outcome.stdout_json) {
+            if let Err(e) = writeln!(sink.writer(), "{json}") {
+                self.error = Some(format!("cannot write to stdout: {e}"));
+            }
+        }
+        let Some(doc) = &outcome.doc else { return };
+        if let Some(rows) = &mut self.rows {
+            rows.extend(export::measure_rows(doc));
+        }
+        if let Some(sink) = &mut self.jsonl {
+            if let Err(e) = jsonl::write_records(sink.writer(), doc) {
+                self.error = Some(format!("cannot write JSONL: {e}"));
+            }
+        }
+    }
+
+    /// Flushes stdout, puts the JSONL file in place and writes the XLSX,
+    /// unless a write failed; returns the errors.
+    fn finish(self, xlsx: Option<&Path>) -> Vec<String> {
+        if let Some(e) = self.error {
+            return vec![e];
+        }
+        let mut errors = Vec::new();
+        for sink in [self.docs, self.jsonl].into_iter().flatten() {
+            if let Err(e) = sink.finish() {
+                errors.push(format!("cannot write output: {e}"));
+            }
+        }
+        if let (Some(path), Some(rows)) = (xlsx, self.rows) {
+            let written = export::xlsx_bytes(&rows).map_err(|e| e.to_string()).and_then(|b| AtomicFile::write(path, &b).map_err(|e| e.to_string()));
+            if let Err(e) = written {
+                errors.push(format!("{}: cannot write: {e}", path.display()));
+            }
+        }
+        errors
     }
 }
 
@@ -458,9 +512,14 @@ fn run_batch(args: Args) -> Result<i32, String> {
         opts: Options::default(),
         limit: args.timeout,
     };
-    let mut jsonl_sink = match &args.jsonl {
-        Some(path) => Some(Sink::open(path).map_err(|e| format!("{}: cannot write: {e}", path.display()))?),
-        None => None,
+    let mut emitter = Emitter {
+        docs: to_stdout.then(|| Sink::Stdout(std::io::BufWriter::new(std::io::stdout()))),
+        jsonl: match &args.jsonl {
+            Some(path) => Some(Sink::open(path).map_err(|e| format!("{}: cannot write: {e}", path.display()))?),
+            None => None,
+        },
+        rows: args.xlsx.is_some().then(Vec::new),
+        error: None,
     };
     let show_bar = batch && !args.quiet && std::io::stderr().is_terminal();
     let bar = if show_bar { ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr()) } else { ProgressBar::hidden() };
@@ -480,8 +539,6 @@ fn run_batch(args: Args) -> Result<i32, String> {
 
     let mut tally = Tally::default();
     let mut errors: Vec<(usize, String)> = Vec::new();
-    let mut rows: Vec<export::Row> = Vec::new();
-    let mut sink_error: Option<String> = None;
     let (tx, rx) = mpsc::channel::<Event>();
     std::thread::scope(|scope| {
         let (job, inputs, stop) = (&job, &inputs, &stop);
@@ -525,18 +582,11 @@ fn run_batch(args: Args) -> Result<i32, String> {
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&next) {
                 next += 1;
-                if let Some(json) = outcome.stdout_json {
-                    println!("{json}");
-                }
-                let Some(doc) = outcome.doc else { continue };
-                if args.xlsx.is_some() {
-                    rows.extend(export::measure_rows(&doc));
-                }
-                if let (Some(sink), None) = (&mut jsonl_sink, &sink_error) {
-                    if let Err(e) = jsonl::write_records(sink.writer(), &doc) {
-                        sink_error = Some(format!("cannot write JSONL: {e}"));
-                    }
-                }
+                emitter.emit(&outcome);
+            }
+            // Without -o the stream was the only output: with it gone (a closed pipe), stop.
+            if emitter.error.is_some() && args.output.is_none() {
+                stop.store(true, Ordering::SeqCst);
             }
         }
     });
@@ -547,20 +597,9 @@ fn run_batch(args: Args) -> Result<i32, String> {
         eprintln!("planparse: {msg}");
         code = super::EXIT_FAILED;
     };
-    if let Some(e) = sink_error {
-        fail(e);
-    }
-    if let Some(sink) = jsonl_sink {
-        if let Err(e) = sink.finish() {
-            fail(format!("cannot write JSONL: {e}"));
-        }
-    }
-    if let Some(path) = &args.xlsx {
-        let written = export::xlsx_bytes(&rows).map_err(|e| e.to_string()).and_then(|b| AtomicFile::write(path, &b).map_err(|e| e.to_string()));
-        if let Err(e) = written {
-            fail(format!("{}: cannot write: {e}", path.display()));
-        }
-    }
+    let output_errors = emitter.finish(args.xlsx.as_deref());
+    let output_failed = !output_errors.is_empty();
+    output_errors.into_iter().for_each(&mut fail);
     if let Some(dir) = &args.output {
         errors.sort();
         let mut lines = String::new();
@@ -587,7 +626,8 @@ fn run_batch(args: Args) -> Result<i32, String> {
             tally.pages as f64 / secs.max(1e-9),
         );
     }
-    if tally.not_started > 0 {
+    // Files are left unstarted by Ctrl-C, or after the only output stream closed.
+    if tally.not_started > 0 && !output_failed {
         eprintln!("planparse: interrupted: {} files not started; run the same command again to resume", tally.not_started);
         return Ok(EXIT_INTERRUPTED);
     }

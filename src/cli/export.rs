@@ -1,4 +1,4 @@
-//! `planparse export INPUTS... [--format csv|xlsx|opensearch-bulk] [-o FILE|-] [--index NAME]`
+//! `planparse export INPUTS... [--format csv|xlsx|opensearch-bulk] [-o FILE|-] [--index NAME] [--jobs N] [--timeout SECS]`
 //!
 //! Measures as a spreadsheet, one row per measure (CSV with a BOM, or XLSX),
 //! or every measure and agenda item as OpenSearch/Elasticsearch `_bulk`
@@ -16,7 +16,7 @@ use planparse::model::Document;
 use planparse::pipeline::Options;
 use rayon::prelude::*;
 
-use super::convert::{collect_inputs, convert_isolated, thread_pool, Input, DOCUMENT_EXTENSIONS};
+use super::convert::{collect_inputs, convert_isolated, parse_seconds, thread_pool, Input, DOCUMENT_EXTENSIONS};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
@@ -45,6 +45,9 @@ pub struct Args {
     /// Documents converted at once [default: number of cores]
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+    /// Per-document time limit in seconds, for documents converted on the fly
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
+    timeout: Duration,
 }
 
 /// One input's share of the output.
@@ -89,7 +92,7 @@ pub fn run(args: Args) -> i32 {
         inputs
             .par_iter()
             .map(|input| {
-                let doc = load(input, &opts)?;
+                let doc = load(input, &opts, args.timeout)?;
                 match format {
                     Format::OpensearchBulk => {
                         let mut bytes = Vec::new();
@@ -138,7 +141,7 @@ pub fn run(args: Args) -> i32 {
 }
 
 /// A converted `.json` read back, or a document converted now.
-fn load(input: &Input, opts: &Options) -> Result<Document, String> {
+fn load(input: &Input, opts: &Options, limit: Duration) -> Result<Document, String> {
     if let Some(e) = &input.error {
         return Err(e.clone());
     }
@@ -146,7 +149,7 @@ fn load(input: &Input, opts: &Options) -> Result<Document, String> {
     if input.rel.to_ascii_lowercase().ends_with(".json") {
         serde_json::from_slice(&bytes).map_err(|e| format!("not a planparse JSON document: {e}"))
     } else {
-        convert_isolated(&input.rel, bytes, opts, Duration::from_secs(60))
+        convert_isolated(&input.rel, bytes, opts, limit)
     }
 }
 

@@ -24,7 +24,7 @@ pub mod model;
 pub mod similarity;
 pub mod text;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use similar::{ChangeTag, TextDiff};
 
@@ -335,9 +335,32 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// Word-level diff of two texts, consecutive words of one kind joined in one span.
+/// `text` with each word that `reference` prints as two words (a PDF line
+/// join that lost its space: `persontilpassetmedisin`) split like the
+/// reference, so a word diff does not show the lost space as a rewording.
+fn unglue(text: &str, reference: &str) -> String {
+    let words: HashSet<&str> = reference.split_whitespace().collect();
+    let ref_words: Vec<&str> = reference.split_whitespace().collect();
+    let pairs: HashMap<String, (&str, &str)> = ref_words.windows(2).map(|w| (format!("{}{}", w[0], w[1]), (w[0], w[1]))).collect();
+    text.lines()
+        .map(|line| {
+            line.split_whitespace()
+                .map(|w| match pairs.get(w) {
+                    Some((a, b)) if !words.contains(w) => format!("{a} {b}"),
+                    _ => w.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Word-level diff of two texts, consecutive words of one kind joined in one
+/// span. Words glued by a lost space on one side are split as on the other first.
 pub fn word_diff(old: &str, new: &str) -> Vec<TextSpan> {
-    let diff = TextDiff::configure().timeout(std::time::Duration::from_millis(200)).diff_words(old, new);
+    let (old, new) = (unglue(old, new), unglue(new, old));
+    let diff = TextDiff::configure().timeout(std::time::Duration::from_millis(200)).diff_words(&old, &new);
     let mut spans: Vec<TextSpan> = Vec::new();
     for change in diff.iter_all_changes() {
         let op = match change.tag() {
@@ -345,15 +368,54 @@ pub fn word_diff(old: &str, new: &str) -> Vec<TextSpan> {
             ChangeTag::Insert => DiffOp::Insert,
             ChangeTag::Delete => DiffOp::Delete,
         };
-        let value = change.value();
-        // White space between two changed words belongs to the change, so a
-        // rewritten phrase reads as one deletion and one insertion.
         match spans.last_mut() {
-            Some(last) if last.op == op => last.text.push_str(value),
-            _ => spans.push(TextSpan { op, text: value.to_string() }),
+            Some(last) if last.op == op => last.text.push_str(change.value()),
+            _ => spans.push(TextSpan {
+                op,
+                text: change.value().to_string(),
+            }),
         }
     }
-    spans
+    coalesce(spans)
+}
+
+/// Joins each run of changed spans, and the bare white space between them,
+/// into one deletion and one insertion, so a rewritten phrase reads
+/// `[-og seminarer om-]{+om+}` rather than as alternating single words.
+fn coalesce(spans: Vec<TextSpan>) -> Vec<TextSpan> {
+    let changed = |k: usize| spans.get(k).is_some_and(|s| s.op != DiffOp::Equal);
+    let mut out = Vec::with_capacity(spans.len());
+    let mut k = 0;
+    while k < spans.len() {
+        if !changed(k) {
+            out.push(spans[k].clone());
+            k += 1;
+            continue;
+        }
+        let (mut deleted, mut inserted) = (String::new(), String::new());
+        while k < spans.len() {
+            let s = &spans[k];
+            match s.op {
+                DiffOp::Delete => deleted.push_str(&s.text),
+                DiffOp::Insert => inserted.push_str(&s.text),
+                DiffOp::Equal => {
+                    deleted.push_str(&s.text);
+                    inserted.push_str(&s.text);
+                }
+            }
+            k += 1;
+            let bridge = !changed(k) && spans.get(k).is_some_and(|s| s.text.trim().is_empty()) && changed(k + 1);
+            if !changed(k) && !bridge {
+                break;
+            }
+        }
+        for (op, text) in [(DiffOp::Delete, deleted), (DiffOp::Insert, inserted)] {
+            if !text.is_empty() {
+                out.push(TextSpan { op, text });
+            }
+        }
+    }
+    out
 }
 
 /// Records one change, returning its index.
