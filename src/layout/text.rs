@@ -70,6 +70,8 @@ pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
             seen_first = true;
         }
         if raw.trim().is_empty() {
+            // A blank line ends a tab-separated table.
+            flush_table(&mut pending_rows, &mut blocks);
             blank += 1.0;
             continue;
         }

@@ -110,7 +110,10 @@ pub fn meeting(layout: &LayoutDocument, lines: &[&Line], title: Option<&str>, st
         m.date = head.iter().find_map(|t| parse_date(t));
     }
     m.participants = participants(structure, &head);
-    let (items, sections) = agenda_items(layout);
+    let (mut items, mut sections) = agenda_items(layout);
+    let (table_items, table_sections) = table_agenda_items(layout);
+    items.extend(table_items);
+    sections.extend(table_sections);
     m.items = items;
     if !sections.is_empty() {
         match structure.sections.iter_mut().rev().find(|s| s.title.to_lowercase().starts_with("agenda") || s.title.to_lowercase().starts_with("saksliste")) {
@@ -259,6 +262,107 @@ fn agenda_items(layout: &LayoutDocument) -> (Vec<AgendaItem>, Vec<Section>) {
             sections: vec![],
         });
         items.push(AgendaItem { number: d.number, title: d.title, kind: d.kind, text, decision, pages: d.pages });
+    }
+    (items, sections)
+}
+
+/// A bare agenda number in a `Sak` column: `12/24`, `3-2024`.
+fn bare_number_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"^(?:(?i:sak)\s*(?:(?i:nr)\.?)?\s*)?(\d{1,3}\s*[/-]\s*\d{2,4})\b\s*[:.\-–]?\s*(.*)$")
+}
+
+/// A decision keyword with its colon inside a line.
+fn inline_decision_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"\b(?:(?i:forslag\s+til\s+vedtak)|Vedtak|Konklusjon|Beslutning)\s*:")
+}
+
+/// A `12/24` alone in a table's first cell (a `Sak` column).
+pub fn is_bare_agenda_number(t: &str) -> bool {
+    let t = t.trim();
+    t.len() <= 9 && bare_number_re().is_match(t) && t.contains(['/', '-'])
+}
+
+/// Agenda items printed as table rows (`Sak | Merknad | Ansvar`, or with
+/// the decision in its own column `Vedtak`/`Beslutning`/`Konklusjon`).
+fn table_agenda_items(layout: &LayoutDocument) -> (Vec<AgendaItem>, Vec<Section>) {
+    let mut items = Vec::new();
+    let mut sections = Vec::new();
+    for block in &layout.blocks {
+        let Block::Table(t) = block else { continue };
+        let Some(header) = t.rows.iter().find(|r| r.cells.first().is_some_and(|c| {
+            let h = clean(&c.text()).to_lowercase();
+            h.starts_with("sak") || h == "nr" || h == "nr."
+        })) else {
+            continue;
+        };
+        let names: Vec<String> = header.cells.iter().map(|c| clean(&c.text()).to_lowercase()).collect();
+        let decision_col = names.iter().position(|n| n.starts_with("vedtak") || n.starts_with("beslutning") || n.starts_with("konklusjon"));
+        let title_col = names.iter().position(|n| n.contains("tittel") || n.contains("tema") || n.contains("sakstittel"));
+        for row in &t.rows {
+            if std::ptr::eq(row, header) {
+                continue;
+            }
+            let Some(first) = row.cells.first() else { continue };
+            let first_text = clean(&first.text());
+            let Some(c) = bare_number_re().captures(&first_text) else { continue };
+            let number: String = c[1].split_whitespace().collect();
+            let rest_of_first = clean(c.get(2).map_or("", |m| m.as_str()));
+            let mut title = rest_of_first.clone();
+            let mut body_lines: Vec<Line> = Vec::new();
+            let mut decision: Option<String> = None;
+            for (i, cell) in row.cells.iter().enumerate().skip(1) {
+                if Some(i) == decision_col {
+                    let d = clean(&cell.text());
+                    decision = (!d.is_empty()).then_some(d);
+                } else if Some(i) == title_col || (title.is_empty() && title_col.is_none() && i == 1) {
+                    let mut lines = cell.lines.iter();
+                    if title.is_empty() {
+                        title = lines.next().map(|l| clean(&l.text)).unwrap_or_default();
+                    }
+                    body_lines.extend(lines.cloned());
+                } else if names.get(i).is_some_and(|n| n.starts_with("ansvar")) {
+                    continue;
+                } else {
+                    body_lines.extend(cell.lines.iter().cloned());
+                }
+            }
+            // A `Vedtak:` inside the body is the decision when no column holds it.
+            let mut text_lines = Vec::new();
+            let mut in_decision = false;
+            let mut dec_lines: Vec<String> = Vec::new();
+            for mut l in body_lines {
+                let mut t = clean(&l.text);
+                // `... gjennomgått. Vedtak: Referatet godkjennes.` on one line.
+                if let Some(m) = inline_decision_re().find(&t) {
+                    if m.start() > 0 {
+                        let (before, after) = t.split_at(m.start());
+                        let mut b = l.clone();
+                        b.text = before.trim().to_string();
+                        text_lines.push(b);
+                        t = after.trim().to_string();
+                        l.text = t.clone();
+                    }
+                }
+                if let Some(c) = decision_re().captures(&t).filter(|_| t.contains(':')) {
+                    in_decision = true;
+                    dec_lines.push(c.get(1).map_or("", |m| m.as_str()).to_string());
+                } else if in_decision {
+                    dec_lines.push(t);
+                } else {
+                    text_lines.push(l);
+                }
+            }
+            if decision.is_none() && !dec_lines.is_empty() {
+                let d = join_lines(&dec_lines, &[]);
+                decision = (!d.is_empty()).then_some(d);
+            }
+            let decision = decision.map(|d| d.trim_matches(|c: char| matches!(c, '*' | '"' | '«' | '»' | '“' | '”' | '_')).trim().to_string());
+            let text = body_text(&text_lines);
+            sections.push(Section { id: number.clone(), number: Some(number.clone()), title: title.clone(), level: 2, text: clean(&text), objectives: vec![], sections: vec![] });
+            items.push(AgendaItem { number, title, kind: None, text, decision, pages: row.pages.clone() });
+        }
     }
     (items, sections)
 }

@@ -64,7 +64,7 @@ fn detect_kind(layout: &LayoutDocument, lines: &[&Line]) -> DocumentKind {
             .iter()
             .filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
             .flat_map(|t| &t.rows)
-            .filter(|r| r.cells.first().is_some_and(|c| minutes::agenda_number(&clean(&c.text())).is_some()))
+            .filter(|r| r.cells.first().is_some_and(|c| minutes::agenda_number(&clean(&c.text())).is_some() || minutes::is_bare_agenda_number(&clean(&c.text()))))
             .count();
     let minutes_word = ["referat", "protokoll", "møtereferat", "innkalling"].iter().any(|w| head.contains(w));
     if agenda >= 2 && (minutes_word || agenda >= 3) {

@@ -1,0 +1,78 @@
+//! Minutes in other numbering and layout styles than the corpus sample:
+//! `Sak nr.` lines with comma lists of participants, `O-sak`/`(B)`/`12-2024`
+//! numbering with decisions in quotes and italics, and agenda tables with the
+//! decision inside a cell or in its own right-hand column.
+
+use planparse::model::{Document, ParticipantGroup};
+use planparse::pipeline::{convert_bytes, Options};
+
+fn convert(name: &str) -> Document {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minutes").join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    convert_bytes(name, &bytes, &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn items(d: &Document) -> Vec<(String, Option<String>)> {
+    d.meeting.as_ref().map(|m| m.items.iter().map(|i| (i.number.clone(), i.decision.clone())).collect()).unwrap_or_default()
+}
+
+#[test]
+fn sak_nr_lines_with_participant_lists() {
+    let d = convert("sak-nr-lists.txt");
+    assert_eq!(d.kind.as_str(), "meeting_minutes");
+    let m = d.meeting.as_ref().expect("meeting");
+    assert_eq!(m.date.as_deref(), Some("2007-06-20"));
+    assert_eq!((m.start.as_deref(), m.end.as_deref()), (Some("10:00"), Some("15:00")));
+    assert_eq!(m.place.as_deref(), Some("Møterom 3, Hamar"));
+    assert_eq!(
+        items(&d),
+        vec![
+            ("1/07".into(), Some("Innkalling og saksliste godkjennes.".into())),
+            ("2/07".into(), Some("Utvalget tar orienteringen til etterretning.".into())),
+            ("3/07".into(), None),
+        ]
+    );
+    assert_eq!(m.items[1].kind.as_deref(), Some("Orienteringssak"));
+    assert_eq!(m.items[1].text, "Forskningssjefen orienterte om budsjettet.\n- Rammen er uendret\n- Fordeling etter søknad");
+    let groups: Vec<(&str, ParticipantGroup)> = m.participants.iter().map(|p| (p.name.as_str(), p.group)).collect();
+    assert!(groups.contains(&("Kari Nordmann", ParticipantGroup::Members)));
+    assert!(groups.contains(&("Anne Berg", ParticipantGroup::Absent)));
+    assert!(groups.contains(&("Lise Dahl", ParticipantGroup::Secretariat)));
+}
+
+#[test]
+fn o_sak_and_letter_kinds_with_quoted_and_italic_decisions() {
+    let d = convert("o-sak-protokoll.txt");
+    assert_eq!(d.kind.as_str(), "meeting_minutes");
+    let m = d.meeting.as_ref().expect("meeting");
+    assert_eq!(m.date.as_deref(), Some("2024-03-05"));
+    assert_eq!(m.start.as_deref(), Some("09:00"));
+    assert_eq!(
+        items(&d),
+        vec![
+            ("03/14".into(), Some("Styret tar saken til orientering.".into())),
+            ("5/24".into(), Some("Styret velger Ingrid Solberg som leder for 2025.".into())),
+            ("12-2024".into(), Some("Møteplanen for 2025 vedtas som foreslått.".into())),
+        ]
+    );
+    assert_eq!(m.items[1].kind.as_deref(), Some("Beslutningssak"));
+}
+
+#[test]
+fn agenda_tables_with_decisions_in_cells_and_in_a_right_hand_column() {
+    let d = convert("sak-tabell.txt");
+    assert_eq!(d.kind.as_str(), "meeting_minutes");
+    assert_eq!(
+        items(&d),
+        vec![
+            ("1/24".into(), Some("Referatet godkjennes.".into())),
+            ("2/24".into(), Some("Utkastet sendes på høring.".into())),
+            ("3/24".into(), None),
+            ("4/24".into(), Some("Budsjettet vedtas.".into())),
+            ("5/24".into(), Some("Neste møte holdes 10. april.".into())),
+        ]
+    );
+    let m = d.meeting.as_ref().expect("meeting");
+    assert_eq!(m.items[0].title, "Godkjenning av referat");
+    assert_eq!(m.items[3].title, "Budsjett 2025");
+}
