@@ -25,11 +25,12 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
         if let Some(i) = minutes::first_agenda_block(layout) {
             head.blocks.truncate(i);
         }
-        let mut structure = structure::walk(&head, title_lines, false);
+        let mut structure = structure::walk(&head, title_lines, false, None, true);
         let meeting = minutes::meeting(layout, &lines, title.as_deref(), &mut structure);
         (structure, Some(meeting))
     } else {
-        (structure::walk(layout, title_lines, plan_like), None)
+        let organization = find_organization(title.as_deref(), &lines, kind);
+        (structure::walk(layout, title_lines, plan_like, organization.as_deref(), false), None)
     };
     let period = if kind == DocumentKind::MeetingMinutes { None } else { find_period(title.as_deref(), &lines) };
     let organization = find_organization(title.as_deref(), &lines, kind);
@@ -115,7 +116,8 @@ fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind) -> (
             let l = t.to_lowercase();
             l.starts_with("referat") || l.starts_with("protokoll") || l.starts_with("møtereferat")
         }) {
-            return (Some(with_wrap(*i, t).0), 0);
+            let (title, used) = with_wrap(*i, t);
+            return (Some(title), used);
         }
     }
     let doc_words = ["handlingsplan", "tiltaksplan", "strategi", "rapport", "referat", "plan for"];

@@ -88,11 +88,18 @@ struct Walker<'a> {
     last_heading: Option<Line>,
     /// Party names printed on lines of their own (text input), longest first.
     known_parties: Vec<String>,
+    /// The document's organization: its name on a cover page is not a heading.
+    organization: Option<String>,
+    /// Any body line seen yet (the first one may be a heading without blank lines before it).
+    seen_body: bool,
+    /// The last line added as prose, with nothing after it yet: a caption
+    /// that becomes a heading when a table follows.
+    last_prose: Option<(Option<usize>, Line)>,
 }
 
 /// Walks the layout of a document. `title_lines` leading lines are the
 /// document title (not a section).
-pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool) -> Structure {
+pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool, organization: Option<&str>, promote_last_line: bool) -> Structure {
     let lines: Vec<&Line> = doc
         .blocks
         .iter()
@@ -121,6 +128,9 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool) -> Struct
         last_line_text: String::new(),
         last_heading: None,
         known_parties: known_parties(&lines),
+        organization: organization.map(str::to_string),
+        seen_body: false,
+        last_prose: None,
     };
     w.superseded = w.find_superseded_numbers();
     let mut line_index = 0usize;
@@ -137,11 +147,15 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool) -> Struct
             }
             Block::Table(t) => {
                 w.last_heading = None;
+                w.promote_caption();
                 w.table(t)
             }
         }
     }
     w.finish_row();
+    if promote_last_line {
+        w.promote_caption();
+    }
     Structure { sections: w.build_sections(), measures: w.measures, tables: w.tables, warnings: w.warnings }
 }
 
@@ -218,6 +232,7 @@ impl<'a> Walker<'a> {
         }
         if let Some(level) = line.heading {
             let (number, title) = split_number(&t);
+            let title = title.trim_end_matches(':').trim_end().trim_end_matches(" er").to_string();
             return Some(Heading { number, title, level });
         }
         if let Some(c) = vocab::goal_heading().captures(&t) {
@@ -262,11 +277,19 @@ impl<'a> Walker<'a> {
         if vocab::target_picture().is_match(&t) || vocab::from_strategy().is_match(&t) || vocab::indicator_heading().is_match(&t) {
             return None;
         }
+        // The organization's name on a cover page, and `Dato: ...` label lines, are not headings.
+        if self.organization.as_deref() == Some(t.as_str()) || t.contains(": ") && !t.to_lowercase().starts_with("hovedmål") {
+            return None;
+        }
         let starts_goal = t.to_lowercase().starts_with("hovedmål");
+        // `Om handlingsplanen:` opening the document: a short label with a
+        // colon heads a section there (elsewhere it leads into a list).
+        let colon_ok = !t.ends_with(':') || starts_goal || words <= 3 && !self.seen_body;
         let heading_like = if line.font_size > 0.0 {
-            self.is_styled(line) && (line.bold || line.font_size > self.body_font + 1.0) && (!t.ends_with(':') || starts_goal)
+            self.is_styled(line) && (line.bold || line.font_size > self.body_font + 1.0) && colon_ok
         } else {
-            (line.space_before >= 2.0 && !t.ends_with(':') && words <= 10) || (starts_goal && t.ends_with(':'))
+            let set_off = line.space_before >= 2.0 || !self.seen_body && words <= 4;
+            (set_off && colon_ok && words <= 10) || (starts_goal && t.ends_with(':'))
         };
         if heading_like {
             let title = t.trim_end_matches(':').trim_end().trim_end_matches(" er").to_string();
@@ -304,18 +327,30 @@ impl<'a> Walker<'a> {
             }
             parent = self.sections[p].parent;
         }
-        let base = h.number.clone().unwrap_or_else(|| {
-            let s = slug(&h.title);
-            if s.is_empty() { "section".to_string() } else { s }
-        });
+        let id = self.unique_id(h.number.as_deref(), &h.title);
+        self.sections.push(SectionDraft { id, number: h.number, title: h.title, level: h.level.max(1), text: vec![], objectives: vec![], parent });
+        self.current = Some(self.sections.len() - 1);
+    }
+
+    /// The printed number, else the goal keyword a heading starts with
+    /// (`Hovedmål i ...` → `hovedmal`), else a slug of the title; made unique.
+    fn unique_id(&self, number: Option<&str>, title: &str) -> String {
+        let base = match number {
+            Some(n) => n.to_string(),
+            None => {
+                let first = title.split_whitespace().next().unwrap_or("").to_lowercase();
+                let keyword = ["hovedmål", "hovedmålene", "delmål", "målbilde", "innsatsområder", "satsingsområder"].contains(&first.as_str());
+                let s = if keyword { slug(&first) } else { slug(title) };
+                if s.is_empty() { "section".to_string() } else { s }
+            }
+        };
         let mut id = base.clone();
         let mut n = 2;
         while self.sections.iter().any(|s| s.id == id) {
             id = format!("{base}-{n}");
             n += 1;
         }
-        self.sections.push(SectionDraft { id, number: h.number, title: h.title, level: h.level.max(1), text: vec![], objectives: vec![], parent });
-        self.current = Some(self.sections.len() - 1);
+        id
     }
 
     fn section_id(&self) -> String {
@@ -358,8 +393,12 @@ impl<'a> Walker<'a> {
         if !in_measures || !vocab::is_party_line(&t) {
             if self.continues_heading(line) {
                 if let Some(i) = self.current {
-                    let title = format!("{} {}", self.sections[i].title, t);
-                    self.sections[i].title = clean(&title);
+                    let title = clean(&format!("{} {}", self.sections[i].title, t));
+                    if self.sections[i].number.is_none() {
+                        self.sections[i].id = String::new();
+                        self.sections[i].id = self.unique_id(None, &title);
+                    }
+                    self.sections[i].title = title;
                 }
                 self.last_heading = Some(line.clone());
                 return;
@@ -368,6 +407,8 @@ impl<'a> Walker<'a> {
                 self.open_section(h);
                 self.last_heading = Some(line.clone());
                 self.last_line_text = t;
+                self.seen_body = true;
+                self.last_prose = None;
                 return;
             }
         }
@@ -380,6 +421,8 @@ impl<'a> Walker<'a> {
             self.mode = Mode::Measures;
         }
         self.last_heading = None;
+        self.seen_body = true;
+        self.last_prose = None;
         match self.mode {
             Mode::Measures => self.measure_line(line, &t),
             Mode::Objectives => self.objective_line(line, &t),
@@ -401,6 +444,31 @@ impl<'a> Walker<'a> {
         if let Some(i) = self.current {
             self.sections[i].text.push(line.clone());
         }
+        self.last_prose = Some((self.current, line.clone()));
+    }
+
+    /// Turns the prose line right before a table (or before the agenda) into
+    /// a heading when it reads like one: short, capitalised, no sentence end.
+    fn promote_caption(&mut self) {
+        let Some((section, line)) = self.last_prose.take() else { return };
+        let t = clean(&line.text);
+        let words = t.split_whitespace().count();
+        let heading_like = (1..=6).contains(&words)
+            && t.chars().next().is_some_and(char::is_uppercase)
+            && !t.ends_with(['.', ',', ';', ':'])
+            && t.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && !t.contains(": ");
+        if !heading_like || self.mode != Mode::Prose {
+            return;
+        }
+        if let Some(i) = section {
+            if self.sections[i].text.last().is_some_and(|l| l.text == line.text) {
+                self.sections[i].text.pop();
+            }
+        }
+        let level = section.and_then(|i| self.sections.get(i)).map_or(1, |s| if s.number.is_some() { s.level + 1 } else { s.level });
+        self.open_section(Heading { number: None, title: t.clone(), level });
+        self.last_line_text = t;
     }
 
     fn objective_line(&mut self, line: &Line, t: &str) {
