@@ -136,21 +136,15 @@ fn parse_count(s: &str) -> Result<usize, String> {
         _ => (t, 0),
     };
     match digits.parse::<usize>() {
-        Ok(n) if n > 0 => n
-            .checked_mul(1usize << shift)
-            .ok_or_else(|| format!("{s:?} is too large")),
-        _ => Err(format!(
-            "expected a positive whole number (optionally with a k, M or G suffix), got {s:?}"
-        )),
+        Ok(n) if n > 0 => n.checked_mul(1usize << shift).ok_or_else(|| format!("{s:?} is too large")),
+        _ => Err(format!("expected a positive whole number (optionally with a k, M or G suffix), got {s:?}")),
     }
 }
 
 /// The error of a failed file as printed: a PDF limit error also says which
 /// flag raises it.
 pub(super) fn describe_error(e: &pipeline::ConvertError) -> String {
-    let pipeline::ConvertError::Pdf(pdf::PdfError::Limit(msg)) = e else {
-        return e.to_string();
-    };
+    let pipeline::ConvertError::Pdf(pdf::PdfError::Limit(msg)) = e else { return e.to_string() };
     let flag = if msg.contains("objects") {
         "--max-objects"
     } else if msg.contains("document's streams") {
@@ -185,25 +179,14 @@ pub(super) struct Input {
 /// path = file name), folders walked for files with one of `extensions`
 /// (relative path = path inside the folder), and the lines of `files_from`
 /// (relative path = the path as listed, without root or `..`).
-pub(super) fn collect_inputs(
-    args: &[PathBuf],
-    files_from: Option<&Path>,
-    extensions: &[&str],
-) -> Result<Vec<Input>, String> {
+pub(super) fn collect_inputs(args: &[PathBuf], files_from: Option<&Path>, extensions: &[&str]) -> Result<Vec<Input>, String> {
     let mut inputs = Vec::new();
     for path in args {
         if path.is_dir() {
             walk(path, path, "", extensions, &mut inputs);
         } else {
-            let rel = path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            inputs.push(Input {
-                path: path.clone(),
-                rel,
-                error: None,
-            });
+            let rel = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            inputs.push(Input { path: path.clone(), rel, error: None });
         }
     }
     if let Some(list) = files_from {
@@ -213,24 +196,14 @@ pub(super) fn collect_inputs(
             if path.is_dir() {
                 walk(&path, &path, &listed, extensions, &mut inputs);
             } else {
-                let rel = if listed.is_empty() {
-                    line.clone()
-                } else {
-                    listed
-                };
-                inputs.push(Input {
-                    path,
-                    rel,
-                    error: None,
-                });
+                let rel = if listed.is_empty() { line.clone() } else { listed };
+                inputs.push(Input { path, rel, error: None });
             }
         }
     }
     inputs.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.path.cmp(&b.path)));
     // The same file named twice is converted once.
-    inputs.dedup_by(|later, earlier| {
-        later.rel == earlier.rel && same_file(&earlier.path, &later.path)
-    });
+    inputs.dedup_by(|later, earlier| later.rel == earlier.rel && same_file(&earlier.path, &later.path));
     Ok(inputs)
 }
 
@@ -243,18 +216,13 @@ fn fail_name_collisions(inputs: &mut [Input]) {
             first = i;
             continue;
         }
-        let error = format!(
-            "has the same relative path ({}) as {}",
-            inputs[i].rel,
-            inputs[first].path.display()
-        );
+        let error = format!("has the same relative path ({}) as {}", inputs[i].rel, inputs[first].path.display());
         inputs[i].error.get_or_insert(error);
     }
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    a == b || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// The non-empty lines of a list file, or of stdin for `-`.
@@ -262,16 +230,11 @@ fn read_list(list: &Path) -> Result<Vec<String>, String> {
     let lines: std::io::Result<Vec<String>> = if list == Path::new("-") {
         std::io::stdin().lock().lines().collect()
     } else {
-        let file = std::fs::File::open(list)
-            .map_err(|e| format!("{}: cannot read: {e}", list.display()))?;
+        let file = std::fs::File::open(list).map_err(|e| format!("{}: cannot read: {e}", list.display()))?;
         std::io::BufReader::new(file).lines().collect()
     };
     let lines = lines.map_err(|e| format!("{}: cannot read: {e}", list.display()))?;
-    Ok(lines
-        .into_iter()
-        .map(|l| l.trim_end_matches('\r').to_string())
-        .filter(|l| !l.trim().is_empty())
-        .collect())
+    Ok(lines.into_iter().map(|l| l.trim_end_matches('\r').to_string()).filter(|l| !l.trim().is_empty()).collect())
 }
 
 /// A path made relative and `/`-separated: root, `.` and `..` are dropped.
@@ -293,15 +256,8 @@ fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Ve
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            let rel = join_rel(
-                prefix,
-                &relative_path(dir.strip_prefix(root).unwrap_or(dir)),
-            );
-            out.push(Input {
-                path: dir.to_path_buf(),
-                rel,
-                error: Some(format!("cannot read folder: {e}")),
-            });
+            let rel = join_rel(prefix, &relative_path(dir.strip_prefix(root).unwrap_or(dir)));
+            out.push(Input { path: dir.to_path_buf(), rel, error: Some(format!("cannot read folder: {e}")) });
             return;
         }
     };
@@ -310,27 +266,16 @@ fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Ve
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
+        let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
             walk(root, &path, prefix, extensions, out);
             continue;
         }
         let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
-        let wanted = path
-            .extension()
-            .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        let wanted = path.extension().is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
         if is_file && wanted {
-            let rel = join_rel(
-                prefix,
-                &relative_path(path.strip_prefix(root).unwrap_or(&path)),
-            );
-            out.push(Input {
-                path,
-                rel,
-                error: None,
-            });
+            let rel = join_rel(prefix, &relative_path(path.strip_prefix(root).unwrap_or(&path)));
+            out.push(Input { path, rel, error: None });
         }
     }
 }
@@ -354,9 +299,7 @@ impl std::fmt::Display for Isolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Isolation::Panicked(msg) => write!(f, "internal error: {msg}"),
-            Isolation::TimedOut(limit) => {
-                write!(f, "time limit exceeded ({} s)", limit.as_secs_f64())
-            }
+            Isolation::TimedOut(limit) => write!(f, "time limit exceeded ({} s)", limit.as_secs_f64()),
         }
     }
 }
@@ -364,11 +307,7 @@ impl std::fmt::Display for Isolation {
 /// Runs `work` on its own thread, catching a panic and giving up after
 /// `limit`. After a timeout the thread keeps running detached; its result is
 /// dropped. The thread is named after the file so a panic message names it.
-pub(super) fn isolated<T: Send + 'static>(
-    name: &str,
-    limit: Duration,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Isolation> {
+pub(super) fn isolated<T: Send + 'static>(name: &str, limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Isolation> {
     let (tx, rx) = mpsc::sync_channel(1);
     let spawned = std::thread::Builder::new()
         .name(format!("convert {name}"))
@@ -384,30 +323,18 @@ pub(super) fn isolated<T: Send + 'static>(
     match rx.recv_timeout(limit) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(panic)) => {
-            let msg = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned());
+            let msg = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
             Err(Isolation::Panicked(msg.unwrap_or_else(|| "panic".into())))
         }
         Err(mpsc::RecvTimeoutError::Timeout) => Err(Isolation::TimedOut(limit)),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Err(Isolation::Panicked("worker thread vanished".into()))
-        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(Isolation::Panicked("worker thread vanished".into())),
     }
 }
 
 /// Converts one input under [`isolated`]; the error is the cause as a user reads it.
-pub(super) fn convert_isolated(
-    rel: &str,
-    bytes: Vec<u8>,
-    opts: &Options,
-    limit: Duration,
-) -> Result<Document, String> {
+pub(super) fn convert_isolated(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<Document, String> {
     let (name, opts) = (rel.to_string(), opts.clone());
-    match isolated(rel, limit, move || {
-        pipeline::convert_bytes(&name, &bytes, &opts)
-    }) {
+    match isolated(rel, limit, move || pipeline::convert_bytes(&name, &bytes, &opts)) {
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(e)) => Err(describe_error(&e)),
         Err(e) => Err(e.to_string()),
@@ -416,14 +343,8 @@ pub(super) fn convert_isolated(
 
 /// A rayon pool of `jobs` threads (default: all cores).
 pub(super) fn thread_pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, String> {
-    let threads = jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        usize::from,
-    );
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| format!("cannot start {threads} threads: {e}"))
+    let threads = jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| format!("cannot start {threads} threads: {e}"))
 }
 
 /// What became of one input.
@@ -448,13 +369,7 @@ struct Outcome {
 
 impl Outcome {
     fn of(status: Status) -> Self {
-        Outcome {
-            status,
-            pages: 0,
-            warnings: 0,
-            doc: None,
-            stdout_json: None,
-        }
+        Outcome { status, pages: 0, warnings: 0, doc: None, stdout_json: None }
     }
 }
 
@@ -497,33 +412,19 @@ impl Job {
             Ok(b) => b,
             Err(e) => return Outcome::of(Status::Failed(format!("cannot read: {e}"))),
         };
-        let target = self
-            .out_dir
-            .as_ref()
-            .map(|d| d.join(format!("{}.json", input.rel)));
+        let target = self.out_dir.as_ref().map(|d| d.join(format!("{}.json", input.rel)));
         if let Some(target) = target.as_ref().filter(|_| !self.force) {
             if let Some(doc) = self.unchanged_output(target, &bytes) {
-                return Outcome {
-                    doc,
-                    ..Outcome::of(Status::Skipped)
-                };
+                return Outcome { doc, ..Outcome::of(Status::Skipped) };
             }
         }
         let doc = match convert_isolated(&input.rel, bytes, &self.opts, self.limit) {
             Ok(doc) => doc,
             Err(cause) => return Outcome::of(Status::Failed(cause)),
         };
-        let mut outcome = Outcome {
-            pages: doc.source.pages.unwrap_or(0),
-            warnings: doc.warnings.len(),
-            ..Outcome::of(Status::Converted)
-        };
+        let mut outcome = Outcome { pages: doc.source.pages.unwrap_or(0), warnings: doc.warnings.len(), ..Outcome::of(Status::Converted) };
         if target.is_some() || self.to_stdout {
-            let json = if self.pretty {
-                serde_json::to_string_pretty(&doc)
-            } else {
-                serde_json::to_string(&doc)
-            };
+            let json = if self.pretty { serde_json::to_string_pretty(&doc) } else { serde_json::to_string(&doc) };
             let json = match json {
                 Ok(j) => j,
                 Err(e) => return Outcome::of(Status::Failed(format!("cannot serialize: {e}"))),
@@ -531,10 +432,7 @@ impl Job {
             match &target {
                 Some(target) => {
                     if let Err(e) = AtomicFile::write(target, format!("{json}\n").as_bytes()) {
-                        return Outcome::of(Status::Failed(format!(
-                            "cannot write {}: {e}",
-                            target.display()
-                        )));
+                        return Outcome::of(Status::Failed(format!("cannot write {}: {e}", target.display())));
                     }
                 }
                 None => outcome.stdout_json = Some(json),
@@ -634,9 +532,7 @@ impl Emitter {
             }
         }
         if let (Some(path), Some(rows)) = (xlsx, self.rows) {
-            let written = export::xlsx_bytes(&rows)
-                .map_err(|e| e.to_string())
-                .and_then(|b| AtomicFile::write(path, &b).map_err(|e| e.to_string()));
+            let written = export::xlsx_bytes(&rows).map_err(|e| e.to_string()).and_then(|b| AtomicFile::write(path, &b).map_err(|e| e.to_string()));
             if let Err(e) = written {
                 errors.push(format!("{}: cannot write: {e}", path.display()));
             }
@@ -676,11 +572,7 @@ pub fn run(args: Args) -> i32 {
 
 fn run_batch(args: Args) -> Result<i32, String> {
     let started = Instant::now();
-    let mut inputs = collect_inputs(
-        &args.inputs,
-        args.files_from.as_deref(),
-        &DOCUMENT_EXTENSIONS,
-    )?;
+    let mut inputs = collect_inputs(&args.inputs, args.files_from.as_deref(), &DOCUMENT_EXTENSIONS)?;
     if args.output.is_some() {
         fail_name_collisions(&mut inputs);
     }
@@ -700,24 +592,15 @@ fn run_batch(args: Args) -> Result<i32, String> {
     let mut emitter = Emitter {
         docs: to_stdout.then(|| Sink::Stdout(std::io::BufWriter::new(std::io::stdout()))),
         jsonl: match &args.jsonl {
-            Some(path) => Some(
-                Sink::open(path).map_err(|e| format!("{}: cannot write: {e}", path.display()))?,
-            ),
+            Some(path) => Some(Sink::open(path).map_err(|e| format!("{}: cannot write: {e}", path.display()))?),
             None => None,
         },
         rows: args.xlsx.is_some().then(Vec::new),
         error: None,
     };
     let show_bar = batch && !args.quiet && std::io::stderr().is_terminal();
-    let bar = if show_bar {
-        ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr())
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed} {wide_msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let bar = if show_bar { ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr()) } else { ProgressBar::hidden() };
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed} {wide_msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
 
     let stop = Arc::new(AtomicBool::new(false));
     if batch {
@@ -738,18 +621,15 @@ fn run_batch(args: Args) -> Result<i32, String> {
         let (job, inputs, stop) = (&job, &inputs, &stop);
         scope.spawn(move || {
             pool.install(|| {
-                inputs
-                    .par_iter()
-                    .enumerate()
-                    .for_each_with(tx, |tx, (i, input)| {
-                        let outcome = if stop.load(Ordering::SeqCst) {
-                            Outcome::of(Status::NotStarted)
-                        } else {
-                            let _ = tx.send(Event::Started(i));
-                            job.process(input)
-                        };
-                        let _ = tx.send(Event::Done(i, Box::new(outcome)));
-                    });
+                inputs.par_iter().enumerate().for_each_with(tx, |tx, (i, input)| {
+                    let outcome = if stop.load(Ordering::SeqCst) {
+                        Outcome::of(Status::NotStarted)
+                    } else {
+                        let _ = tx.send(Event::Started(i));
+                        job.process(input)
+                    };
+                    let _ = tx.send(Event::Done(i, Box::new(outcome)));
+                });
             })
         });
         // Outcomes arrive in any order; they are emitted in input order.
@@ -758,11 +638,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
         for event in rx {
             let (i, outcome) = match event {
                 Event::Started(i) => {
-                    bar.set_message(format!(
-                        "{:.0} pages/s  {}",
-                        tally.pages as f64 / started.elapsed().as_secs_f64(),
-                        inputs[i].rel
-                    ));
+                    bar.set_message(format!("{:.0} pages/s  {}", tally.pages as f64 / started.elapsed().as_secs_f64(), inputs[i].rel));
                     continue;
                 }
                 Event::Done(i, outcome) => (i, outcome),
@@ -793,11 +669,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
     });
     bar.finish_and_clear();
 
-    let mut code = if tally.failed > 0 {
-        super::EXIT_FAILED
-    } else {
-        super::EXIT_OK
-    };
+    let mut code = if tally.failed > 0 { super::EXIT_FAILED } else { super::EXIT_OK };
     let mut fail = |msg: String| {
         eprintln!("planparse: {msg}");
         code = super::EXIT_FAILED;
@@ -809,10 +681,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
         errors.sort();
         let mut lines = String::new();
         for (i, cause) in &errors {
-            let entry = ErrorLine {
-                file: inputs[*i].path.display().to_string(),
-                error: cause,
-            };
+            let entry = ErrorLine { file: inputs[*i].path.display().to_string(), error: cause };
             lines.push_str(&serde_json::to_string(&entry).unwrap_or_default());
             lines.push('\n');
         }
@@ -836,10 +705,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
     }
     // Files are left unstarted by Ctrl-C, or after the only output stream closed.
     if tally.not_started > 0 && !output_failed {
-        eprintln!(
-            "planparse: interrupted: {} files not started; run the same command again to resume",
-            tally.not_started
-        );
+        eprintln!("planparse: interrupted: {} files not started; run the same command again to resume", tally.not_started);
         return Ok(EXIT_INTERRUPTED);
     }
     Ok(code)
@@ -859,23 +725,15 @@ mod tests {
     #[test]
     fn a_run_over_the_limit_times_out_without_waiting_for_it() {
         let start = Instant::now();
-        let r = isolated("slow.pdf", Duration::from_millis(50), || {
-            std::thread::sleep(Duration::from_secs(5))
-        });
+        let r = isolated("slow.pdf", Duration::from_millis(50), || std::thread::sleep(Duration::from_secs(5)));
         assert_eq!(r, Err(Isolation::TimedOut(Duration::from_millis(50))));
         assert!(start.elapsed() < Duration::from_secs(2));
-        assert!(r
-            .unwrap_err()
-            .to_string()
-            .starts_with("time limit exceeded"));
+        assert!(r.unwrap_err().to_string().starts_with("time limit exceeded"));
     }
 
     #[test]
     fn listed_paths_become_relative() {
-        assert_eq!(
-            relative_path(Path::new("/data/plans/a.pdf")),
-            "data/plans/a.pdf"
-        );
+        assert_eq!(relative_path(Path::new("/data/plans/a.pdf")), "data/plans/a.pdf");
         assert_eq!(relative_path(Path::new("./x/../b.pdf")), "x/b.pdf");
     }
 }

@@ -1,5 +1,6 @@
-//! `planparse extract FILE... [--json] [--layout] [--max-stream-bytes N] ...`: the text layer, for
-//! inspection and for comparing with `pdftotext`.
+//! `planparse extract FILE... [--json] [--layout] [--max-stream-bytes N ...]`:
+//! the text layer, for inspection and for comparing with `pdftotext`. The
+//! limit flags are those of `convert`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -37,10 +38,7 @@ pub fn run(args: Args) -> i32 {
             }
         };
         let name = path.display().to_string();
-        let is_pdf = matches!(
-            pipeline::detect_format(&name, &bytes),
-            Ok(planparse::model::SourceFormat::Pdf)
-        );
+        let is_pdf = matches!(pipeline::detect_format(&name, &bytes), Ok(planparse::model::SourceFormat::Pdf));
         if is_pdf && !args.layout {
             match planparse::pdf::extract(&bytes, &opts.limits) {
                 Ok(doc) => {
@@ -57,10 +55,7 @@ pub fn run(args: Args) -> i32 {
                     }
                 }
                 Err(e) => {
-                    eprintln!(
-                        "planparse: {name}: {}",
-                        super::convert::describe_error(&e.into())
-                    );
+                    eprintln!("planparse: {name}: {}", super::convert::describe_error(&e.into()));
                     failed = true;
                 }
             }
