@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use planparse::dataset::sqlite::terms::fold_char;
 use planparse::dataset::sqlite::{statements, Dataset, Query, Table, UnitKind, MARK_CLOSE, MARK_OPEN, SCHEMA, SCHEMA_VERSION};
 use planparse::dataset::vocabulary::PARTIES;
 use rusqlite::Connection;
@@ -85,7 +86,7 @@ fn assert_consistent(db: &Path) {
 #[test]
 fn stotte_finds_measures_containing_forskningsstotte() {
     let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
-    let hits = dataset.search(&Query { limit: 100, ..Query::new("støtte") }).expect("searches");
+    let hits = dataset.search(&Query { limit: 100, ..Query::new("støtte") }).expect("searches").hits;
     let compound = format!("forsknings{MARK_OPEN}støtte{MARK_CLOSE}");
     let hit = hits.iter().find(|h| h.snippet.contains(&compound)).expect("a hit inside forskningsstøtte");
     assert_eq!(hit.unit, UnitKind::Measure);
@@ -103,10 +104,10 @@ fn stotte_finds_measures_containing_forskningsstotte() {
     assert!(text.to_lowercase().contains("forskningsstøtte"), "{text}");
     // Case-insensitive, but ø is not o.
     assert_eq!(
-        dataset.search(&Query::new("STØTTE")).expect("searches").len(),
-        dataset.search(&Query::new("støtte")).expect("searches").len()
+        dataset.search(&Query::new("STØTTE")).expect("searches").hits.len(),
+        dataset.search(&Query::new("støtte")).expect("searches").hits.len()
     );
-    assert!(dataset.search(&Query::new("stotte")).expect("searches").is_empty());
+    assert!(dataset.search(&Query::new("stotte")).expect("searches").hits.is_empty());
 
     let out = bin().arg("search").arg(corpus_db()).args(["støtte", "--json"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -115,21 +116,100 @@ fn stotte_finds_measures_containing_forskningsstotte() {
     assert!(snippets.iter().any(|s| s.contains("forsknings«støtte»")), "{snippets:?}");
 }
 
+/// Every unit whose text holds `needle` (case-folded), as (document, unit id):
+/// what a literal search must find, whichever index answers it.
+fn substring_scan(conn: &Connection, needle: &str) -> std::collections::BTreeSet<(String, String)> {
+    let fold = |s: &str| s.chars().map(fold_char).collect::<String>();
+    let needle = fold(needle);
+    let mut stmt = conn
+        .prepare(
+            "SELECT u.document_id, coalesce(m.measure_id, a.number),
+                    u.text || ' ' || u.actions || ' ' || u.indicators || ' ' || u.responsible || ' ' || u.decision
+             FROM search_units AS u LEFT JOIN measures AS m ON m.id = u.id LEFT JOIN agenda_items AS a ON a.id = u.id",
+        )
+        .expect("prepares");
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))).expect("queries");
+    rows.map(|r| r.expect("row")).filter(|(_, _, text)| fold(text).contains(&needle)).map(|(d, id, _)| (d, id)).collect()
+}
+
+#[test]
+fn literal_search_finds_exactly_the_units_holding_the_text() {
+    let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
+    let queries = [
+        ("støtte", "words"),
+        ("Forskningsstøtte", "words"),
+        ("kliniske studier", "words"),
+        ("iske stud", "words"),
+        ("e-helse", "trigram"),
+        ("-helse", "trigram"),
+        ("helse-", "trigram"),
+        ("og i", "trigram"),
+        ("og ik", "trigram"),
+        ("og ikt", "words"),
+        ("Helse Midt-Norge RHF", "words"),
+        ("OUS- forsknings", "words"),
+        ("nivå 2", "trigram"),
+        ("(RRCT)", "trigram"),
+        ("2021-2025", "words"),
+        ("ledere", "words"),
+        ("for", "words"),
+        ("ing", "words"),
+        ("«", "like"),
+        (") –", "trigram"),
+        ("zebrafisk", "words"),
+        ("UH", "like"),
+        ("ø", "like"),
+    ];
+    for (text, index) in queries {
+        let results = dataset.search(&Query { limit: 100_000, rank_window: 100_000, ..Query::new(text) }).expect("searches");
+        assert_eq!(results.index, index, "{text:?} answered by");
+        assert_eq!(results.ranked_within, None);
+        let found: std::collections::BTreeSet<(String, String)> =
+            results.hits.iter().map(|h| (h.document_id.clone(), h.id.clone())).collect();
+        assert_eq!(found.len(), results.hits.len(), "{text:?}: no unit twice");
+        assert_eq!(found, substring_scan(dataset.connection(), text), "{text:?}");
+        let marked = format!("{MARK_OPEN}");
+        assert!(results.hits.iter().all(|h| h.snippet.contains(&marked)), "{text:?}: every snippet shows the match");
+    }
+}
+
+#[test]
+fn vocabulary_holds_every_word_of_the_word_index() {
+    let conn = Connection::open(corpus_db()).expect("opens");
+    conn.execute_batch("CREATE VIRTUAL TABLE temp.words_vocab USING fts5vocab(main, search_words, row)").expect("vocab table");
+    let missing: Vec<String> = {
+        let mut stmt = conn.prepare("SELECT term FROM temp.words_vocab WHERE term NOT IN (SELECT term FROM vocabulary)").expect("prepares");
+        stmt.query_map([], |r| r.get(0)).expect("queries").map(|r| r.expect("row")).collect()
+    };
+    assert!(missing.is_empty(), "words the vocabulary lacks: {missing:?}");
+}
+
+#[test]
+fn broad_queries_rank_within_a_window() {
+    let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
+    let narrow = dataset.search(&Query { rank_window: 5, limit: 3, ..Query::new("forskning") }).expect("searches");
+    assert_eq!(narrow.ranked_within, Some(5));
+    assert_eq!(narrow.hits.len(), 3);
+    let all = dataset.search(&Query { limit: 3, ..Query::new("forskning") }).expect("searches");
+    assert_eq!(all.ranked_within, None);
+    assert!(all.hits.windows(2).all(|w| w[0].score <= w[1].score), "best bm25 first");
+}
+
 #[test]
 fn responsible_filter_keeps_only_that_party() {
     let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
-    let all = dataset.search(&Query { limit: 1000, ..Query::new("forskning") }).expect("searches");
+    let all = dataset.search(&Query { limit: 1000, ..Query::new("forskning") }).expect("searches").hits;
     let filtered =
-        dataset.search(&Query { limit: 1000, responsible: Some("klinikkleder".into()), ..Query::new("forskning") }).expect("searches");
+        dataset.search(&Query { limit: 1000, responsible: Some("klinikkleder".into()), ..Query::new("forskning") }).expect("searches").hits;
     assert!(!filtered.is_empty() && filtered.len() < all.len(), "{} of {}", filtered.len(), all.len());
     for hit in &filtered {
         assert!(hit.responsible.iter().any(|p| p.to_lowercase().contains("klinikkleder")), "{:?}", hit.responsible);
     }
 
     // Printed `Avd. ledere` and the word `avdelingsledere` mean the same party.
-    let printed = dataset.search(&Query { limit: 1000, responsible: Some("Avd. ledere".into()), ..Query::new("") }).expect("searches");
+    let printed = dataset.search(&Query { limit: 1000, responsible: Some("Avd. ledere".into()), ..Query::new("") }).expect("searches").hits;
     let normalized =
-        dataset.search(&Query { limit: 1000, responsible: Some("avdelingsledere".into()), ..Query::new("") }).expect("searches");
+        dataset.search(&Query { limit: 1000, responsible: Some("avdelingsledere".into()), ..Query::new("") }).expect("searches").hits;
     assert!(!printed.is_empty());
     assert_eq!(printed.len(), normalized.len());
 
@@ -147,7 +227,7 @@ fn responsible_filter_keeps_only_that_party() {
 #[test]
 fn document_filters_narrow_by_organization_period_and_kind() {
     let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
-    let search = |q: Query| dataset.search(&Query { limit: 1000, ..q }).expect("searches");
+    let search = |q: Query| dataset.search(&Query { limit: 1000, ..q }).expect("searches").hits;
     let krn = search(Query { organization: Some("KRN".into()), ..Query::new("forskning") });
     assert!(!krn.is_empty() && krn.iter().all(|h| h.organization.as_deref() == Some("KRN")));
     let period = search(Query { period: Some((2024, 2030)), ..Query::new("forskning") });
@@ -173,12 +253,12 @@ fn party_names_are_normalized_by_the_vocabulary() {
 #[test]
 fn short_queries_fall_back_to_like() {
     let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
-    let hits = dataset.search(&Query::new("UH")).expect("searches");
+    let hits = dataset.search(&Query::new("UH")).expect("searches").hits;
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|h| h.snippet.to_lowercase().contains(&format!("{MARK_OPEN}uh{MARK_CLOSE}"))), "{hits:?}");
     // Non-ASCII letters fold case too.
-    let lower = dataset.search(&Query { limit: 1000, ..Query::new("øk") }).expect("searches");
-    let upper = dataset.search(&Query { limit: 1000, ..Query::new("ØK") }).expect("searches");
+    let lower = dataset.search(&Query { limit: 1000, ..Query::new("øk") }).expect("searches").hits;
+    let upper = dataset.search(&Query { limit: 1000, ..Query::new("ØK") }).expect("searches").hits;
     assert!(!lower.is_empty());
     assert_eq!(lower.len(), upper.len());
 }
@@ -242,11 +322,11 @@ fn a_changed_file_replaces_its_rows() {
         .query_row("SELECT input_sha256 FROM documents WHERE file = 'hlk.txt'", [], |r| r.get(0))
         .expect("the document");
     assert_eq!(sha, planparse::pipeline::sha256_hex(&std::fs::read(&plan).expect("reads")));
-    let new = dataset.search(&Query { responsible: Some("sykehusdirektør".into()), ..Query::new("") }).expect("searches");
+    let new = dataset.search(&Query { responsible: Some("sykehusdirektør".into()), ..Query::new("") }).expect("searches").hits;
     assert!(!new.is_empty());
-    let old = dataset.search(&Query { responsible: Some("klinikkleder".into()), ..Query::new("") }).expect("searches");
+    let old = dataset.search(&Query { responsible: Some("klinikkleder".into()), ..Query::new("") }).expect("searches").hits;
     assert!(old.is_empty(), "{old:?}");
-    assert!(dataset.search(&Query::new("Sykehusdirektør")).expect("searches").iter().all(|h| h.file == "hlk.txt"));
+    assert!(dataset.search(&Query::new("Sykehusdirektør")).expect("searches").hits.iter().all(|h| h.file == "hlk.txt"));
     assert_consistent(&db);
 }
 
@@ -276,8 +356,13 @@ fn schema_matches_the_documented_one() {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
     assert_eq!(version, SCHEMA_VERSION);
     let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid").expect("prepares");
-    let shadow =
-        |name: &str| ["_data", "_idx", "_content", "_docsize", "_config"].iter().any(|s| name.starts_with("search_") && name.ends_with(s));
+    let virtual_tables: Vec<&str> =
+        statements().iter().filter_map(|s| s.strip_prefix("CREATE VIRTUAL TABLE ")).filter_map(|s| s.split_whitespace().next()).collect();
+    let shadow = |name: &str| {
+        ["_data", "_idx", "_content", "_docsize", "_config"]
+            .iter()
+            .any(|suffix| name.strip_suffix(suffix).is_some_and(|base| virtual_tables.contains(&base)))
+    };
     let actual: Vec<String> = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
         .expect("queries")

@@ -1,5 +1,7 @@
 //! `planparse convert FILE|DIR... [-o OUTDIR] [--jsonl FILE|-] [--xlsx FILE]
-//! [--files-from FILE|-] [--jobs N] [--timeout SECS] [--force] [--quiet] [--pretty]`
+//! [--files-from FILE|-] [--jobs N] [--timeout SECS] [--force] [--quiet] [--pretty]
+//! [--max-stream-bytes N] [--max-document-bytes N] [--max-objects N]
+//! [--max-ops-per-page N] [--max-xobject-depth N] [--max-pages N]`
 //!
 //! Documents to JSON. Without `-o` (and without `--jsonl`/`--xlsx`) each
 //! document's JSON goes to stdout. With `-o OUTDIR` it is a batch: folders are
@@ -31,6 +33,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use planparse::dataset::{export, jsonl};
 use planparse::model::Document;
+use planparse::pdf;
 use planparse::pipeline::{self, Options};
 use rayon::prelude::*;
 
@@ -76,6 +79,80 @@ pub struct Args {
     /// No progress bar and no summary (errors are still printed)
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The PDF reader's resource limits as flags, shared by `convert` and
+/// `extract`. Each default is [`planparse::pdf::Limits::default`]; a file over
+/// a limit fails (or, for per-page limits, gets a warning) naming the limit.
+#[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "Limits (PDF)")]
+pub(super) struct LimitArgs {
+    /// Max bytes one PDF stream may inflate to; a larger content stream is
+    /// skipped with a warning, a larger object stream fails the file
+    #[arg(long, value_name = "BYTES", default_value_t = pdf::Limits::default().max_stream_bytes, value_parser = parse_count)]
+    max_stream_bytes: usize,
+    /// Max bytes all streams of one PDF may inflate to together; over it the file fails
+    #[arg(long, value_name = "BYTES", default_value_t = pdf::Limits::default().max_document_bytes, value_parser = parse_count)]
+    max_document_bytes: usize,
+    /// Max objects in one PDF; over it the file fails
+    #[arg(long, value_name = "N", default_value_t = pdf::Limits::default().max_objects, value_parser = parse_count)]
+    max_objects: usize,
+    /// Max content-stream operators read per page; the rest of the page is skipped with a warning
+    #[arg(long, value_name = "N", default_value_t = pdf::Limits::default().max_ops_per_page, value_parser = parse_count)]
+    max_ops_per_page: usize,
+    /// Max nesting depth of Form XObjects; deeper forms are skipped with a warning
+    #[arg(long, value_name = "N", default_value_t = pdf::Limits::default().max_xobject_depth, value_parser = parse_count)]
+    max_xobject_depth: usize,
+    /// Max pages read from one PDF; later pages are skipped with a warning
+    #[arg(long, value_name = "N", default_value_t = pdf::Limits::default().max_pages, value_parser = parse_count)]
+    max_pages: usize,
+}
+
+impl LimitArgs {
+    pub(super) fn options(&self) -> Options {
+        Options {
+            limits: pdf::Limits {
+                max_stream_bytes: self.max_stream_bytes,
+                max_document_bytes: self.max_document_bytes,
+                max_ops_per_page: self.max_ops_per_page,
+                max_xobject_depth: self.max_xobject_depth,
+                max_pages: self.max_pages,
+                max_objects: self.max_objects,
+            },
+        }
+    }
+}
+
+/// A positive count; `k`, `M` and `G` suffixes multiply by 1024, 1024² and 1024³
+/// (`--max-stream-bytes 512M`).
+fn parse_count(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    match digits.parse::<usize>() {
+        Ok(n) if n > 0 => n.checked_mul(1usize << shift).ok_or_else(|| format!("{s:?} is too large")),
+        _ => Err(format!("expected a positive whole number (optionally with a k, M or G suffix), got {s:?}")),
+    }
+}
+
+/// The error of a failed file as printed: a PDF limit error also says which
+/// flag raises it.
+pub(super) fn describe_error(e: &pipeline::ConvertError) -> String {
+    let pipeline::ConvertError::Pdf(pdf::PdfError::Limit(msg)) = e else { return e.to_string() };
+    let flag = if msg.contains("objects") {
+        "--max-objects"
+    } else if msg.contains("document's streams") {
+        "--max-document-bytes"
+    } else {
+        "--max-stream-bytes"
+    };
+    format!("{e} (raise it with {flag})")
 }
 
 pub(super) fn parse_seconds(s: &str) -> Result<Duration, String> {
@@ -259,7 +336,7 @@ pub(super) fn convert_isolated(rel: &str, bytes: Vec<u8>, opts: &Options, limit:
     let (name, opts) = (rel.to_string(), opts.clone());
     match isolated(rel, limit, move || pipeline::convert_bytes(&name, &bytes, &opts)) {
         Ok(Ok(doc)) => Ok(doc),
-        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Err(e)) => Err(describe_error(&e)),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -509,7 +586,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
         force: args.force,
         keep_docs: args.jsonl.is_some() || args.xlsx.is_some(),
         to_stdout,
-        opts: Options::default(),
+        opts: args.limits.options(),
         limit: args.timeout,
     };
     let mut emitter = Emitter {

@@ -1,11 +1,12 @@
-//! `planparse extract FILE... [--json] [--layout]`: the text layer, for
-//! inspection and for comparing with `pdftotext`.
+//! `planparse extract FILE... [--json] [--layout] [--max-stream-bytes N ...]`:
+//! the text layer, for inspection and for comparing with `pdftotext`. The
+//! limit flags are those of `convert`.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use planparse::layout::Block;
-use planparse::pipeline::{self, Options};
+use planparse::pipeline;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -18,10 +19,12 @@ pub struct Args {
     /// Print lines in reading order with table cells separated by ` | `
     #[arg(long)]
     layout: bool,
+    #[command(flatten)]
+    limits: super::convert::LimitArgs,
 }
 
 pub fn run(args: Args) -> i32 {
-    let opts = Options::default();
+    let opts = args.limits.options();
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -52,7 +55,7 @@ pub fn run(args: Args) -> i32 {
                     }
                 }
                 Err(e) => {
-                    eprintln!("planparse: {name}: {e}");
+                    eprintln!("planparse: {name}: {}", super::convert::describe_error(&e.into()));
                     failed = true;
                 }
             }
@@ -74,7 +77,7 @@ pub fn run(args: Args) -> i32 {
                 }
             }
             Err(e) => {
-                eprintln!("planparse: {name}: {e}");
+                eprintln!("planparse: {name}: {}", super::convert::describe_error(&e));
                 failed = true;
             }
         }

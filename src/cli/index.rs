@@ -1,4 +1,4 @@
-//! `planparse index DB.sqlite FILE|DIR... [--force] [--prune] [-q]`: build or
+//! `planparse index DB.sqlite FILE|DIR... [--force] [--prune] [--optimize] [-q]`: build or
 //! update the SQLite dataset.
 //!
 //! Inputs are PDFs, DOCX, text and Markdown files (converted here) or documents
@@ -27,6 +27,10 @@ pub struct Args {
     /// Remove documents whose file no longer exists
     #[arg(long)]
     prune: bool,
+    /// Merge the search indexes into one segment each after indexing (slower
+    /// run, faster searches; worth it after a bulk load)
+    #[arg(long)]
+    optimize: bool,
     /// Print only errors and the summary
     #[arg(short, long)]
     quiet: bool,
@@ -139,6 +143,9 @@ fn index(dataset: &mut Dataset, files: &[PathBuf], args: &Args, tally: &mut Tall
     }
     if args.prune {
         prune(&mut writer, args.quiet, tally)?;
+    }
+    if args.optimize {
+        writer.optimize()?;
     }
     writer.commit()
 }

@@ -10,7 +10,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use planparse::dataset::sqlite::{Dataset, DatasetError, Hit, Index, Query, UnitKind, MARK_CLOSE, MARK_OPEN};
+use planparse::dataset::sqlite::{Dataset, DatasetError, Hit, Index, Query, Results, UnitKind, MARK_CLOSE, MARK_OPEN, RANK_WINDOW};
 use planparse::model::DocumentKind;
 
 #[derive(clap::Args)]
@@ -62,8 +62,9 @@ pub fn run(args: Args) -> i32 {
         period: args.period,
         kind: args.kind,
         limit: args.limit,
+        rank_window: RANK_WINDOW,
     };
-    let hits = match dataset.search(&query) {
+    let results = match dataset.search(&query) {
         Ok(h) => h,
         Err(e @ DatasetError::Query { .. }) => {
             eprintln!("planparse: {e}");
@@ -78,15 +79,23 @@ pub fn run(args: Args) -> i32 {
     let bold = !args.json && stdout.is_terminal();
     let (open, close) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("«", "»") };
     let mut out = stdout.lock();
-    let written = if args.json { print_json(&mut out, &args.query, &hits, open, close) } else { print_text(&mut out, &hits, open, close) };
+    let written =
+        if args.json { print_json(&mut out, &args.query, &results, open, close) } else { print_text(&mut out, &results.hits, open, close) };
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("planparse: cannot write: {e}");
             return super::EXIT_FAILED;
         }
     }
-    if hits.is_empty() && !args.json {
-        eprintln!("planparse: no hits for {:?}", args.query);
+    if !args.json {
+        if results.hits.is_empty() {
+            eprintln!("planparse: no hits for {:?}", args.query);
+        }
+        if let Some(n) = results.ranked_within {
+            eprintln!(
+                "planparse: more than {n} matches; these are the best of the {n} most recently indexed (add words or filters to narrow)"
+            );
+        }
     }
     super::EXIT_OK
 }
@@ -95,8 +104,16 @@ fn marked(snippet: &str, open: &str, close: &str) -> String {
     snippet.replace(MARK_OPEN, open).replace(MARK_CLOSE, close)
 }
 
-fn print_json(out: &mut impl Write, query: &str, hits: &[Hit], open: &str, close: &str) -> std::io::Result<()> {
-    let hits: Vec<Hit> = hits
+fn print_json(out: &mut impl Write, query: &str, results: &Results, open: &str, close: &str) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Output<'a> {
+        query: &'a str,
+        index: &'a str,
+        ranked_within: Option<usize>,
+        hits: Vec<Hit>,
+    }
+    let hits: Vec<Hit> = results
+        .hits
         .iter()
         .cloned()
         .map(|mut h| {
@@ -104,12 +121,7 @@ fn print_json(out: &mut impl Write, query: &str, hits: &[Hit], open: &str, close
             h
         })
         .collect();
-    #[derive(serde::Serialize)]
-    struct Output<'a> {
-        query: &'a str,
-        hits: Vec<Hit>,
-    }
-    serde_json::to_writer_pretty(&mut *out, &Output { query, hits })?;
+    serde_json::to_writer_pretty(&mut *out, &Output { query, index: results.index, ranked_within: results.ranked_within, hits })?;
     writeln!(out)
 }
 

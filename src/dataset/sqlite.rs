@@ -9,7 +9,7 @@
 //! let mut writer = dataset.writer()?;                     // the write lock, or `Locked`
 //! writer.put("/abs/path/plan.pdf", &doc.source.sha256.clone(), &doc)?;
 //! writer.commit()?;                                        // all or nothing
-//! let hits = dataset.search(&Query::new("støtte"))?;     // finds `forskningsstøtte`
+//! let hits = dataset.search(&Query::new("støtte"))?.hits; // finds `forskningsstøtte`
 //! # Ok(()) }
 //! ```
 //!
@@ -28,6 +28,7 @@
 
 mod schema;
 mod search;
+pub mod terms;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -36,7 +37,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use schema::{statements, SCHEMA, SCHEMA_VERSION};
-pub use search::{Hit, Index, Query, UnitKind, MARK_CLOSE, MARK_OPEN};
+pub use search::{Hit, Index, Query, Results, UnitKind, MARK_CLOSE, MARK_OPEN, MAX_EXPANSION, RANK_WINDOW};
 pub use write::{Outcome, Writer};
 
 /// How long a writer waits for another writer before giving up with
@@ -129,7 +130,7 @@ impl Dataset {
     }
 
     /// Ranked hits for a query; see [`Query`].
-    pub fn search(&self, query: &Query) -> Result<Vec<Hit>, DatasetError> {
+    pub fn search(&self, query: &Query) -> Result<Results, DatasetError> {
         search::run(&self.conn, &self.path, query)
     }
 
@@ -156,6 +157,8 @@ impl Dataset {
                 });
             }
             conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| self.error("cannot configure", e))?;
+            // The FTS5 segments a run merges are read back many times.
+            conn.pragma_update(None, "cache_size", -65536).map_err(|e| self.error("cannot configure", e))?;
         }
         Ok(())
     }

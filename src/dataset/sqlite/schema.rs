@@ -151,14 +151,33 @@ CREATE VIRTUAL TABLE search_words USING fts5(
   text, actions, indicators, responsible, decision,
   content='search_units', content_rowid='id',
   tokenize='unicode61 remove_diacritics 0'
+);
+CREATE TABLE vocabulary (
+  id INTEGER PRIMARY KEY,
+  term TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE vocabulary_trigram USING fts5(
+  term,
+  content='vocabulary', content_rowid='id',
+  tokenize='trigram case_sensitive 0'
 );"#;
 
 /// Creates every table of [`SCHEMA`] and stamps [`SCHEMA_VERSION`]; the caller
 /// holds the write transaction.
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SCHEMA)?;
+    for table in ["search_trigram", "search_words"] {
+        // FTS5 buffers new terms in memory and writes a segment whenever the
+        // buffer passes `hashsize` (1 MB by default); every segment must later be
+        // merged. A trigram index of thousands of measures per run overflows 1 MB
+        // many times over.
+        conn.execute(&format!("INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?1)"), [FTS_HASH_SIZE])?;
+    }
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)
 }
+
+/// Bytes of new index terms FTS5 keeps in memory per index before writing a segment.
+const FTS_HASH_SIZE: i64 = 32 << 20;
 
 /// The statements of [`SCHEMA`], one per entry, without the final `;`.
 pub fn statements() -> Vec<&'static str> {

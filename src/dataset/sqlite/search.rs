@@ -1,14 +1,29 @@
 //! `planparse search`: ranked hits over the FTS5 indexes.
 //!
-//! Which index answers:
-//! - `search_trigram` (default): substring search, because Norwegian compounds
-//!   hide words inside words (`støtte` in `forskningsstøtte`). Case-insensitive,
-//!   æ/ø/å distinct from a/o. The query is taken literally (one quoted FTS5 phrase)
-//!   unless [`Query::raw_fts`].
-//! - `search_words` ([`Index::Words`]): whole words (unicode61, no diacritic
-//!   folding), for prefix queries (`forsk*`) and ranking by word frequency.
-//! - A literal query shorter than 3 characters cannot be spelled in trigrams and
-//!   is answered by `LIKE` over the same text (a full scan, unranked).
+//! A literal query (the default) means "this text, anywhere, any case": `støtte`
+//! matches inside `forskningsstøtte`, æ/ø/å stay distinct from a/o. The planner
+//! picks the cheapest index that gives exactly that answer:
+//! - **1 or 2 characters** (`UH`): trigrams cannot spell them; `LIKE` over the
+//!   text, in index order, unranked.
+//! - **words** (`støtte`, `kliniske studier`, `covid-19`): when the query
+//!   starts and ends inside words, the `vocabulary` table (every distinct word,
+//!   with its own small trigram index) turns the first word into the words that
+//!   end with it (contain it, for a one-word query), the last word becomes a
+//!   prefix, and `search_words` (unicode61) answers the phrase, ranked by bm25.
+//!   Word queries do not see spaces and punctuation, so a candidate whose text
+//!   does not hold the literal query is dropped.
+//! - **trigrams** otherwise (`(RRCT)`, `e-helse` when many words end with `e`,
+//!   a word inside more than [`MAX_EXPANSION`] vocabulary words): one quoted phrase over
+//!   `search_trigram`, the substring index, exact by itself.
+//!
+//! `--fts` sends the query unchanged to `search_trigram` (or `search_words`
+//! with `--words`, which otherwise matches whole words).
+//!
+//! Ranking is bm25, exact up to [`Query::rank_window`] matches. A broader query
+//! (`forskning` in a million measures) ranks its `rank_window` most recently
+//! indexed matches: ranking every match costs a `_docsize` lookup per match and
+//! grows with the dataset, while a query that broad needs narrowing anyway.
+//! [`Results::ranked_within`] says when that happened.
 //!
 //! Every user-supplied value is a bound parameter; the SQL text is fixed.
 
@@ -18,6 +33,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use serde::Serialize;
 
+use super::terms::{fold_char, QueryWords};
 use super::DatasetError;
 use crate::dataset::vocabulary::normalize_party;
 use crate::model::{DocumentKind, Period};
@@ -35,10 +51,21 @@ const SNIPPET_CONTEXT: usize = 80;
 /// match in a measure's own sentence says more than one in its responsibility.
 const RANK: &str = "bm25(4.0, 2.0, 2.0, 1.0, 2.0)";
 
+/// Most vocabulary words one query word may stand for before the planner
+/// prefers the trigram index (`for` is inside thousands of words).
+pub const MAX_EXPANSION: usize = 400;
+
+/// The same for the first word of a phrase (`e` in `e-helse`): each alternative
+/// is a whole phrase for FTS5 to evaluate.
+pub const MAX_PHRASE_EXPANSION: usize = 40;
+
+/// Default [`Query::rank_window`].
+pub const RANK_WINDOW: usize = 1000;
+
 /// Which FTS5 index a query goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Index {
-    /// `search_trigram`: substrings.
+    /// Substrings (`search_trigram`, or the vocabulary and `search_words`).
     #[default]
     Trigram,
     /// `search_words`: whole words.
@@ -49,7 +76,7 @@ pub enum Index {
 #[derive(Debug, Clone)]
 pub struct Query {
     /// Literal text by default; FTS5 syntax when `raw_fts`. Empty: every unit
-    /// that passes the filters, in document order.
+    /// that passes the filters, in index order.
     pub text: String,
     pub raw_fts: bool,
     pub index: Index,
@@ -62,6 +89,8 @@ pub struct Query {
     pub period: Option<(i32, i32)>,
     pub kind: Option<DocumentKind>,
     pub limit: usize,
+    /// Matches ranked at most; see the module documentation.
+    pub rank_window: usize,
 }
 
 impl Query {
@@ -75,6 +104,7 @@ impl Query {
             period: None,
             kind: None,
             limit: 20,
+            rank_window: RANK_WINDOW,
         }
     }
 }
@@ -112,29 +142,121 @@ pub struct Hit {
     pub snippet: String,
 }
 
+/// The hits of a search, and how they were found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// `Some(n)`: more than `n` units matched; the hits are the best of the `n`
+    /// most recently indexed matches.
+    pub ranked_within: Option<usize>,
+    /// The index that answered: `trigram`, `words`, `like`.
+    pub index: &'static str,
+}
+
+/// How a query is answered.
+#[derive(Debug, Clone, PartialEq)]
+enum Plan {
+    /// Nothing can match (a word no indexed text contains).
+    Nothing,
+    /// `LIKE` scan for every case variant of the text (empty: everything).
+    Like,
+    /// An FTS5 query over `table`. `check`: a literal query, whose matches are
+    /// marked in the text (not FTS5's whole words or trigrams) and a unit whose
+    /// text does not hold it is dropped (a word phrase whose separators differ
+    /// from the query's). Otherwise FTS5's `highlight()` marks.
+    Fts { table: &'static str, fts: String, check: bool },
+}
+
+/// A matching unit before [`describe`] fills in where it stands.
+struct Found {
+    id: i64,
+    score: f64,
+    snippet: String,
+}
+
 /// Columns of `search_units` / the FTS tables, in order.
 const COLUMNS: [&str; 5] = ["text", "actions", "indicators", "responsible", "decision"];
 
-pub(super) fn run(conn: &Connection, path: &Path, query: &Query) -> Result<Vec<Hit>, DatasetError> {
-    let err = |context: &'static str| move |e: rusqlite::Error| DatasetError::sqlite(path, context, e);
+pub(super) fn run(conn: &Connection, path: &Path, query: &Query) -> Result<Results, DatasetError> {
+    let sql_error = |context: &'static str| move |e: rusqlite::Error| DatasetError::sqlite(path, context, e);
     let text = query.text.trim();
     let filters = Filters::of(query);
-    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
-    let units: Vec<(i64, f64, String)> = if !query.raw_fts && text.chars().count() < 3 {
-        like_search(conn, text, &filters, limit).map_err(err("cannot search"))?
-    } else {
-        let table = match query.index {
-            Index::Trigram => "search_trigram",
-            Index::Words => "search_words",
-        };
-        let fts = if query.raw_fts { text.to_string() } else { format!("\"{}\"", text.replace('"', "\"\"")) };
-        fts_search(conn, table, &fts, &filters, limit).map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => DatasetError::sqlite(path, "", e),
-            _ if is_fts_query_error(&e) => DatasetError::Query { query: text.to_string(), detail: fts_detail(&e) },
-            _ => DatasetError::sqlite(path, "cannot search", e),
-        })?
+    let plan = plan(conn, text, query).map_err(sql_error("cannot read the vocabulary"))?;
+    let (units, ranked_within, index) = match &plan {
+        Plan::Nothing => (Vec::new(), None, "words"),
+        Plan::Like => (like_search(conn, text, &filters, query.limit).map_err(sql_error("cannot search"))?, None, "like"),
+        Plan::Fts { table, fts, check } => {
+            let literal = check.then_some(text);
+            let (units, window) = fts_search(conn, table, fts, literal, &filters, query).map_err(|e| {
+                if is_fts_query_error(&e) {
+                    DatasetError::Query { query: text.to_string(), detail: fts_detail(&e) }
+                } else {
+                    DatasetError::sqlite(path, "cannot search", e)
+                }
+            })?;
+            (units, window, if *table == "search_words" { "words" } else { "trigram" })
+        }
     };
-    units.into_iter().map(|(id, score, snippet)| describe(conn, id, score, snippet).map_err(err("cannot read a hit"))).collect()
+    let hits = units.into_iter().map(|found| describe(conn, found).map_err(sql_error("cannot read a hit"))).collect::<Result<_, _>>()?;
+    Ok(Results { hits, ranked_within, index })
+}
+
+/// Picks the index for a query; see the module documentation.
+fn plan(conn: &Connection, text: &str, query: &Query) -> rusqlite::Result<Plan> {
+    let phrase = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+    if query.raw_fts {
+        let table = if query.index == Index::Words { "search_words" } else { "search_trigram" };
+        return Ok(Plan::Fts { table, fts: text.to_string(), check: false });
+    }
+    let q = QueryWords::of(text);
+    if query.index == Index::Words {
+        if q.words.is_empty() {
+            return Ok(Plan::Nothing);
+        }
+        return Ok(Plan::Fts { table: "search_words", fts: phrase(&q.words.join(" ")), check: false });
+    }
+    if text.chars().count() < 3 {
+        return Ok(Plan::Like);
+    }
+    let trigram = Plan::Fts { table: "search_trigram", fts: phrase(text), check: true };
+    // Word queries see neither what precedes the first word nor what follows
+    // the last, so the query must start and end inside words; and a short last
+    // word would be a prefix of half the vocabulary.
+    let words = &q.words;
+    let Some(last) = words.last() else { return Ok(trigram) };
+    if !q.open_start || !q.open_end || (words.len() >= 2 && last.chars().count() < 3) {
+        return Ok(trigram);
+    }
+    // The text's first word ends with the query's first word (contains it, for
+    // a one-word query); its last word starts with the query's last word; the
+    // words between are the query's.
+    let Some(firsts) = vocabulary_words(conn, &words[0], words.len() == 1)? else { return Ok(trigram) };
+    if firsts.is_empty() {
+        return Ok(Plan::Nothing);
+    }
+    let rest: String = words[1..].iter().map(|w| format!(" {w}")).collect();
+    let star = if words.len() >= 2 { "*" } else { "" };
+    let fts = firsts.iter().map(|w| format!("{}{star}", phrase(&format!("{w}{rest}")))).collect::<Vec<_>>().join(" OR ");
+    Ok(Plan::Fts { table: "search_words", fts, check: true })
+}
+
+/// Vocabulary words containing `part` (or ending with it, unless `contains`);
+/// `None` when there are more than [`MAX_EXPANSION`] ([`MAX_PHRASE_EXPANSION`]).
+fn vocabulary_words(conn: &Connection, part: &str, contains: bool) -> rusqlite::Result<Option<Vec<String>>> {
+    let candidates: Vec<String> = if part.chars().count() >= 3 {
+        let mut stmt = conn.prepare_cached(
+            "SELECT v.term FROM vocabulary_trigram AS f JOIN vocabulary AS v ON v.id = f.rowid WHERE vocabulary_trigram MATCH ?1",
+        )?;
+        let rows = stmt.query_map([format!("\"{part}\"")], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    } else {
+        let mut stmt = conn.prepare_cached("SELECT term FROM vocabulary WHERE instr(term, ?1) > 0")?;
+        let rows = stmt.query_map([part], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let words: Vec<String> = candidates.into_iter().filter(|w| if contains { w.contains(part) } else { w.ends_with(part) }).collect();
+    let max = if contains { MAX_EXPANSION } else { MAX_PHRASE_EXPANSION };
+    Ok((words.len() <= max).then_some(words))
 }
 
 /// The filters as bound values: responsible (normalized, printed), organization,
@@ -181,68 +303,99 @@ fn escape_like(s: &str) -> String {
     out
 }
 
-/// Top hits of an FTS5 query: `ORDER BY rank` lets FTS5 sort the matches itself
-/// and `highlight()` run only for the rows returned.
-fn fts_search(conn: &Connection, table: &str, fts: &str, filters: &Filters, limit: i64) -> rusqlite::Result<Vec<(i64, f64, String)>> {
-    let highlights: Vec<String> = (0..COLUMNS.len()).map(|i| format!("highlight({table}, {i}, ?9, ?10)")).collect();
-    // MATCH and ORDER BY rank go to FTS5, which sorts the matches itself; the
-    // filters are checked per row in rank order and LIMIT stops early, so
-    // highlight() runs only for the rows returned.
+/// Top hits of an FTS5 query, with the rank window it needed.
+///
+/// First the `rank_window`-th match in rowid order (newest first) that passes
+/// the filters: FTS5 streams rowid order and stops there. When it exists, only
+/// matches from that rowid on are ranked. Then `ORDER BY rank` (FTS5 sorts the
+/// matches itself) streams the ranked rows; the column text of a row is read
+/// only when it passes the filters, and reading stops at `limit` hits.
+fn fts_search(
+    conn: &Connection,
+    table: &str,
+    fts: &str,
+    literal: Option<&str>,
+    filters: &Filters,
+    query: &Query,
+) -> rusqlite::Result<(Vec<Found>, Option<usize>)> {
+    let filter = FILTER_SQL.replace("{unit}", &format!("{table}.rowid"));
+    let window = query.rank_window.max(1);
+    let mut values: Vec<Value> = filters.values.to_vec();
+    values.extend([Value::Text(fts.to_string()), Value::Integer(i64::try_from(window - 1).unwrap_or(i64::MAX))]);
+    let threshold: Option<i64> = conn
+        .prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?7 AND ({filter}) ORDER BY rowid DESC LIMIT 1 OFFSET ?8"))?
+        .query_row(params_from_iter(values), |r| r.get(0))
+        .optional()?;
+
+    let columns: Vec<String> = if literal.is_some() {
+        COLUMNS.iter().map(|c| format!("{table}.{c}")).collect()
+    } else {
+        (0..COLUMNS.len()).map(|i| format!("highlight({table}, {i}, ?10, ?11)")).collect()
+    };
     let sql = format!(
-        "SELECT rowid, rank, {highlights} FROM {table}
-         WHERE {table} MATCH ?7 AND rank MATCH ?8 AND ({filter})
-         ORDER BY rank LIMIT ?11",
-        highlights = highlights.join(", "),
-        filter = FILTER_SQL.replace("{unit}", &format!("{table}.rowid")),
+        "SELECT rowid, rank, {columns} FROM {table}
+         WHERE {table} MATCH ?7 AND rank MATCH ?8 AND rowid >= ?9 AND ({filter})
+         ORDER BY rank",
+        columns = columns.join(", "),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut values: Vec<Value> = filters.values.to_vec();
-    values.extend([
-        Value::Text(fts.to_string()),
-        Value::Text(RANK.to_string()),
-        Value::Text(MARK_OPEN.to_string()),
-        Value::Text(MARK_CLOSE.to_string()),
-        Value::Integer(limit),
-    ]);
-    let rows = stmt.query_map(params_from_iter(values), |row| {
-        let id: i64 = row.get(0)?;
-        let score: f64 = row.get(1)?;
-        let mut best = None;
+    values.extend([Value::Text(fts.to_string()), Value::Text(RANK.to_string()), Value::Integer(threshold.unwrap_or(i64::MIN))]);
+    if literal.is_none() {
+        values.extend([Value::Text(MARK_OPEN.to_string()), Value::Text(MARK_CLOSE.to_string())]);
+    }
+    let mut rows = stmt.query(params_from_iter(values))?;
+    let mut hits = Vec::new();
+    while hits.len() < query.limit {
+        let Some(row) = rows.next()? else { break };
+        let mut marked = None;
         for i in 0..COLUMNS.len() {
             let text: Option<String> = row.get(2 + i)?;
-            if let Some(text) = text.filter(|t| t.contains(MARK_OPEN)) {
-                best = Some(text);
+            let Some(text) = text else { continue };
+            let text = match literal {
+                Some(needle) => mark_literal(&text, needle),
+                None => text,
+            };
+            if text.contains(MARK_OPEN) {
+                marked = Some(text);
                 break;
             }
         }
-        Ok((id, score, best.map(|t| window(&t)).unwrap_or_default()))
-    })?;
-    rows.collect()
+        match (marked, literal) {
+            (Some(text), _) => hits.push(Found { id: row.get(0)?, score: row.get(1)?, snippet: window_around_match(&text) }),
+            // FTS5 matched but the literal text is not there (the separators
+            // differ): not a hit.
+            (None, Some(_)) => {}
+            (None, None) => hits.push(Found { id: row.get(0)?, score: row.get(1)?, snippet: String::new() }),
+        }
+    }
+    Ok((hits, threshold.map(|_| window)))
 }
 
-/// Hits for text too short for trigrams: `LIKE` over every unit, in document
+/// Hits for text too short for trigrams: `LIKE` over every unit, in index
 /// order. SQLite's `LIKE` folds ASCII case only, so each case variant of the
-/// non-ASCII letters (`ø`/`Ø`) is its own pattern.
-fn like_search(conn: &Connection, text: &str, filters: &Filters, limit: i64) -> rusqlite::Result<Vec<(i64, f64, String)>> {
+/// non-ASCII letters (`ø`/`Ø`) is its own pattern. An empty text lists every
+/// unit the filters pass.
+fn like_search(conn: &Connection, text: &str, filters: &Filters, limit: usize) -> rusqlite::Result<Vec<Found>> {
     let variants = case_variants(text);
     let patterns: Vec<String> = (0..variants.len()).map(|i| format!("all_text LIKE ?{} ESCAPE '\\'", 8 + i)).collect();
     let sql = format!(
         "SELECT u, all_text FROM (
-           SELECT id AS u, document_id, text || ' ' || actions || ' ' || indicators || ' ' || responsible || ' ' || decision AS all_text
+           SELECT id AS u, text || ' ' || actions || ' ' || indicators || ' ' || responsible || ' ' || decision AS all_text
            FROM search_units) AS s
          WHERE ({patterns}) AND ({filter})
-         ORDER BY s.document_id, abs(s.u) LIMIT ?7",
+         LIMIT ?7",
         patterns = patterns.join(" OR "),
         filter = FILTER_SQL.replace("{unit}", "s.u"),
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut values: Vec<Value> = filters.values.to_vec();
-    values.push(Value::Integer(limit));
+    values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     values.extend(variants.iter().map(|v| Value::Text(format!("%{}%", escape_like(v)))));
     let rows = stmt.query_map(params_from_iter(values), |row| {
         let id: i64 = row.get(0)?;
         let all: String = row.get(1)?;
-        Ok((id, 0.0, window(&mark_literal(&all, text))))
+        Ok(Found { id, score: 0.0, snippet: window_around_match(&mark_literal(&all, text)) })
     })?;
     rows.collect()
 }
@@ -265,16 +418,16 @@ fn case_variants(text: &str) -> Vec<String> {
 
 /// `haystack` with every case-insensitive occurrence of `needle` marked.
 fn mark_literal(haystack: &str, needle: &str) -> String {
-    let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+    let needle: Vec<char> = needle.chars().map(fold_char).collect();
     if needle.is_empty() {
         return haystack.to_string();
     }
     let chars: Vec<char> = haystack.chars().collect();
-    let lower: Vec<char> = chars.iter().map(|c| c.to_lowercase().next().unwrap_or(*c)).collect();
+    let folded: Vec<char> = chars.iter().map(|c| fold_char(*c)).collect();
     let mut out = String::with_capacity(haystack.len() + 8);
     let mut i = 0;
     while i < chars.len() {
-        if lower[i..].starts_with(&needle) {
+        if folded[i..].starts_with(&needle) {
             out.push(MARK_OPEN);
             out.extend(&chars[i..i + needle.len()]);
             out.push(MARK_CLOSE);
@@ -289,7 +442,7 @@ fn mark_literal(haystack: &str, needle: &str) -> String {
 
 /// The text around the first marked match: about [`SNIPPET_CONTEXT`] characters
 /// each side, cut at word boundaries, `…` where text was cut.
-fn window(marked: &str) -> String {
+fn window_around_match(marked: &str) -> String {
     // Agenda items keep bullets as lines; a snippet is one line.
     let folded = marked.split_whitespace().collect::<Vec<_>>().join(" ");
     let chars: Vec<char> = folded.chars().collect();
@@ -339,7 +492,8 @@ fn balance_marks(mut s: String) -> String {
 }
 
 /// The document, section, label, parties and pages of a unit.
-fn describe(conn: &Connection, id: i64, score: f64, snippet: String) -> rusqlite::Result<Hit> {
+fn describe(conn: &Connection, found: Found) -> rusqlite::Result<Hit> {
+    let Found { id, score, snippet } = found;
     let measure = conn
         .prepare_cached(
             "SELECT m.document_id, m.measure_id, m.section_id, m.label, m.pages,
@@ -426,7 +580,7 @@ mod tests {
     #[test]
     fn snippets_center_on_the_first_match() {
         let long = format!("{} forsknings{MARK_OPEN}støtte{MARK_CLOSE} ol. {}", "ord ".repeat(40), "mer ".repeat(40));
-        let w = window(&long);
+        let w = window_around_match(&long);
         assert!(w.starts_with('…') && w.ends_with('…'), "{w}");
         assert!(w.contains(&format!("forsknings{MARK_OPEN}støtte{MARK_CLOSE}")));
         assert!(w.chars().count() < 2 * SNIPPET_CONTEXT + 20);

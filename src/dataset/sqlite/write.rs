@@ -1,12 +1,13 @@
 //! Writing documents into the dataset: one run, one transaction; one document,
 //! one savepoint.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
-use super::{schema, DatasetError, SCHEMA_VERSION};
+use super::{schema, terms, DatasetError, SCHEMA_VERSION};
 use crate::dataset::vocabulary::normalize_parties;
 use crate::model::{Document, Measure, Section, Table};
 
@@ -33,6 +34,8 @@ pub enum Outcome {
 pub struct Writer<'a> {
     tx: Transaction<'a>,
     path: &'a Path,
+    /// Words known to be in `vocabulary`, so that a run looks each up once.
+    known_words: HashSet<String>,
 }
 
 impl<'a> Writer<'a> {
@@ -40,7 +43,7 @@ impl<'a> Writer<'a> {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| DatasetError::sqlite(path, "cannot start writing", e))?;
-        let writer = Writer { tx, path };
+        let writer = Writer { tx, path, known_words: HashSet::new() };
         let (version, objects) = super::read_version(&writer.tx).map_err(|e| writer.error("cannot read the schema", e))?;
         if version == 0 && objects == 0 {
             schema::create(&writer.tx).map_err(|e| writer.error("cannot create the tables", e))?;
@@ -82,8 +85,12 @@ impl<'a> Writer<'a> {
     pub fn replace(&mut self, key: &str, input_sha256: &str, doc: &Document) -> Result<Outcome, DatasetError> {
         let path = self.path;
         let sp = self.tx.savepoint().map_err(|e| DatasetError::sqlite(path, "cannot start a document", e))?;
-        let outcome = put_document(&sp, key, input_sha256, doc).map_err(|e| DatasetError::sqlite(path, "cannot write a document", e))?;
+        let mut new_words = Vec::new();
+        let outcome = put_document(&sp, key, input_sha256, doc, &self.known_words, &mut new_words)
+            .map_err(|e| DatasetError::sqlite(path, "cannot write a document", e))?;
         sp.commit().map_err(|e| DatasetError::sqlite(path, "cannot write a document", e))?;
+        // Only now: a rolled-back savepoint takes its vocabulary rows with it.
+        self.known_words.extend(new_words);
         Ok(outcome)
     }
 
@@ -103,6 +110,18 @@ impl<'a> Writer<'a> {
         rows.collect::<Result<_, _>>().map_err(|e| self.error("cannot list documents", e))
     }
 
+    /// Merges each search index into one segment (FTS5 `optimize`). Searches
+    /// read one b-tree per index instead of one per segment level; worth it after
+    /// a bulk load, as it rewrites the whole index.
+    pub fn optimize(&mut self) -> Result<(), DatasetError> {
+        for table in ["search_trigram", "search_words", "vocabulary_trigram"] {
+            self.tx
+                .execute(&format!("INSERT INTO {table}({table}) VALUES ('optimize')"), [])
+                .map_err(|e| self.error("cannot optimize the search indexes", e))?;
+        }
+        Ok(())
+    }
+
     /// Makes the run visible to readers, atomically.
     pub fn commit(self) -> Result<(), DatasetError> {
         let path = self.path;
@@ -114,7 +133,14 @@ impl<'a> Writer<'a> {
     }
 }
 
-fn put_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Document) -> rusqlite::Result<Outcome> {
+fn put_document(
+    conn: &Connection,
+    key: &str,
+    input_sha256: &str,
+    doc: &Document,
+    known_words: &HashSet<String>,
+    new_words: &mut Vec<String>,
+) -> rusqlite::Result<Outcome> {
     let replaced = remove_path(conn, key)?;
     let other: Option<String> =
         conn.prepare_cached("SELECT path FROM documents WHERE id = ?1")?.query_row([&doc.source.sha256], |r| r.get(0)).optional()?;
@@ -122,6 +148,7 @@ fn put_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Document
         return Ok(Outcome::Duplicate { of });
     }
     insert_document(conn, key, input_sha256, doc)?;
+    add_vocabulary(conn, &doc.source.sha256, known_words, new_words)?;
     Ok(if replaced { Outcome::Replaced } else { Outcome::Added })
 }
 
@@ -132,9 +159,9 @@ fn remove_path(conn: &Connection, key: &str) -> rusqlite::Result<bool> {
     let Some(id) = id else { return Ok(false) };
     for sql in [
         "INSERT INTO search_trigram(search_trigram, rowid, text, actions, indicators, responsible, decision)
-         SELECT 'delete', id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1",
+         SELECT 'delete', id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1 ORDER BY id",
         "INSERT INTO search_words(search_words, rowid, text, actions, indicators, responsible, decision)
-         SELECT 'delete', id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1",
+         SELECT 'delete', id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1 ORDER BY id",
         "DELETE FROM action_items WHERE measure IN (SELECT id FROM measures WHERE document_id = ?1)",
         "DELETE FROM actions WHERE measure IN (SELECT id FROM measures WHERE document_id = ?1)",
         "DELETE FROM indicators WHERE measure IN (SELECT id FROM measures WHERE document_id = ?1)",
@@ -222,13 +249,45 @@ fn insert_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Docum
         insert_table(conn, id, table_ord, table)?;
     }
 
+    // In rowid order: FTS5 writes out its pending terms whenever a rowid is
+    // lower than the one before (agenda items have negative ids).
     for sql in [
         "INSERT INTO search_trigram(rowid, text, actions, indicators, responsible, decision)
-         SELECT id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1",
+         SELECT id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1 ORDER BY id",
         "INSERT INTO search_words(rowid, text, actions, indicators, responsible, decision)
-         SELECT id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1",
+         SELECT id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1 ORDER BY id",
     ] {
         conn.prepare_cached(sql)?.execute([id])?;
+    }
+    Ok(())
+}
+
+/// Adds the words of a document's search units to `vocabulary` (and its
+/// trigram index). Words are never removed: a word no document uses any more
+/// only makes a substring query ask the word index for it in vain.
+fn add_vocabulary(conn: &Connection, doc_id: &str, known: &HashSet<String>, new_words: &mut Vec<String>) -> rusqlite::Result<()> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT text || ' ' || actions || ' ' || indicators || ' ' || responsible || ' ' || decision FROM search_units WHERE document_id = ?1",
+    )?;
+    let mut rows = stmt.query([doc_id])?;
+    while let Some(row) = rows.next()? {
+        let text: String = row.get(0)?;
+        for word in terms::words(&text) {
+            if !known.contains(&word) && !seen.contains(&word) {
+                seen.insert(word);
+            }
+        }
+    }
+    let mut words: Vec<String> = seen.into_iter().collect();
+    words.sort();
+    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO vocabulary (term) VALUES (?1)")?;
+    let mut index = conn.prepare_cached("INSERT INTO vocabulary_trigram (rowid, term) VALUES (?1, ?2)")?;
+    for word in words {
+        if insert.execute([&word])? == 1 {
+            index.execute(params![conn.last_insert_rowid(), word])?;
+        }
+        new_words.push(word);
     }
     Ok(())
 }
