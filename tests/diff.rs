@@ -60,11 +60,7 @@ fn resolve(doc: &Document, level: Level, snippet: &str, what: &str) -> String {
             })
             .map(|m| m.id.clone())
             .collect(),
-        Level::Section => diff::flatten_sections(doc)
-            .iter()
-            .filter(|f| squash(&f.section.title).contains(&needle))
-            .map(|f| f.section.id.clone())
-            .collect(),
+        Level::Section => diff::flatten_sections(doc).iter().filter(|f| squash(&f.section.title).contains(&needle)).map(|f| f.section.id.clone()).collect(),
     };
     assert_eq!(hits.len(), 1, "{what}: snippet {snippet:?} names {hits:?} in {}", doc.source.file);
     hits.into_iter().next().unwrap_or_default()
@@ -108,12 +104,7 @@ fn score_pair(folder: &str, format: &str) -> Score {
     assert_valid(&serde_json::to_value(&comparison.diff).expect("diff serializes"), folder);
     let pair = format!("{old_name}.{format} → {folder}/new.{format}");
     let expected = expected_changes(&edits, &comparison, &pair);
-    let detected: HashSet<Key> = comparison
-        .diff
-        .changes
-        .iter()
-        .map(|c| key(c.kind, c.level, c.old_id.clone(), c.new_id.clone()))
-        .collect();
+    let detected: HashSet<Key> = comparison.diff.changes.iter().map(|c| key(c.kind, c.level, c.old_id.clone(), c.new_id.clone())).collect();
     let hits = detected.intersection(&expected).count() as f64;
     let mut missed: Vec<Key> = expected.difference(&detected).cloned().collect();
     let mut spurious: Vec<Key> = detected.difference(&expected).cloned().collect();
@@ -198,12 +189,7 @@ fn the_same_version_in_two_formats_has_no_measure_changes() {
         assert!(measure_changes.is_empty(), "{a} vs {b}: {measure_changes:#?}");
         assert!(d.summary.measures.unchanged == old.measures.len().min(new.measures.len()) && d.summary.measures.unchanged > 0);
         for c in d.changes.iter().filter(|c| c.level == Level::Section) {
-            println!(
-                "{a} vs {b}: section {} {:?} → {:?} (parser reads the heading differently)",
-                c.kind.as_str(),
-                c.old_id,
-                c.new_id
-            );
+            println!("{a} vs {b}: section {} {:?} → {:?} (parser reads the heading differently)", c.kind.as_str(), c.old_id, c.new_id);
         }
         for n in &d.notes {
             println!("{a} vs {b}: {n}");
@@ -229,11 +215,7 @@ fn checked_in_schema_is_current() {
     let path = root().join("schemas/diff.schema.json");
     let text = std::fs::read_to_string(&path).expect("schemas/diff.schema.json exists");
     let on_disk: serde_json::Value = serde_json::from_str(&text).expect("schema file is JSON");
-    assert_eq!(
-        diff_schema(),
-        on_disk,
-        "schemas/diff.schema.json is stale: run `planparse diff --schema > schemas/diff.schema.json`"
-    );
+    assert_eq!(diff_schema(), on_disk, "schemas/diff.schema.json is stale: run `planparse diff --schema > schemas/diff.schema.json`");
 }
 
 #[test]
@@ -249,17 +231,9 @@ fn a_measure_can_carry_several_changes_and_reworded_ones_have_a_word_diff() {
     }
     let moved = d.changes.iter().find(|c| c.kind == ChangeType::Moved).expect("a moved measure");
     assert_eq!((moved.old_id.as_deref(), moved.new_id.as_deref()), (Some("2/2e"), Some("3/3e")));
-    let responsible = d
-        .changes
-        .iter()
-        .find(|c| c.kind == ChangeType::ResponsibleChanged && c.new_id.as_deref() == Some("2/2d"))
-        .expect("2d re-assigned");
+    let responsible = d.changes.iter().find(|c| c.kind == ChangeType::ResponsibleChanged && c.new_id.as_deref() == Some("2/2d")).expect("2d re-assigned");
     assert_eq!(responsible.new_responsible.as_deref(), Some(&["Klinikkledelsen".to_string()][..]));
-    let indicators = d
-        .changes
-        .iter()
-        .find(|c| c.kind == ChangeType::IndicatorsChanged && c.new_id.as_deref() == Some("3/3b"))
-        .expect("3b indicators");
+    let indicators = d.changes.iter().find(|c| c.kind == ChangeType::IndicatorsChanged && c.new_id.as_deref() == Some("3/3b")).expect("3b indicators");
     assert_eq!(indicators.removed_indicators.as_ref().map(Vec::len), Some(2));
     assert_eq!(indicators.added_indicators.as_ref().map(Vec::len), Some(1));
 }
@@ -292,11 +266,7 @@ fn hostile_pair() -> (Document, Document) {
 #[test]
 fn html_report_is_self_contained_and_shows_markup_as_text() {
     let (old, new) = hostile_pair();
-    assert!(
-        old.measures.iter().any(|m| m.text.contains("<script>")),
-        "fixture measure carries the script text: {:?}",
-        old.measures
-    );
+    assert!(old.measures.iter().any(|m| m.text.contains("<script>")), "fixture measure carries the script text: {:?}", old.measures);
     let html = diff::html::render(&diff::compare(&old, &new));
     assert!(!html.contains("<script"), "raw <script in report");
     assert!(!html.contains("<img"), "raw <img in report");
@@ -340,32 +310,18 @@ fn cli_writes_json_text_and_html_and_reads_converted_json() {
     assert_eq!(value["old"]["file"], "krn-2020-2022.txt");
     assert_eq!(value["summary"]["added"], 2);
 
-    let text = bin()
-        .args(["diff", old_pdf.to_str().unwrap_or_default(), new_pdf.to_str().unwrap_or_default()])
-        .output()
-        .expect("runs");
+    let text = bin().args(["diff", old_pdf.to_str().unwrap_or_default(), new_pdf.to_str().unwrap_or_default()]).output().expect("runs");
     assert_eq!(text.status.code(), Some(0));
     let report = String::from_utf8_lossy(&text.stdout);
     assert!(!report.contains('\x1b'), "no colours when stdout is not a terminal");
     let lines: Vec<&str> = report.lines().collect();
     assert!(lines[2].starts_with("measures: 2 added, 1 removed"), "counts at the top: {report}");
-    assert!(
-        report.contains("\n4 Styrke vårt nasjonale og internasjonale samarbeid\n"),
-        "grouped by section: {report}"
-    );
+    assert!(report.contains("\n4 Styrke vårt nasjonale og internasjonale samarbeid\n"), "grouped by section: {report}");
     assert!(report.contains("[-") && report.contains("{+"), "word diff markers: {report}");
 
     let html_out = dir.path().join("diff.html");
     let html = bin()
-        .args([
-            "diff",
-            old_pdf.to_str().unwrap_or_default(),
-            new_pdf.to_str().unwrap_or_default(),
-            "-f",
-            "html",
-            "-o",
-            html_out.to_str().unwrap_or_default(),
-        ])
+        .args(["diff", old_pdf.to_str().unwrap_or_default(), new_pdf.to_str().unwrap_or_default(), "-f", "html", "-o", html_out.to_str().unwrap_or_default()])
         .output()
         .expect("runs");
     assert_eq!(html.status.code(), Some(0));
@@ -374,23 +330,13 @@ fn cli_writes_json_text_and_html_and_reads_converted_json() {
 
 #[test]
 fn cli_errors_name_the_file_and_usage_errors_exit_2() {
-    let out = bin()
-        .args([
-            "diff",
-            "/nonexistent/old.pdf",
-            root().join("corpus/krn-2020-2022.txt").to_str().unwrap_or_default(),
-        ])
-        .output()
-        .expect("runs");
+    let out = bin().args(["diff", "/nonexistent/old.pdf", root().join("corpus/krn-2020-2022.txt").to_str().unwrap_or_default()]).output().expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/old.pdf: cannot read"));
     let dir = tempfile::tempdir().expect("tempdir");
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"not\": \"a document\"}").expect("write");
-    let out = bin()
-        .args(["diff", bad.to_str().unwrap_or_default(), bad.to_str().unwrap_or_default()])
-        .output()
-        .expect("runs");
+    let out = bin().args(["diff", bad.to_str().unwrap_or_default(), bad.to_str().unwrap_or_default()]).output().expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.json: not a planparse document"));
     let out = bin().args(["diff", "only-one.pdf"]).output().expect("runs");
@@ -401,9 +347,8 @@ fn cli_errors_name_the_file_and_usage_errors_exit_2() {
 
 /// Runs headless Chromium with the flags that keep it off the network.
 fn chromium(args: &[&str], profile: &Path) -> Option<std::process::Output> {
-    let exe = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))?;
+    let exe =
+        ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))?;
     let mut cmd = Command::new(exe);
     cmd.args([
         "--headless",
@@ -437,11 +382,7 @@ fn html_report_renders_in_headless_chromium_with_the_counts() {
     let shot = dir.path().join("report.png");
     let out = chromium(&[&format!("--screenshot={}", shot.display()), &url], &dir.path().join("p1")).expect("chromium runs");
     let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    assert!(
-        png.starts_with(b"\x89PNG") && png.len() > 10_000,
-        "screenshot is a real PNG ({} bytes)",
-        png.len()
-    );
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "screenshot is a real PNG ({} bytes)", png.len());
 
     let out = chromium(&["--dump-dom", &url], &dir.path().join("p2")).expect("chromium runs");
     let dom = String::from_utf8_lossy(&out.stdout);
@@ -462,8 +403,53 @@ fn html_report_renders_in_headless_chromium_with_the_counts() {
     let out = chromium(&["--dump-dom", &format!("file://{}", page.display())], &dir.path().join("p3")).expect("chromium runs");
     let dom = String::from_utf8_lossy(&out.stdout);
     assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "script shown as text: {dom}");
-    assert!(
-        !dom.contains("<script") && !dom.contains("<img"),
-        "no script or image element in the rendered page"
-    );
+    assert!(!dom.contains("<script") && !dom.contains("<img"), "no script or image element in the rendered page");
+}
+
+/// A plan of `copies` × the KRN plan: sections and measures renamed per copy,
+/// and each measure's first line marked with its copy so copies differ a little.
+fn replicated_plan(copies: usize, edit: impl Fn(usize, &mut planparse::model::Measure)) -> Document {
+    let base = convert_path(&root().join("corpus/krn-2020-2022.docx"));
+    let mut doc = base.clone();
+    doc.sections.clear();
+    doc.measures.clear();
+    for c in 0..copies {
+        doc.sections.extend(base.sections.iter().map(|s| {
+            let mut s = s.clone();
+            s.id = format!("k{c}-{}", s.id);
+            s.title = format!("{} (del {c})", s.title);
+            s.sections.clear();
+            s
+        }));
+        for (k, m) in base.measures.iter().enumerate() {
+            let mut m = m.clone();
+            m.section = format!("k{c}-{}", m.section);
+            m.id = format!("{}/{}", m.section, m.label.clone().unwrap_or_default());
+            for r in &mut m.strategy_refs {
+                r.text = format!("{} innen område {c}", r.text);
+            }
+            edit(c * base.measures.len() + k, &mut m);
+            doc.measures.push(m);
+        }
+    }
+    doc
+}
+
+#[test]
+fn large_plans_are_aligned_on_candidate_pairs_without_losing_counterparts() {
+    // 10 × 18 measures, every one reworded, so nothing is paired up front and
+    // the 180 × 180 pairs exceed the full-scoring limit.
+    let old = replicated_plan(10, |_, _| {});
+    let new = replicated_plan(10, |k, m| {
+        if let Some(a) = m.actions.first_mut() {
+            a.text = format!("{} i hele perioden {k}", a.text);
+        }
+    });
+    assert!(old.measures.len() * new.measures.len() > diff::align::FULL_SCORING_PAIRS);
+    let d = diff::diff(&old, &new);
+    assert_eq!(d.summary.measures.reworded, old.measures.len(), "{:?}", d.summary);
+    assert_eq!(d.summary.measures.total(), old.measures.len(), "only rewordings: {:?}", d.summary);
+    for c in &d.changes {
+        assert_eq!(c.old_id, c.new_id, "each measure matched to its own counterpart");
+    }
 }

@@ -13,10 +13,13 @@
 //! unlabelled plans (Helse Midt-Norge's `Tiltak | Ansvar` rows) are matched on
 //! what they do have.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use pathfinding::kuhn_munkres::kuhn_munkres;
 use pathfinding::matrix::Matrix;
 
-use super::similarity::{dice, TextProfile};
+use super::similarity::{dice, hash_str, FnvBuild, TextProfile};
 
 /// Weight of the text similarity of two measures: what a measure says is
 /// what identifies it across versions.
@@ -104,28 +107,163 @@ impl Matching {
     }
 }
 
-/// The optimal one-to-one matching of `rows` old items to `cols` new items.
-/// `score(i, j)` is `None` for a pair that must not be matched.
-pub fn optimal_matching(rows: usize, cols: usize, score: impl Fn(usize, usize) -> Option<PairScore>) -> Matching {
-    let mut matching = Matching {
-        old_to_new: vec![None; rows],
-        new_to_old: vec![None; cols],
-        scores: vec![None; rows],
+/// Plans up to this many old × new measure pairs are scored in full; larger
+/// ones only on [`CANDIDATES_PER_MEASURE`] candidates per measure.
+pub const FULL_SCORING_PAIRS: usize = 100 * 100;
+/// In a large plan, each measure is scored against the measures it shares
+/// most tokens with (by [`TextProfile::quick_similarity`]), this many on each
+/// side; a counterpart outside its measure's 10 nearest is no match anyway.
+pub const CANDIDATES_PER_MEASURE: usize = 10;
+
+/// Sections up to this size (on each side) have all their measure pairs
+/// scored even in a large plan.
+pub const FULL_SCORING_SECTION: usize = 50;
+
+/// The pairs worth scoring: all of them for a small plan. For a large one,
+/// each measure's [`CANDIDATES_PER_MEASURE`] nearest on the other side (by
+/// token overlap, ties broken by position), every pair with the same label,
+/// and every pair under matched sections of up to [`FULL_SCORING_SECTION`]
+/// measures: the pairs that the label and section terms of the score could
+/// lift above a textually closer one.
+pub fn candidate_pairs(old: &[&MeasureKey], new: &[&MeasureKey], sections: &Matching) -> Vec<(usize, usize)> {
+    let (rows, cols) = (old.len(), new.len());
+    if rows * cols <= FULL_SCORING_PAIRS {
+        return (0..rows).flat_map(|i| (0..cols).map(move |j| (i, j))).collect();
+    }
+    let quick: Vec<f64> = (0..rows * cols)
+        .map(|k| {
+            let (o, n) = (&old[k / cols], &new[k % cols]);
+            o.profile().quick_similarity(n.profile()) + MEASURE_POSITION_WEIGHT * (1.0 - (o.position - n.position).abs())
+        })
+        .collect();
+    let mut pairs = Vec::with_capacity((rows + cols) * CANDIDATES_PER_MEASURE);
+    let mut line = Vec::with_capacity(rows.max(cols));
+    let nearest = |line: &mut Vec<usize>, pairs: &mut Vec<(usize, usize)>| {
+        if line.len() > CANDIDATES_PER_MEASURE {
+            line.select_nth_unstable_by(CANDIDATES_PER_MEASURE - 1, |&a, &b| quick[b].total_cmp(&quick[a]));
+            line.truncate(CANDIDATES_PER_MEASURE);
+        }
+        pairs.extend(line.iter().map(|&k| (k / cols, k % cols)));
     };
+    for i in 0..rows {
+        line.clear();
+        line.extend((0..cols).map(|j| i * cols + j));
+        nearest(&mut line, &mut pairs);
+    }
+    for j in 0..cols {
+        line.clear();
+        line.extend((0..rows).map(|i| i * cols + j));
+        nearest(&mut line, &mut pairs);
+    }
+    let mut by_label: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_section: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (j, n) in new.iter().enumerate() {
+        if let Some(label) = &n.label {
+            by_label.entry(label).or_default().push(j);
+        }
+        if let Some(s) = n.section {
+            by_section.entry(s).or_default().push(j);
+        }
+    }
+    let old_section_sizes = old.iter().filter_map(|o| o.section).fold(HashMap::new(), |mut m: HashMap<usize, usize>, s| {
+        *m.entry(s).or_default() += 1;
+        m
+    });
+    for (i, o) in old.iter().enumerate() {
+        if let Some(js) = o.label.as_deref().and_then(|l| by_label.get(l)) {
+            pairs.extend(js.iter().map(|&j| (i, j)));
+        }
+        let counterpart = o.section.and_then(|s| sections.old_to_new.get(s).copied().flatten().map(|t| (s, t)));
+        if let Some((s, t)) = counterpart {
+            let js = by_section.get(&t).map(Vec::as_slice).unwrap_or_default();
+            if js.len() <= FULL_SCORING_SECTION && old_section_sizes.get(&s).copied().unwrap_or(0) <= FULL_SCORING_SECTION {
+                pairs.extend(js.iter().map(|&j| (i, j)));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Matches the measures of two versions: identical measures first, then the
+/// optimal assignment of the rest.
+///
+/// A measure whose content (cosmetics aside), label and section (its old
+/// section's counterpart) reappear in exactly one new measure, and nowhere
+/// else on either side, is paired with it before anything is scored: such a
+/// pair scores the maximum, so the optimum contains it, and a plan that kept
+/// most of its measures leaves only the changed ones to the cubic step.
+pub fn match_measures(old: &[MeasureKey], new: &[MeasureKey], sections: &Matching) -> Matching {
+    /// Content, indicators, label and (new) section.
+    fn anchor(k: &MeasureKey, section: Option<usize>) -> (u64, u64, Option<&str>, Option<usize>) {
+        (k.content, hash_str(&k.indicators.join("\n")), k.label.as_deref(), section)
+    }
+    // Per key: how many old, how many new, the last old and new index.
+    let mut counts: HashMap<_, (usize, usize, usize, usize), FnvBuild> = HashMap::default();
+    for (i, o) in old.iter().enumerate() {
+        let e = counts.entry(anchor(o, o.section.and_then(|s| sections.old_to_new[s]))).or_default();
+        e.0 += 1;
+        e.2 = i;
+    }
+    for (j, n) in new.iter().enumerate() {
+        if let Some(e) = counts.get_mut(&anchor(n, n.section)) {
+            e.1 += 1;
+            e.3 = j;
+        }
+    }
+    let anchors: Vec<(usize, usize)> = counts.values().filter(|e| e.0 == 1 && e.1 == 1).map(|e| (e.2, e.3)).collect();
+    let mut anchored_old = vec![false; old.len()];
+    let mut anchored_new = vec![false; new.len()];
+    for &(i, j) in &anchors {
+        anchored_old[i] = true;
+        anchored_new[j] = true;
+    }
+    let rest_old: Vec<usize> = (0..old.len()).filter(|&i| !anchored_old[i]).collect();
+    let rest_new: Vec<usize> = (0..new.len()).filter(|&j| !anchored_new[j]).collect();
+    let sub_old: Vec<&MeasureKey> = rest_old.iter().map(|&i| &old[i]).collect();
+    let sub_new: Vec<&MeasureKey> = rest_new.iter().map(|&j| &new[j]).collect();
+    let scored =
+        candidate_pairs(&sub_old, &sub_new, sections).into_iter().filter_map(|(a, b)| score_measures(sub_old[a], sub_new[b], sections).map(|s| (a, b, s)));
+    let sub = optimal_matching(rest_old.len(), rest_new.len(), scored);
+    let mut matching = Matching { old_to_new: vec![None; old.len()], new_to_old: vec![None; new.len()], scores: vec![None; old.len()] };
+    // Same content and indicators: a text similarity of 1 without reading the text.
+    let pairs = anchors.into_iter().map(|(i, j)| (i, j, score_pair(&old[i], &new[j], sections, 1.0)));
+    let rest = sub.old_to_new.iter().enumerate().filter_map(|(a, b)| b.map(|b| (rest_old[a], rest_new[b], sub.scores[a])));
+    for (i, j, score) in pairs.chain(rest) {
+        matching.old_to_new[i] = Some(j);
+        matching.new_to_old[j] = Some(i);
+        matching.scores[i] = score.or(Some(PairScore { similarity: 1.0, score: 1.0 }));
+    }
+    matching
+}
+
+/// The optimal one-to-one matching of `rows` old items to `cols` new items
+/// among the scored `pairs` `(old, new, score)`; any other pair is never matched.
+pub fn optimal_matching(rows: usize, cols: usize, pairs: impl IntoIterator<Item = (usize, usize, PairScore)>) -> Matching {
+    let mut matching = Matching { old_to_new: vec![None; rows], new_to_old: vec![None; cols], scores: vec![None; rows] };
     if rows == 0 || cols == 0 {
         return matching;
     }
-    let scored: Vec<Option<PairScore>> = (0..rows * cols).map(|k| score(k / cols, k % cols)).collect();
+    let mut scored: Vec<Option<PairScore>> = vec![None; rows * cols];
+    for (i, j, s) in pairs {
+        scored[i * cols + j] = Some(s);
+    }
     // Kuhn–Munkres wants at least as many columns as rows; a square matrix
     // padded with 0 ("no pair") serves both shapes.
     let n = rows.max(cols);
-    let weights = Matrix::from_fn(n, n, |(i, j)| {
-        if i < rows && j < cols {
-            scored[i * cols + j].map_or(0, |s| (s.score * SCORE_SCALE).round().max(1.0) as i64)
-        } else {
-            0
-        }
-    });
+    let weights =
+        Matrix::from_fn(
+            n,
+            n,
+            |(i, j)| {
+                if i < rows && j < cols {
+                    scored[i * cols + j].map_or(0, |s| (s.score * SCORE_SCALE).round().max(1.0) as i64)
+                } else {
+                    0
+                }
+            },
+        );
     let (_, assignment) = kuhn_munkres(&weights);
     for (i, &j) in assignment.iter().enumerate().take(rows) {
         if j < cols {
@@ -141,10 +279,7 @@ pub fn optimal_matching(rows: usize, cols: usize, score: impl Fn(usize, usize) -
 
 /// Weighted mean of the components that apply (`None` = says nothing).
 fn weighted_mean(components: &[(f64, Option<f64>)]) -> f64 {
-    let (sum, weight) = components
-        .iter()
-        .filter_map(|&(w, v)| v.map(|v| (w * v, w)))
-        .fold((0.0, 0.0), |(s, ws), (x, w)| (s + x, ws + w));
+    let (sum, weight) = components.iter().filter_map(|&(w, v)| v.map(|v| (w * v, w))).fold((0.0, 0.0), |(s, ws), (x, w)| (s + x, ws + w));
     if weight > 0.0 {
         sum / weight
     } else {
@@ -155,7 +290,15 @@ fn weighted_mean(components: &[(f64, Option<f64>)]) -> f64 {
 /// What the alignment knows of one measure.
 #[derive(Debug, Clone)]
 pub struct MeasureKey {
-    pub profile: TextProfile,
+    /// Content and indicators, the text the similarity reads.
+    pub text: String,
+    /// Its profile, built on first use: measures paired as identical never need one.
+    pub profile: OnceCell<TextProfile>,
+    /// Hash of the content's fingerprint (see [`fingerprint_hash`](super::similarity::fingerprint_hash)):
+    /// equal for contents that differ only cosmetically.
+    pub content: u64,
+    /// Sorted, deduplicated fingerprints of the indicators.
+    pub indicators: Vec<String>,
     /// Lowercased label, `None` when unlabelled.
     pub label: Option<String>,
     /// Index of its section in the flattened section list.
@@ -166,9 +309,20 @@ pub struct MeasureKey {
     pub position: f64,
 }
 
+impl MeasureKey {
+    /// The text profile of the measure.
+    pub fn profile(&self) -> &TextProfile {
+        self.profile.get_or_init(|| TextProfile::new(&self.text))
+    }
+}
+
 /// Scores an old and a new measure; `sections` is the section matching.
 pub fn score_measures(old: &MeasureKey, new: &MeasureKey, sections: &Matching) -> Option<PairScore> {
-    let similarity = old.profile.similarity(&new.profile);
+    score_pair(old, new, sections, old.profile().similarity(new.profile()))
+}
+
+/// Scores a pair whose text similarity is known.
+fn score_pair(old: &MeasureKey, new: &MeasureKey, sections: &Matching, similarity: f64) -> Option<PairScore> {
     if similarity < MIN_MEASURE_TEXT_SIMILARITY {
         return None;
     }
@@ -177,11 +331,7 @@ pub fn score_measures(old: &MeasureKey, new: &MeasureKey, sections: &Matching) -
         (a, b) => Some(if a == b { 1.0 } else { 0.0 }),
     };
     let same_section = old.section.and_then(|s| sections.old_to_new[s]) == new.section && new.section.is_some();
-    let responsible = if old.responsible.is_empty() && new.responsible.is_empty() {
-        None
-    } else {
-        Some(dice(&old.responsible, &new.responsible))
-    };
+    let responsible = if old.responsible.is_empty() && new.responsible.is_empty() { None } else { Some(dice(&old.responsible, &new.responsible)) };
     let score = weighted_mean(&[
         (MEASURE_TEXT_WEIGHT, Some(similarity)),
         (MEASURE_LABEL_WEIGHT, label),
@@ -208,11 +358,7 @@ pub struct SectionKey {
 /// Scores an old and a new section.
 pub fn score_sections(old: &SectionKey, new: &SectionKey) -> Option<PairScore> {
     let title = old.title.similarity(&new.title);
-    let measures = if old.measures.is_empty() && new.measures.is_empty() {
-        None
-    } else {
-        Some(dice(&old.measures, &new.measures))
-    };
+    let measures = if old.measures.is_empty() && new.measures.is_empty() { None } else { Some(dice(&old.measures, &new.measures)) };
     if title < MIN_SECTION_TITLE_SIMILARITY && measures.unwrap_or(0.0) < MIN_SECTION_MEASURE_OVERLAP {
         return None;
     }
@@ -231,10 +377,7 @@ pub fn score_sections(old: &SectionKey, new: &SectionKey) -> Option<PairScore> {
         (SECTION_NUMBER_WEIGHT, number),
         (SECTION_MEASURES_WEIGHT, measures),
     ]);
-    (score >= MIN_SECTION_SCORE).then_some(PairScore {
-        similarity: old.whole.similarity(&new.whole),
-        score,
-    })
+    (score >= MIN_SECTION_SCORE).then_some(PairScore { similarity: old.whole.similarity(&new.whole), score })
 }
 
 #[cfg(test)]
@@ -246,23 +389,14 @@ mod tests {
         // Greedy would give old 0 the new 0 (0.9) and leave old 1 with nothing
         // above threshold; the optimum pairs 0–1 and 1–0.
         let table = [[0.9, 0.85], [0.8, 0.0]];
-        let m = optimal_matching(2, 2, |i, j| {
-            let s = table[i][j];
-            (s > 0.5).then_some(PairScore { similarity: s, score: s })
-        });
+        let pairs = (0..2).flat_map(|i| (0..2).map(move |j| (i, j))).filter(|&(i, j)| table[i][j] > 0.5);
+        let m = optimal_matching(2, 2, pairs.map(|(i, j)| (i, j, PairScore { similarity: table[i][j], score: table[i][j] })));
         assert_eq!(m.old_to_new, vec![Some(1), Some(0)]);
     }
 
     #[test]
     fn removed_items_are_listed_where_they_used_to_be() {
-        let m = Matching {
-            old_to_new: vec![Some(0), None, Some(1), None],
-            new_to_old: vec![Some(0), Some(2), None],
-            scores: vec![None; 4],
-        };
-        assert_eq!(
-            m.rows(),
-            vec![(Some(0), Some(0)), (Some(1), None), (Some(2), Some(1)), (None, Some(2)), (Some(3), None)]
-        );
+        let m = Matching { old_to_new: vec![Some(0), None, Some(1), None], new_to_old: vec![Some(0), Some(2), None], scores: vec![None; 4] };
+        assert_eq!(m.rows(), vec![(Some(0), Some(0)), (Some(1), None), (Some(2), Some(1)), (None, Some(2)), (Some(3), None)]);
     }
 }

@@ -97,18 +97,10 @@ pub fn render(comparison: &Comparison) -> String {
         let _ = writeln!(out, "</ul>");
     }
     if diff.is_unchanged() {
-        let _ = writeln!(
-            out,
-            "<p class=\"no-changes\" id=\"no-changes\">No changes: the two versions have the same sections and measures.</p>"
-        );
+        let _ = writeln!(out, "<p class=\"no-changes\" id=\"no-changes\">No changes: the two versions have the same sections and measures.</p>");
     }
     let _ = writeln!(out, "</header>\n<main>\n<table class=\"diff\">");
-    let _ = writeln!(
-        out,
-        "<thead><tr><th>Old: {}</th><th>New: {}</th></tr></thead>\n<tbody>",
-        escape(&diff.old.file),
-        escape(&diff.new.file)
-    );
+    let _ = writeln!(out, "<thead><tr><th>Old: {}</th><th>New: {}</th></tr></thead>\n<tbody>", escape(&diff.old.file), escape(&diff.new.file));
 
     let old_sections = flatten_sections(old);
     let new_sections = flatten_sections(new);
@@ -123,19 +115,14 @@ pub fn render(comparison: &Comparison) -> String {
                 });
             }
             None => {
-                let _ = writeln!(
-                    out,
-                    "<tr class=\"section\"><td>(measures outside any section)</td><td>(measures outside any section)</td></tr>"
-                );
+                let _ = writeln!(out, "<tr class=\"section\"><td>(measures outside any section)</td><td>(measures outside any section)</td></tr>");
             }
         }
         for &m in &group.measures {
             let row = &comparison.measures[m];
             let o = row.old.map(|i| &old.measures[i]);
             let n = row.new.map(|j| &new.measures[j]);
-            write_row(&mut out, "measure", row, comparison, |side, changes| {
-                measure_cell(if side == Side::Old { o } else { n }, side, changes)
-            });
+            write_row(&mut out, "measure", row, comparison, |side, changes| measure_cell(if side == Side::Old { o } else { n }, side, changes));
         }
     }
     let _ = writeln!(out, "</tbody>\n</table>\n</main>\n</body>\n</html>");
@@ -160,11 +147,7 @@ fn write_counts(out: &mut String, heading: &str, id_prefix: &str, counts: &super
             kind.describe()
         );
     }
-    let _ = writeln!(
-        out,
-        "<li class=\"unchanged\"><span class=\"n\" id=\"{id_prefix}unchanged\">{}</span>unchanged</li>\n</ul>",
-        counts.unchanged
-    );
+    let _ = writeln!(out, "<li class=\"unchanged\"><span class=\"n\" id=\"{id_prefix}unchanged\">{}</span>unchanged</li>\n</ul>", counts.unchanged);
 }
 
 /// One table row; `cell` renders the inner HTML of one side given the row's changes.

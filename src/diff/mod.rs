@@ -24,14 +24,13 @@ pub mod model;
 pub mod similarity;
 pub mod text;
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
-use similar::{ChangeTag, TextDiff};
-
 use crate::model::{Document, Measure, Section};
-use align::{optimal_matching, score_measures, score_sections, Matching, MeasureKey, SectionKey};
+use align::{match_measures, optimal_matching, score_sections, Matching, MeasureKey, SectionKey};
 pub use model::{Change, ChangeType, Counts, Diff, DiffOp, Level, Side, Summary, TextSpan};
-use similarity::{fingerprint, hash_str, TextProfile};
+use similarity::{fingerprint, fingerprint_hash, FnvBuild, TextProfile};
 
 /// A diff and how the two versions line up, for the reports.
 #[derive(Debug, Clone)]
@@ -124,21 +123,23 @@ pub fn compare(old: &Document, new: &Document) -> Comparison {
     Alignment::new(&old, &new).into_comparison(old, new, notes)
 }
 
-/// The two matchings of one comparison.
+/// The two matchings of one comparison, with what they were computed from.
 struct Alignment {
     sections: Matching,
     measures: Matching,
+    old_keys: Vec<MeasureKey>,
+    new_keys: Vec<MeasureKey>,
 }
 
 impl Alignment {
     fn new(old: &Document, new: &Document) -> Self {
         let old_sections = flatten_sections(old);
         let new_sections = flatten_sections(new);
-        let sections = match_sections(old, &old_sections, new, &new_sections);
         let old_keys = measure_keys(old, &old_sections);
         let new_keys = measure_keys(new, &new_sections);
-        let measures = optimal_matching(old_keys.len(), new_keys.len(), |i, j| score_measures(&old_keys[i], &new_keys[j], &sections));
-        Alignment { sections, measures }
+        let sections = match_sections(old, &old_sections, &old_keys, new, &new_sections, &new_keys);
+        let measures = match_measures(&old_keys, &new_keys, &sections);
+        Alignment { sections, measures, old_keys, new_keys }
     }
 
     fn into_comparison(self, old: Document, new: Document, notes: Vec<String>) -> Comparison {
@@ -147,16 +148,7 @@ impl Alignment {
         let mut changes = Vec::new();
         let mut summary = Summary::default();
         let section_rows = section_changes(&old_sections, &new_sections, &self.sections, &mut changes, &mut summary.sections);
-        let measure_rows = measure_changes(
-            &old,
-            &new,
-            &old_sections,
-            &new_sections,
-            &self.sections,
-            &self.measures,
-            &mut changes,
-            &mut summary.measures,
-        );
+        let measure_rows = measure_changes(&old, &new, &self, &old_sections, &new_sections, &mut changes, &mut summary.measures);
         let side = |doc: &Document, sections: usize| Side {
             file: doc.source.file.clone(),
             title: doc.title.clone(),
@@ -164,20 +156,8 @@ impl Alignment {
             measures: doc.measures.len(),
             sections,
         };
-        let diff = Diff {
-            old: side(&old, old_sections.len()),
-            new: side(&new, new_sections.len()),
-            summary,
-            changes,
-            notes,
-        };
-        Comparison {
-            diff,
-            old,
-            new,
-            sections: section_rows,
-            measures: measure_rows,
-        }
+        let diff = Diff { old: side(&old, old_sections.len()), new: side(&new, new_sections.len()), summary, changes, notes };
+        Comparison { diff, old, new, sections: section_rows, measures: measure_rows }
     }
 }
 
@@ -212,10 +192,7 @@ fn absorb_continuations(
         let identical = fingerprint(&measure_lines(&merged).join(" ")) == fingerprint(&measure_lines(counterpart).join(" "));
         let similarity = TextProfile::new(&measure_text(&merged)).similarity(&TextProfile::new(&measure_text(counterpart)));
         if identical || (similarity >= CONTINUATION_MIN_SIMILARITY && similarity > score.similarity) {
-            notes.push(format!(
-                "{side} {} read as the continuation of {} (a row split in two)",
-                m.id, doc.measures[host].id
-            ));
+            notes.push(format!("{side} {} read as the continuation of {} (a row split in two)", m.id, doc.measures[host].id));
             joined.push((host, k));
         }
     }
@@ -238,11 +215,7 @@ fn join_measures(first: &Measure, second: &Measure) -> Measure {
         if m.actions.is_empty() {
             m.text = format!("{} {}", m.text, second.text).trim().to_string();
         } else {
-            m.actions.push(crate::model::Action {
-                label: None,
-                text: second.text.clone(),
-                items: Vec::new(),
-            });
+            m.actions.push(crate::model::Action { label: None, text: second.text.clone(), items: Vec::new() });
         }
     }
     m.actions.extend(second.actions.iter().cloned());
@@ -275,14 +248,18 @@ pub fn diff(old: &Document, new: &Document) -> Diff {
     compare(old, new).diff
 }
 
-fn match_sections(old: &Document, old_sections: &[FlatSection], new: &Document, new_sections: &[FlatSection]) -> Matching {
-    let keys = |doc: &Document, sections: &[FlatSection]| -> Vec<SectionKey> {
+fn match_sections(
+    old: &Document,
+    old_sections: &[FlatSection],
+    old_keys: &[MeasureKey],
+    new: &Document,
+    new_sections: &[FlatSection],
+    new_keys: &[MeasureKey],
+) -> Matching {
+    let keys = |doc: &Document, sections: &[FlatSection], measure_keys: &[MeasureKey]| -> Vec<SectionKey> {
         let mut measures: HashMap<&str, Vec<u64>> = HashMap::new();
-        for m in &doc.measures {
-            measures
-                .entry(m.section.as_str())
-                .or_default()
-                .push(hash_str(&fingerprint(&measure_lines(m).join(" "))));
+        for (m, k) in doc.measures.iter().zip(measure_keys) {
+            measures.entry(m.section.as_str()).or_default().push(k.content);
         }
         sections
             .iter()
@@ -304,9 +281,15 @@ fn match_sections(old: &Document, old_sections: &[FlatSection], new: &Document, 
             })
             .collect()
     };
-    let old_keys = keys(old, old_sections);
-    let new_keys = keys(new, new_sections);
-    optimal_matching(old_keys.len(), new_keys.len(), |i, j| score_sections(&old_keys[i], &new_keys[j]))
+    let old_keys = keys(old, old_sections, old_keys);
+    let new_keys = keys(new, new_sections, new_keys);
+    optimal_matching(
+        old_keys.len(),
+        new_keys.len(),
+        (0..old_keys.len())
+            .flat_map(|i| (0..new_keys.len()).map(move |j| (i, j)))
+            .filter_map(|(i, j)| score_sections(&old_keys[i], &new_keys[j]).map(|s| (i, j, s))),
+    )
 }
 
 /// Section id → index in the flattened list.
@@ -320,12 +303,18 @@ fn measure_keys(doc: &Document, sections: &[FlatSection]) -> Vec<MeasureKey> {
     doc.measures
         .iter()
         .enumerate()
-        .map(|(i, m)| MeasureKey {
-            profile: TextProfile::new(&measure_text(m)),
-            label: m.label.as_ref().map(|l| l.to_lowercase()),
-            section: index.get(m.section.as_str()).copied(),
-            responsible: party_keys(&m.responsible),
-            position: i as f64 / last,
+        .map(|(i, m)| {
+            let content = measure_lines(m).join(" ");
+            MeasureKey {
+                text: measure_text(m),
+                profile: OnceCell::new(),
+                content: fingerprint_hash(&content),
+                indicators: party_keys(&m.indicators),
+                label: m.label.as_ref().map(|l| l.to_lowercase()),
+                section: index.get(m.section.as_str()).copied(),
+                responsible: party_keys(&m.responsible),
+                position: i as f64 / last,
+            }
         })
         .collect()
 }
@@ -335,45 +324,98 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// `text` with each word that `reference` prints as two words (a PDF line
-/// join that lost its space: `persontilpassetmedisin`) split like the
-/// reference, so a word diff does not show the lost space as a rewording.
-fn unglue(text: &str, reference: &str) -> String {
-    let words: HashSet<&str> = reference.split_whitespace().collect();
+/// A word of a text with the white space that follows it (`" "`, `"\n"`, or
+/// `""` at the end); word diffs compare the words only.
+#[derive(Debug, Clone, Copy)]
+struct Word<'a> {
+    word: &'a str,
+    sep: &'static str,
+}
+
+impl PartialEq for Word<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.word == other.word
+    }
+}
+
+impl Eq for Word<'_> {}
+
+impl PartialOrd for Word<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Word<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.word.cmp(other.word)
+    }
+}
+
+impl std::hash::Hash for Word<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.word.hash(state);
+    }
+}
+
+/// The words of `text`, lines kept apart by their `"\n"`, each word that
+/// `reference` prints as two words (a PDF line join that lost its space:
+/// `persontilpassetmedisin`) split like the reference, so a word diff does
+/// not show the lost space as a rewording.
+fn words<'a>(text: &'a str, reference: &'a str) -> Vec<Word<'a>> {
     let ref_words: Vec<&str> = reference.split_whitespace().collect();
-    let pairs: HashMap<String, (&str, &str)> = ref_words.windows(2).map(|w| (format!("{}{}", w[0], w[1]), (w[0], w[1]))).collect();
-    text.lines()
-        .map(|line| {
-            line.split_whitespace()
-                .map(|w| match pairs.get(w) {
-                    Some((a, b)) if !words.contains(w) => format!("{a} {b}"),
-                    _ => w.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let known: HashSet<&str, FnvBuild> = ref_words.iter().copied().collect();
+    let pairs: HashSet<(&str, &str), FnvBuild> = ref_words.windows(2).map(|w| (w[0], w[1])).collect();
+    let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (l, line) in lines.iter().enumerate() {
+        let ws: Vec<&str> = line.split_whitespace().collect();
+        for (k, &w) in ws.iter().enumerate() {
+            let sep = if k + 1 < ws.len() {
+                " "
+            } else if l + 1 < lines.len() {
+                "\n"
+            } else {
+                ""
+            };
+            let split = if known.contains(w) { None } else { w.char_indices().skip(1).map(|(b, _)| (&w[..b], &w[b..])).find(|p| pairs.contains(p)) };
+            match split {
+                Some((a, b)) => out.extend([Word { word: a, sep: " " }, Word { word: b, sep }]),
+                None => out.push(Word { word: w, sep }),
+            }
+        }
+    }
+    out
 }
 
 /// Word-level diff of two texts, consecutive words of one kind joined in one
-/// span. Words glued by a lost space on one side are split as on the other first.
+/// span. White space is normalised (one space between words, line breaks
+/// kept), and words glued by a lost space on one side are split as on the
+/// other first.
 pub fn word_diff(old: &str, new: &str) -> Vec<TextSpan> {
-    let (old, new) = (unglue(old, new), unglue(new, old));
-    let diff = TextDiff::configure().timeout(std::time::Duration::from_millis(200)).diff_words(&old, &new);
+    let (a, b) = (words(old, new), words(new, old));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
+    let ops = similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &a, &b, Some(deadline));
     let mut spans: Vec<TextSpan> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let op = match change.tag() {
-            ChangeTag::Equal => DiffOp::Equal,
-            ChangeTag::Insert => DiffOp::Insert,
-            ChangeTag::Delete => DiffOp::Delete,
-        };
+    let mut emit = |op: DiffOp, run: &[Word]| {
+        if run.is_empty() {
+            return;
+        }
+        let text: String = run.iter().flat_map(|w| [w.word, w.sep]).collect();
         match spans.last_mut() {
-            Some(last) if last.op == op => last.text.push_str(change.value()),
-            _ => spans.push(TextSpan {
-                op,
-                text: change.value().to_string(),
-            }),
+            Some(last) if last.op == op => last.text.push_str(&text),
+            _ => spans.push(TextSpan { op, text }),
+        }
+    };
+    for op in ops {
+        match op {
+            similar::DiffOp::Equal { old_index, len, .. } => emit(DiffOp::Equal, &a[old_index..old_index + len]),
+            similar::DiffOp::Delete { old_index, old_len, .. } => emit(DiffOp::Delete, &a[old_index..old_index + old_len]),
+            similar::DiffOp::Insert { new_index, new_len, .. } => emit(DiffOp::Insert, &b[new_index..new_index + new_len]),
+            similar::DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                emit(DiffOp::Delete, &a[old_index..old_index + old_len]);
+                emit(DiffOp::Insert, &b[new_index..new_index + new_len]);
+            }
         }
     }
     coalesce(spans)
@@ -432,11 +474,7 @@ fn section_changes(old: &[FlatSection], new: &[FlatSection], matching: &Matching
     for (oi, ni) in matching.rows() {
         let o = oi.map(|i| old[i]);
         let n = ni.map(|j| new[j]);
-        let mut row = Row {
-            old: oi,
-            new: ni,
-            changes: Vec::new(),
-        };
+        let mut row = Row { old: oi, new: ni, changes: Vec::new() };
         let base = |kind| {
             let mut c = Change::new(kind, Level::Section, o.map(|f| f.section.id.clone()), n.map(|f| f.section.id.clone()));
             c.old_section = o.and_then(|f| f.parent.map(str::to_string));
@@ -488,24 +526,20 @@ fn section_changes(old: &[FlatSection], new: &[FlatSection], matching: &Matching
 fn measure_changes(
     old: &Document,
     new: &Document,
+    alignment: &Alignment,
     old_sections: &[FlatSection],
     new_sections: &[FlatSection],
-    sections: &Matching,
-    matching: &Matching,
     changes: &mut Vec<Change>,
     counts: &mut Counts,
 ) -> Vec<Row> {
+    let (sections, matching) = (&alignment.sections, &alignment.measures);
     let old_index = section_index(old_sections);
     let new_index = section_index(new_sections);
     let mut rows = Vec::new();
     for (oi, ni) in matching.rows() {
         let o = oi.map(|i| &old.measures[i]);
         let n = ni.map(|j| &new.measures[j]);
-        let mut row = Row {
-            old: oi,
-            new: ni,
-            changes: Vec::new(),
-        };
+        let mut row = Row { old: oi, new: ni, changes: Vec::new() };
         let base = |kind| {
             let mut c = Change::new(kind, Level::Measure, o.map(|m| m.id.clone()), n.map(|m| m.id.clone()));
             c.old_section = o.map(|m| m.section.clone());
@@ -520,11 +554,10 @@ fn measure_changes(
             (Some(_), None) => row.changes.push(push(changes, counts, base(ChangeType::Removed))),
             (None, Some(_)) => row.changes.push(push(changes, counts, base(ChangeType::Added))),
             (Some(o), Some(n)) => {
-                let old_lines = measure_lines(o);
-                let new_lines = measure_lines(n);
-                if fingerprint(&old_lines.join(" ")) != fingerprint(&new_lines.join(" ")) {
+                let (ok, nk) = (&alignment.old_keys[oi.unwrap_or_default()], &alignment.new_keys[ni.unwrap_or_default()]);
+                if ok.content != nk.content {
                     let mut c = base(ChangeType::Reworded);
-                    c.text_diff = Some(word_diff(&old_lines.join("\n"), &new_lines.join("\n")));
+                    c.text_diff = Some(word_diff(&measure_lines(o).join("\n"), &measure_lines(n).join("\n")));
                     row.changes.push(push(changes, counts, c));
                 }
                 let moved = match (old_index.get(o.section.as_str()), new_index.get(n.section.as_str())) {
@@ -542,14 +575,13 @@ fn measure_changes(
                         row.changes.push(push(changes, counts, c));
                     }
                 }
-                if party_keys(&o.responsible) != party_keys(&n.responsible) {
+                if ok.responsible != nk.responsible {
                     let mut c = base(ChangeType::ResponsibleChanged);
                     c.old_responsible = Some(o.responsible.clone());
                     c.new_responsible = Some(n.responsible.clone());
                     row.changes.push(push(changes, counts, c));
                 }
-                let old_ind = party_keys(&o.indicators);
-                let new_ind = party_keys(&n.indicators);
+                let (old_ind, new_ind) = (&ok.indicators, &nk.indicators);
                 if old_ind != new_ind {
                     let key = |s: &String| fingerprint(s).to_lowercase();
                     let mut c = base(ChangeType::IndicatorsChanged);
@@ -604,16 +636,8 @@ pub fn groups(comparison: &Comparison) -> Vec<Group> {
             row_of_new.insert(j, k);
         }
     }
-    let mut groups: Vec<Group> = (0..comparison.sections.len())
-        .map(|k| Group {
-            section: Some(k),
-            measures: Vec::new(),
-        })
-        .collect();
-    let mut orphans = Group {
-        section: None,
-        measures: Vec::new(),
-    };
+    let mut groups: Vec<Group> = (0..comparison.sections.len()).map(|k| Group { section: Some(k), measures: Vec::new() }).collect();
+    let mut orphans = Group { section: None, measures: Vec::new() };
     for (k, row) in comparison.measures.iter().enumerate() {
         let section_row = match (row.new, row.old) {
             (Some(j), _) => new_index.get(new.measures[j].section.as_str()).and_then(|s| row_of_new.get(s)),
