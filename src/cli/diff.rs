@@ -54,9 +54,7 @@ pub struct Args {
 /// Reads one side: a converted document (`.json`) or any input `convert` reads.
 pub fn load(path: &Path) -> Result<Document, String> {
     let bytes = super::read_input(path)?;
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     if name.to_lowercase().ends_with(".json") {
         return serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a planparse document: {e}", path.display()));
     }
@@ -87,12 +85,7 @@ pub fn run(args: Args) -> i32 {
             Ok(diff::text::render(&comparison, color))
         }
         Format::Html => Ok(diff::html::render(&comparison)),
-        Format::Json => if args.pretty {
-            serde_json::to_string_pretty(&comparison.diff)
-        } else {
-            serde_json::to_string(&comparison.diff)
-        }
-        .map(|mut s| {
+        Format::Json => if args.pretty { serde_json::to_string_pretty(&comparison.diff) } else { serde_json::to_string(&comparison.diff) }.map(|mut s| {
             s.push('\n');
             s
         }),
@@ -108,9 +101,7 @@ pub fn run(args: Args) -> i32 {
 
 /// The JSON schema of [`diff::Diff`], as checked in at `schemas/diff.schema.json`.
 fn schema_json() -> Result<String, String> {
-    serde_json::to_string_pretty(&schemars::schema_for!(diff::Diff))
-        .map(|s| s + "\n")
-        .map_err(|e| format!("cannot serialize schema: {e}"))
+    serde_json::to_string_pretty(&schemars::schema_for!(diff::Diff)).map(|s| s + "\n").map_err(|e| format!("cannot serialize schema: {e}"))
 }
 
 fn emit(args: &Args, text: Result<String, String>) -> i32 {
