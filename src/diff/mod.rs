@@ -324,12 +324,13 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// A word of a text with the white space that follows it (`" "`, `"\n"`, or
-/// `""` at the end); word diffs compare the words only.
+/// A word of a text with the white space before it (`" "`, `"\n"` at a line
+/// start, `""` for the first word); word diffs compare the words only, and an
+/// inserted run after an unchanged word brings its own space.
 #[derive(Debug, Clone, Copy)]
 struct Word<'a> {
-    word: &'a str,
     sep: &'static str,
+    word: &'a str,
 }
 
 impl PartialEq for Word<'_> {
@@ -367,21 +368,17 @@ fn words<'a>(text: &'a str, reference: &'a str) -> Vec<Word<'a>> {
     let known: HashSet<&str, FnvBuild> = ref_words.iter().copied().collect();
     let pairs: HashSet<(&str, &str), FnvBuild> = ref_words.windows(2).map(|w| (w[0], w[1])).collect();
     let mut out = Vec::new();
-    let lines: Vec<&str> = text.lines().collect();
-    for (l, line) in lines.iter().enumerate() {
-        let ws: Vec<&str> = line.split_whitespace().collect();
-        for (k, &w) in ws.iter().enumerate() {
-            let sep = if k + 1 < ws.len() {
-                " "
-            } else if l + 1 < lines.len() {
-                "\n"
-            } else {
-                ""
+    for (l, line) in text.lines().enumerate() {
+        for (k, w) in line.split_whitespace().enumerate() {
+            let sep = match (l, k) {
+                (0, 0) => "",
+                (_, 0) => "\n",
+                _ => " ",
             };
             let split = if known.contains(w) { None } else { w.char_indices().skip(1).map(|(b, _)| (&w[..b], &w[b..])).find(|p| pairs.contains(p)) };
             match split {
-                Some((a, b)) => out.extend([Word { word: a, sep: " " }, Word { word: b, sep }]),
-                None => out.push(Word { word: w, sep }),
+                Some((a, b)) => out.extend([Word { sep, word: a }, Word { sep: " ", word: b }]),
+                None => out.push(Word { sep, word: w }),
             }
         }
     }
@@ -401,7 +398,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<TextSpan> {
         if run.is_empty() {
             return;
         }
-        let text: String = run.iter().flat_map(|w| [w.word, w.sep]).collect();
+        let text: String = run.iter().flat_map(|w| [w.sep, w.word]).collect();
         match spans.last_mut() {
             Some(last) if last.op == op => last.text.push_str(&text),
             _ => spans.push(TextSpan { op, text }),
