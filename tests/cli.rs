@@ -77,3 +77,16 @@ fn windows_1252_text_is_read_with_a_warning() {
     assert_eq!(doc["kind"], "meeting_minutes");
     assert_eq!(doc["meeting"]["items"][0]["decision"], "Godkjent for møtet.");
 }
+
+#[test]
+fn extract_layout_json_dumps_tables_rows_cells_and_lines_with_boxes() {
+    let out = bin().args(["extract", "--layout", "--json", &corpus("krn-2020-2022.pdf")]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["table_source"], "geometry");
+    let tables: Vec<&serde_json::Value> = doc["blocks"].as_array().expect("blocks").iter().filter_map(|b| b.get("Table")).collect();
+    assert_eq!(tables.len(), 5, "one measure table per goal, continued across pages");
+    let line = &tables[0]["rows"][1]["cells"][2]["lines"][0];
+    assert_eq!(line["text"], "Klinikk/Avdeling");
+    assert!(line["bbox"]["x0"].as_f64().is_some_and(|x| x > 300.0), "responsible column is on the right");
+}

@@ -13,7 +13,8 @@ pub struct Args {
     /// Input files (.pdf, .docx, .txt, .md)
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Dump pages and spans with coordinates, fonts and flags (PDF), or the layout model
+    /// Dump pages and spans with coordinates, fonts and flags (PDF); with --layout,
+    /// the layout model: blocks, tables → rows → cells → lines with boxes
     #[arg(long)]
     json: bool,
     /// Print lines in reading order with table cells separated by ` | `
@@ -62,6 +63,15 @@ pub fn run(args: Args) -> i32 {
             continue;
         }
         match pipeline::layout_bytes(&name, &bytes, &opts) {
+            Ok(doc) if args.json => match serde_json::to_string(&doc) {
+                Ok(j) => {
+                    let _ = writeln!(out, "{j}");
+                }
+                Err(e) => {
+                    eprintln!("planparse: {name}: cannot serialize layout: {e}");
+                    failed = true;
+                }
+            },
             Ok(doc) => {
                 for b in &doc.blocks {
                     match b {

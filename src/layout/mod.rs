@@ -12,10 +12,12 @@ mod aligned;
 pub mod pdf;
 pub mod text;
 
+use serde::Serialize;
+
 use crate::model::{SourceFormat, Warning};
 
 /// A document as lines and tables in reading order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct LayoutDocument {
     pub format: SourceFormat,
     /// Page metadata; empty for inputs without pages.
@@ -30,7 +32,7 @@ pub struct LayoutDocument {
 }
 
 /// One page's size and the running text removed from its body.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PageMeta {
     /// 1-based.
     pub number: u32,
@@ -43,14 +45,14 @@ pub struct PageMeta {
 }
 
 /// A piece of body content.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub enum Block {
     Line(Line),
     Table(Table),
 }
 
 /// An axis-aligned box in page coordinates (top-left origin).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct BBox {
     pub x0: f32,
     pub y0: f32,
@@ -59,7 +61,7 @@ pub struct BBox {
 }
 
 /// One printed line (words on one baseline within one column or cell).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Line {
     /// Words joined by single spaces, as printed (not yet normalized).
     pub text: String,
@@ -90,7 +92,7 @@ impl Line {
 }
 
 /// How a table was recognised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum TableOrigin {
     /// Ruling lines and column alignment in a PDF.
     Geometry,
@@ -104,14 +106,14 @@ pub enum TableOrigin {
 
 /// A table; one that continued across pages is one table, rows split by a
 /// page break are joined, repeated header rows are dropped.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Table {
     pub rows: Vec<Row>,
     pub pages: Vec<u32>,
     pub origin: TableOrigin,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Row {
     pub cells: Vec<Cell>,
     pub pages: Vec<u32>,
@@ -119,7 +121,7 @@ pub struct Row {
     pub header: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Cell {
     pub lines: Vec<Line>,
 }
