@@ -162,15 +162,17 @@ impl Alignment {
 }
 
 /// A merged row must be at least this similar to its counterpart to be
-/// taken as one measure (and more similar than the first part alone).
+/// taken as one measure (and more similar than the matched part alone).
 pub const CONTINUATION_MIN_SIMILARITY: f64 = 0.90;
 
-/// Rows that a page break (or a cell the parser split) cut in two: an
-/// unlabelled, unmatched measure right after a matched one in the same
-/// section, where the two together read like the counterpart better than
-/// the first alone (`…og fasilitere` + `sambruk med andre avdelinger.` on the
-/// next page). Returns the document with such pairs joined into the first
-/// (text, actions, indicators and responsible appended), or `None` when
+/// Rows that a page break (or a cell the parser split) cut in two: two
+/// neighbours in one section, the second unlabelled (a continuation has no
+/// label of its own), exactly one of them matched, where the two together
+/// read like that one's counterpart better than it alone (`…og fasilitere` +
+/// `sambruk med andre avdelinger.` on the next page; or a label and a line
+/// left at the foot of a page, the rest of the row on the next). Returns the
+/// document with such pairs joined into the first (text, actions, indicators
+/// and responsible appended; the first's id and label kept), or `None` when
 /// there are none. `scores` and `to_other` are indexed by this document's measures.
 fn absorb_continuations(
     doc: &Document,
@@ -181,19 +183,25 @@ fn absorb_continuations(
     side: &str,
 ) -> Option<Document> {
     let mut joined: Vec<(usize, usize)> = Vec::new();
-    for (k, m) in doc.measures.iter().enumerate().skip(1) {
-        let host = k - 1;
-        if to_other[k].is_some() || m.label.is_some() || doc.measures[host].section != m.section || joined.iter().any(|&(_, c)| c == host) {
+    for (tail, m) in doc.measures.iter().enumerate().skip(1) {
+        let head = tail - 1;
+        if m.label.is_some() || doc.measures[head].section != m.section || joined.iter().any(|&(_, t)| t == head) {
             continue;
         }
-        let (Some(j), Some(score)) = (to_other[host], scores[host]) else { continue };
-        let merged = join_measures(&doc.measures[host], m);
+        // The matched part: its counterpart and how similar it is alone.
+        let (j, score) = match (to_other[head], to_other[tail]) {
+            (Some(j), None) => (j, scores[head]),
+            (None, Some(j)) => (j, scores[tail]),
+            _ => continue,
+        };
+        let Some(score) = score else { continue };
+        let merged = join_measures(&doc.measures[head], m);
         let counterpart = &other.measures[j];
         let identical = fingerprint(&measure_lines(&merged).join(" ")) == fingerprint(&measure_lines(counterpart).join(" "));
         let similarity = TextProfile::new(&measure_text(&merged)).similarity(&TextProfile::new(&measure_text(counterpart)));
         if identical || (similarity >= CONTINUATION_MIN_SIMILARITY && similarity > score.similarity) {
-            notes.push(format!("{side} {} read as the continuation of {} (a row split in two)", m.id, doc.measures[host].id));
-            joined.push((host, k));
+            notes.push(format!("{side} {} read as the continuation of {} (a row split in two)", m.id, doc.measures[head].id));
+            joined.push((head, tail));
         }
     }
     if joined.is_empty() {
@@ -220,7 +228,15 @@ fn join_measures(first: &Measure, second: &Measure) -> Measure {
     }
     m.actions.extend(second.actions.iter().cloned());
     m.indicators.extend(second.indicators.iter().cloned());
-    for party in &second.responsible {
+    let mut parties = second.responsible.iter();
+    // A party cut at the break (`Klinikken/Forskningsleder/` + `FU`) is one party.
+    if let (Some(last), Some(first)) = (m.responsible.last_mut(), second.responsible.first()) {
+        if last.ends_with(['/', '-']) {
+            last.push_str(first);
+            parties.next();
+        }
+    }
+    for party in parties {
         if !m.responsible.contains(party) {
             m.responsible.push(party.clone());
         }
