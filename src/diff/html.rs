@@ -216,30 +216,18 @@ fn diff_text(side: Side, changes: &[&Change]) -> Option<String> {
 
 fn section_cell(section: Option<&Section>, side: Side, changes: &[&Change]) -> Option<String> {
     let s = section?;
-    let mut out = format!("<div class=\"id\">{}</div>{}", escape(&s.id), badges(side, changes));
-    match diff_text(side, changes) {
-        Some(text) => {
-            let _ = write!(out, "<div class=\"text\">{text}</div>");
-        }
-        None => {
-            let lines = super::section_lines(s);
-            let _ = write!(out, "<div class=\"text\">{}</div>", escape(&lines.join("\n")));
-        }
-    }
-    Some(out)
+    Some(cell_head(&s.id, &super::section_lines(s), side, changes))
+}
+
+/// The id, the change badges and the text of an item (its side of the word diff when reworded).
+fn cell_head(id: &str, lines: &[&str], side: Side, changes: &[&Change]) -> String {
+    let text = diff_text(side, changes).unwrap_or_else(|| escape(&lines.join("\n")));
+    format!("<div class=\"id\">{}</div>{}<div class=\"text\">{text}</div>", escape(id), badges(side, changes))
 }
 
 fn measure_cell(measure: Option<&Measure>, side: Side, changes: &[&Change]) -> Option<String> {
     let m = measure?;
-    let mut out = format!("<div class=\"id\">{}</div>{}", escape(&m.id), badges(side, changes));
-    match diff_text(side, changes) {
-        Some(text) => {
-            let _ = write!(out, "<div class=\"text\">{text}</div>");
-        }
-        None => {
-            let _ = write!(out, "<div class=\"text\">{}</div>", escape(&super::measure_lines(m).join("\n")));
-        }
-    }
+    let mut out = cell_head(&m.id, &super::measure_lines(m), side, changes);
     let indicators = changes.iter().find(|c| c.kind == ChangeType::IndicatorsChanged);
     if !m.indicators.is_empty() {
         let _ = write!(out, "<ul class=\"indicators\">");

@@ -473,69 +473,97 @@ fn coalesce(spans: Vec<TextSpan>) -> Vec<TextSpan> {
     out
 }
 
-/// Records one change, returning its index.
-fn push(changes: &mut Vec<Change>, counts: &mut Counts, change: Change) -> usize {
-    counts.add(change.kind);
-    changes.push(change);
-    changes.len() - 1
-}
+/// Where an item sits: its SPEC id and the section it sits under (for a
+/// section: its parent heading).
+type Place = (String, Option<String>);
 
-fn section_changes(old: &[FlatSection], new: &[FlatSection], matching: &Matching, changes: &mut Vec<Change>, counts: &mut Counts) -> Vec<Row> {
-    let old_index = section_index(old);
-    let new_index = section_index(new);
+/// Walks a matching in reading order and records its changes: `removed` and
+/// `added` for unmatched items, whatever `classify` finds for a matched pair
+/// (nothing: unchanged). `place` says where an old (`false`) or new (`true`)
+/// item sits; `classify` gets a maker of changes with the pair's ids filled in.
+fn record_changes(
+    matching: &Matching,
+    level: Level,
+    place: impl Fn(bool, usize) -> Place,
+    mut classify: impl FnMut(usize, usize, &dyn Fn(ChangeType) -> Change) -> Vec<Change>,
+    changes: &mut Vec<Change>,
+    counts: &mut Counts,
+) -> Vec<Row> {
     let mut rows = Vec::new();
     for (oi, ni) in matching.rows() {
-        let o = oi.map(|i| old[i]);
-        let n = ni.map(|j| new[j]);
-        let mut row = Row { old: oi, new: ni, changes: Vec::new() };
+        let (o, n) = (oi.map(|i| place(false, i)), ni.map(|j| place(true, j)));
         let base = |kind| {
-            let mut c = Change::new(kind, Level::Section, o.map(|f| f.section.id.clone()), n.map(|f| f.section.id.clone()));
-            c.old_section = o.and_then(|f| f.parent.map(str::to_string));
-            c.new_section = n.and_then(|f| f.parent.map(str::to_string));
+            let mut c = Change::new(kind, level, o.as_ref().map(|p| p.0.clone()), n.as_ref().map(|p| p.0.clone()));
+            c.old_section = o.as_ref().and_then(|p| p.1.clone());
+            c.new_section = n.as_ref().and_then(|p| p.1.clone());
             if let Some(s) = oi.and_then(|i| matching.scores[i]) {
                 c.similarity = Some(round3(s.similarity));
                 c.score = Some(round3(s.score));
             }
             c
         };
-        match (o, n) {
-            (Some(_), None) => row.changes.push(push(changes, counts, base(ChangeType::Removed))),
-            (None, Some(_)) => row.changes.push(push(changes, counts, base(ChangeType::Added))),
-            (Some(o), Some(n)) => {
-                let old_lines = section_lines(o.section);
-                let new_lines = section_lines(n.section);
-                if fingerprint(&old_lines.join(" ")) != fingerprint(&new_lines.join(" ")) {
-                    let mut c = base(ChangeType::Reworded);
-                    c.text_diff = Some(word_diff(&old_lines.join("\n"), &new_lines.join("\n")));
-                    row.changes.push(push(changes, counts, c));
-                }
-                let moved = match (o.parent, n.parent) {
-                    (None, None) => false,
-                    (Some(a), Some(b)) => old_index.get(a).and_then(|&i| matching.old_to_new[i]) != new_index.get(b).copied(),
-                    _ => true,
-                };
-                if moved {
-                    row.changes.push(push(changes, counts, base(ChangeType::Moved)));
-                } else if let (Some(a), Some(b)) = (&o.section.number, &n.section.number) {
-                    if a != b {
-                        let mut c = base(ChangeType::Renumbered);
-                        c.old_label = Some(a.clone());
-                        c.new_label = Some(b.clone());
-                        row.changes.push(push(changes, counts, c));
-                    }
-                }
-                if row.changes.is_empty() {
-                    counts.unchanged += 1;
-                }
-            }
-            (None, None) => {}
+        let found = match (oi, ni) {
+            (Some(_), None) => vec![base(ChangeType::Removed)],
+            (None, Some(_)) => vec![base(ChangeType::Added)],
+            (Some(i), Some(j)) => classify(i, j, &base),
+            (None, None) => Vec::new(),
+        };
+        if oi.is_some() && ni.is_some() && found.is_empty() {
+            counts.unchanged += 1;
+        }
+        let mut row = Row { old: oi, new: ni, changes: Vec::new() };
+        for c in found {
+            counts.add(c.kind);
+            changes.push(c);
+            row.changes.push(changes.len() - 1);
         }
         rows.push(row);
     }
     rows
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A `reworded` change with its word diff, when the fingerprints differ.
+fn reworded(base: &dyn Fn(ChangeType) -> Change, changed: bool, old_lines: &[&str], new_lines: &[&str]) -> Option<Change> {
+    changed.then(|| {
+        let mut c = base(ChangeType::Reworded);
+        c.text_diff = Some(word_diff(&old_lines.join("\n"), &new_lines.join("\n")));
+        c
+    })
+}
+
+/// A `renumbered` change when both labels are printed and differ.
+fn renumbered(base: &dyn Fn(ChangeType) -> Change, old: Option<&String>, new: Option<&String>) -> Option<Change> {
+    let (a, b) = (old?, new?);
+    (a.to_lowercase() != b.to_lowercase()).then(|| {
+        let mut c = base(ChangeType::Renumbered);
+        c.old_label = Some(a.clone());
+        c.new_label = Some(b.clone());
+        c
+    })
+}
+
+fn section_changes(old: &[FlatSection], new: &[FlatSection], matching: &Matching, changes: &mut Vec<Change>, counts: &mut Counts) -> Vec<Row> {
+    let old_index = section_index(old);
+    let new_index = section_index(new);
+    let place = |is_new: bool, k: usize| {
+        let f = if is_new { new[k] } else { old[k] };
+        (f.section.id.clone(), f.parent.map(str::to_string))
+    };
+    let classify = |i: usize, j: usize, base: &dyn Fn(ChangeType) -> Change| {
+        let (o, n) = (old[i], new[j]);
+        let (old_lines, new_lines) = (section_lines(o.section), section_lines(n.section));
+        let changed = fingerprint(&old_lines.join(" ")) != fingerprint(&new_lines.join(" "));
+        let moved = match (o.parent, n.parent) {
+            (None, None) => false,
+            (Some(a), Some(b)) => old_index.get(a).and_then(|&i| matching.old_to_new[i]) != new_index.get(b).copied(),
+            _ => true,
+        };
+        let position = if moved { Some(base(ChangeType::Moved)) } else { renumbered(base, o.section.number.as_ref(), n.section.number.as_ref()) };
+        [reworded(base, changed, &old_lines, &new_lines), position].into_iter().flatten().collect()
+    };
+    record_changes(matching, Level::Section, place, classify, changes, counts)
+}
+
 fn measure_changes(
     old: &Document,
     new: &Document,
@@ -545,72 +573,39 @@ fn measure_changes(
     changes: &mut Vec<Change>,
     counts: &mut Counts,
 ) -> Vec<Row> {
-    let (sections, matching) = (&alignment.sections, &alignment.measures);
+    let sections = &alignment.sections;
     let old_index = section_index(old_sections);
     let new_index = section_index(new_sections);
-    let mut rows = Vec::new();
-    for (oi, ni) in matching.rows() {
-        let o = oi.map(|i| &old.measures[i]);
-        let n = ni.map(|j| &new.measures[j]);
-        let mut row = Row { old: oi, new: ni, changes: Vec::new() };
-        let base = |kind| {
-            let mut c = Change::new(kind, Level::Measure, o.map(|m| m.id.clone()), n.map(|m| m.id.clone()));
-            c.old_section = o.map(|m| m.section.clone());
-            c.new_section = n.map(|m| m.section.clone());
-            if let Some(s) = oi.and_then(|i| matching.scores[i]) {
-                c.similarity = Some(round3(s.similarity));
-                c.score = Some(round3(s.score));
-            }
-            c
+    let place = |is_new: bool, k: usize| {
+        let m = if is_new { &new.measures[k] } else { &old.measures[k] };
+        (m.id.clone(), Some(m.section.clone()))
+    };
+    let classify = |i: usize, j: usize, base: &dyn Fn(ChangeType) -> Change| {
+        let (o, n) = (&old.measures[i], &new.measures[j]);
+        let (ok, nk) = (&alignment.old_keys[i], &alignment.new_keys[j]);
+        let moved = match (old_index.get(o.section.as_str()), new_index.get(n.section.as_str())) {
+            (Some(&i), Some(&j)) => sections.old_to_new[i] != Some(j),
+            (None, None) => o.section != n.section,
+            _ => true,
         };
-        match (o, n) {
-            (Some(_), None) => row.changes.push(push(changes, counts, base(ChangeType::Removed))),
-            (None, Some(_)) => row.changes.push(push(changes, counts, base(ChangeType::Added))),
-            (Some(o), Some(n)) => {
-                let (ok, nk) = (&alignment.old_keys[oi.unwrap_or_default()], &alignment.new_keys[ni.unwrap_or_default()]);
-                if ok.content != nk.content {
-                    let mut c = base(ChangeType::Reworded);
-                    c.text_diff = Some(word_diff(&measure_lines(o).join("\n"), &measure_lines(n).join("\n")));
-                    row.changes.push(push(changes, counts, c));
-                }
-                let moved = match (old_index.get(o.section.as_str()), new_index.get(n.section.as_str())) {
-                    (Some(&i), Some(&j)) => sections.old_to_new[i] != Some(j),
-                    (None, None) => o.section != n.section,
-                    _ => true,
-                };
-                if moved {
-                    row.changes.push(push(changes, counts, base(ChangeType::Moved)));
-                } else if let (Some(a), Some(b)) = (&o.label, &n.label) {
-                    if a.to_lowercase() != b.to_lowercase() {
-                        let mut c = base(ChangeType::Renumbered);
-                        c.old_label = Some(a.clone());
-                        c.new_label = Some(b.clone());
-                        row.changes.push(push(changes, counts, c));
-                    }
-                }
-                if ok.responsible != nk.responsible {
-                    let mut c = base(ChangeType::ResponsibleChanged);
-                    c.old_responsible = Some(o.responsible.clone());
-                    c.new_responsible = Some(n.responsible.clone());
-                    row.changes.push(push(changes, counts, c));
-                }
-                let (old_ind, new_ind) = (&ok.indicators, &nk.indicators);
-                if old_ind != new_ind {
-                    let key = |s: &String| fingerprint(s).to_lowercase();
-                    let mut c = base(ChangeType::IndicatorsChanged);
-                    c.added_indicators = Some(n.indicators.iter().filter(|s| old_ind.binary_search(&key(s)).is_err()).cloned().collect());
-                    c.removed_indicators = Some(o.indicators.iter().filter(|s| new_ind.binary_search(&key(s)).is_err()).cloned().collect());
-                    row.changes.push(push(changes, counts, c));
-                }
-                if row.changes.is_empty() {
-                    counts.unchanged += 1;
-                }
-            }
-            (None, None) => {}
-        }
-        rows.push(row);
-    }
-    rows
+        let position = if moved { Some(base(ChangeType::Moved)) } else { renumbered(base, o.label.as_ref(), n.label.as_ref()) };
+        let responsible = (ok.responsible != nk.responsible).then(|| {
+            let mut c = base(ChangeType::ResponsibleChanged);
+            c.old_responsible = Some(o.responsible.clone());
+            c.new_responsible = Some(n.responsible.clone());
+            c
+        });
+        let indicators = (ok.indicators != nk.indicators).then(|| {
+            let key = |s: &String| fingerprint(s).to_lowercase();
+            let mut c = base(ChangeType::IndicatorsChanged);
+            c.added_indicators = Some(n.indicators.iter().filter(|s| ok.indicators.binary_search(&key(s)).is_err()).cloned().collect());
+            c.removed_indicators = Some(o.indicators.iter().filter(|s| nk.indicators.binary_search(&key(s)).is_err()).cloned().collect());
+            c
+        });
+        let text = reworded(base, ok.content != nk.content, &measure_lines(o), &measure_lines(n));
+        [text, position, responsible, indicators].into_iter().flatten().collect()
+    };
+    record_changes(&alignment.measures, Level::Measure, place, classify, changes, counts)
 }
 
 /// The measures of one section, for the reports: a section row (`None` for

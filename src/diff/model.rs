@@ -73,19 +73,15 @@ pub struct Counts {
 impl Counts {
     /// The count of one change type.
     pub fn get(&self, kind: ChangeType) -> usize {
-        match kind {
-            ChangeType::Added => self.added,
-            ChangeType::Removed => self.removed,
-            ChangeType::Reworded => self.reworded,
-            ChangeType::Moved => self.moved,
-            ChangeType::Renumbered => self.renumbered,
-            ChangeType::ResponsibleChanged => self.responsible_changed,
-            ChangeType::IndicatorsChanged => self.indicators_changed,
-        }
+        *self.clone().slot(kind)
     }
 
     pub(crate) fn add(&mut self, kind: ChangeType) {
-        let slot = match kind {
+        *self.slot(kind) += 1;
+    }
+
+    fn slot(&mut self, kind: ChangeType) -> &mut usize {
+        match kind {
             ChangeType::Added => &mut self.added,
             ChangeType::Removed => &mut self.removed,
             ChangeType::Reworded => &mut self.reworded,
@@ -93,8 +89,7 @@ impl Counts {
             ChangeType::Renumbered => &mut self.renumbered,
             ChangeType::ResponsibleChanged => &mut self.responsible_changed,
             ChangeType::IndicatorsChanged => &mut self.indicators_changed,
-        };
-        *slot += 1;
+        }
     }
 
     /// Number of changes (not counting `unchanged`).
@@ -150,16 +145,8 @@ impl ChangeType {
     }
 
     /// The words a report uses (`responsible changed`).
-    pub fn describe(self) -> &'static str {
-        match self {
-            ChangeType::Added => "added",
-            ChangeType::Removed => "removed",
-            ChangeType::Reworded => "reworded",
-            ChangeType::Moved => "moved",
-            ChangeType::Renumbered => "renumbered",
-            ChangeType::ResponsibleChanged => "responsible changed",
-            ChangeType::IndicatorsChanged => "indicators changed",
-        }
+    pub fn describe(self) -> String {
+        self.as_str().replace('_', " ")
     }
 }
 
