@@ -453,3 +453,43 @@ fn large_plans_are_aligned_on_candidate_pairs_without_losing_counterparts() {
         assert_eq!(c.old_id, c.new_id, "each measure matched to its own counterpart");
     }
 }
+
+/// `doc` with measure `k` cut in two after its first action, as a page break
+/// cuts a table row: the tail is unlabelled and carries the rest.
+fn split_row(doc: &Document, k: usize) -> Document {
+    let mut doc = doc.clone();
+    let mut tail = doc.measures[k].clone();
+    let head = &mut doc.measures[k];
+    tail.label = None;
+    tail.id = format!("{}/99", tail.section);
+    tail.strategy_refs.clear();
+    tail.text = String::new();
+    tail.actions = head.actions.split_off(1);
+    tail.indicators = std::mem::take(&mut head.indicators);
+    head.responsible.truncate(1);
+    doc.measures.insert(k + 1, tail);
+    doc
+}
+
+#[test]
+fn a_row_split_by_a_page_break_is_compared_as_one_measure() {
+    let whole = convert_path(&root().join("corpus/krn-2020-2022.docx"));
+    let k = whole.measures.iter().position(|m| m.actions.len() > 2).expect("a measure with actions");
+    let split = split_row(&whole, k);
+    for (old, new, side) in [(&split, &whole, "old"), (&whole, &split, "new")] {
+        let d = diff::diff(old, new);
+        assert!(d.is_unchanged(), "{side}: {:#?}", d.changes);
+        assert_eq!(d.notes.len(), 1, "{side}: {:?}", d.notes);
+        assert!(d.notes[0].starts_with(side), "{:?}", d.notes);
+    }
+    // The head alone has only a line: the tail holds the match, the head keeps its id.
+    let mut tiny = whole.clone();
+    let m = &mut tiny.measures[k];
+    let rest = m.actions.split_off(0);
+    let tail = planparse::model::Measure { id: format!("{}/99", m.section), label: None, strategy_refs: Vec::new(), actions: rest, ..m.clone() };
+    m.indicators.clear();
+    m.responsible.clear();
+    tiny.measures.insert(k + 1, tail);
+    let d = diff::diff(&whole, &tiny);
+    assert!(d.is_unchanged(), "{:#?}", d.changes);
+}

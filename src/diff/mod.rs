@@ -112,15 +112,29 @@ fn party_keys(parties: &[String]) -> Vec<String> {
 pub fn compare(old: &Document, new: &Document) -> Comparison {
     let first = Alignment::new(old, new);
     let mut notes = Vec::new();
-    let merged_old = absorb_continuations(old, new, &first.measures.old_to_new, &first.measures.scores, &mut notes, "old");
+    let joined_old = absorb_continuations(old, new, &first.measures.old_to_new, &first.measures.scores, &mut notes, "old");
     let new_scores: Vec<_> = first.measures.new_to_old.iter().map(|o| o.and_then(|i| first.measures.scores[i])).collect();
-    let merged_new = absorb_continuations(new, old, &first.measures.new_to_old, &new_scores, &mut notes, "new");
-    if merged_old.is_none() && merged_new.is_none() {
+    let joined_new = absorb_continuations(new, old, &first.measures.new_to_old, &new_scores, &mut notes, "new");
+    if joined_old.is_none() && joined_new.is_none() {
         return first.into_comparison(old.clone(), new.clone(), notes);
     }
-    let old = merged_old.unwrap_or_else(|| old.clone());
-    let new = merged_new.unwrap_or_else(|| new.clone());
-    Alignment::new(&old, &new).into_comparison(old, new, notes)
+    let (old, old_joins) = joined_old.unwrap_or_else(|| (old.clone(), Vec::new()));
+    let (new, new_joins) = joined_new.unwrap_or_else(|| (new.clone(), Vec::new()));
+    first.rejoin(&old, &old_joins, &new, &new_joins).into_comparison(old, new, notes)
+}
+
+/// For each measure index of a document, its index once the `joins` (head,
+/// tail) are made: a tail goes where its head goes.
+fn joined_index(len: usize, joins: &[(usize, usize)]) -> Vec<usize> {
+    let mut map = Vec::with_capacity(len);
+    let mut removed = 0;
+    for k in 0..len {
+        if joins.iter().any(|&(_, tail)| tail == k) {
+            removed += 1;
+        }
+        map.push(k - removed);
+    }
+    map
 }
 
 /// The two matchings of one comparison, with what they were computed from.
@@ -140,6 +154,30 @@ impl Alignment {
         let sections = match_sections(old, &old_sections, &old_keys, new, &new_sections, &new_keys);
         let measures = match_measures(&old_keys, &new_keys, &sections);
         Alignment { sections, measures, old_keys, new_keys }
+    }
+
+    /// The alignment of the documents with rows joined (see
+    /// [`absorb_continuations`]): every pair is kept, a joined row takes the
+    /// counterpart of the part that had one and is scored again.
+    fn rejoin(self, old: &Document, old_joins: &[(usize, usize)], new: &Document, new_joins: &[(usize, usize)]) -> Self {
+        let old_keys = measure_keys(old, &flatten_sections(old));
+        let new_keys = measure_keys(new, &flatten_sections(new));
+        let old_map = joined_index(self.old_keys.len(), old_joins);
+        let new_map = joined_index(self.new_keys.len(), new_joins);
+        let mut m = Matching { old_to_new: vec![None; old_keys.len()], new_to_old: vec![None; new_keys.len()], scores: vec![None; old_keys.len()] };
+        for (i, j) in self.measures.old_to_new.iter().enumerate().filter_map(|(i, j)| j.map(|j| (i, j))) {
+            let (i2, j2) = (old_map[i], new_map[j]);
+            m.old_to_new[i2] = Some(j2);
+            m.new_to_old[j2] = Some(i2);
+            m.scores[i2] = self.measures.scores[i];
+        }
+        let rescored = old_joins.iter().map(|&(head, _)| old_map[head]).chain(new_joins.iter().filter_map(|&(head, _)| m.new_to_old[new_map[head]]));
+        for i2 in rescored.collect::<Vec<_>>() {
+            if let Some(j2) = m.old_to_new[i2] {
+                m.scores[i2] = align::score_measures(&old_keys[i2], &new_keys[j2], &self.sections).or(m.scores[i2]);
+            }
+        }
+        Alignment { sections: self.sections, measures: m, old_keys, new_keys }
     }
 
     fn into_comparison(self, old: Document, new: Document, notes: Vec<String>) -> Comparison {
@@ -172,8 +210,9 @@ pub const CONTINUATION_MIN_SIMILARITY: f64 = 0.90;
 /// `sambruk med andre avdelinger.` on the next page; or a label and a line
 /// left at the foot of a page, the rest of the row on the next). Returns the
 /// document with such pairs joined into the first (text, actions, indicators
-/// and responsible appended; the first's id and label kept), or `None` when
-/// there are none. `scores` and `to_other` are indexed by this document's measures.
+/// and responsible appended; the first's id and label kept) and the joined
+/// (head, tail) indices, or `None` when there are none. `scores` and
+/// `to_other` are indexed by this document's measures.
 fn absorb_continuations(
     doc: &Document,
     other: &Document,
@@ -181,7 +220,7 @@ fn absorb_continuations(
     scores: &[Option<align::PairScore>],
     notes: &mut Vec<String>,
     side: &str,
-) -> Option<Document> {
+) -> Option<(Document, Vec<(usize, usize)>)> {
     let mut joined: Vec<(usize, usize)> = Vec::new();
     for (tail, m) in doc.measures.iter().enumerate().skip(1) {
         let head = tail - 1;
@@ -212,7 +251,7 @@ fn absorb_continuations(
         let part = doc.measures.remove(k);
         doc.measures[host] = join_measures(&doc.measures[host], &part);
     }
-    Some(doc)
+    Some((doc, joined))
 }
 
 /// One measure made of two parts: the second's content, indicators, parties and pages appended.
