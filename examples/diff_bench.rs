@@ -17,7 +17,8 @@ use planparse::pipeline::{convert_bytes, Options};
 
 /// CPU time this thread has run, from Linux's `/proc/thread-self/schedstat`
 /// (nanoseconds on a CPU): unlike wall time it does not grow when other
-/// processes share the machine. `None` elsewhere.
+/// processes share the machine (some kernels count it in scheduler ticks,
+/// a few milliseconds). `None` elsewhere.
 fn cpu_time() -> Option<Duration> {
     let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     stat.split_whitespace().next()?.parse().ok().map(Duration::from_nanos)
