@@ -46,8 +46,9 @@ main { padding: 12px 24px 48px; }
 table.diff { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.diff > thead th { position: sticky; top: 0; background: #fff; border-bottom: 2px solid var(--line); text-align: left; padding: 6px 8px; }
 table.diff td { vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); width: 50%; }
-tr.section td { background: #f6f8fa; font-weight: 700; padding-top: 14px; }
-tr.section.level-2 td { font-weight: 600; } tr.section.level-3 td { font-weight: 600; font-style: italic; }
+tr.section td { background: #f6f8fa; padding-top: 14px; font-size: 13px; }
+tr.section .text::first-line { font-weight: 700; font-size: 15px; }
+tr.section.level-2 .text::first-line, tr.section.level-3 .text::first-line { font-size: 14px; }
 td.empty { background: repeating-linear-gradient(45deg, #fafbfc, #fafbfc 6px, #f3f4f6 6px, #f3f4f6 12px); }
 tr.added td.new, tr.section.added td.new { background: var(--added); }
 tr.removed td.old, tr.section.removed td.old { background: var(--removed); }
