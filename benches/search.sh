@@ -10,7 +10,9 @@
 #  4. prints the index build rate, p50/p99 search latency, grep's median, the
 #     ratios and the database size per million measures.
 #   usage: benches/search.sh [MEASURES] [ROUNDS] [WORKDIR]
-#          (defaults: 1000000 measures, 5 rounds, target/bench-search)
+#          (defaults: 1000000 measures, 5 rounds, target/bench-search;
+#          REUSE=1 keeps a dataset generated before in WORKDIR)
+#   extra arguments for `planparse search` (e.g. --rank-window 300) in SEARCH_ARGS
 set -euo pipefail
 cd "$(dirname "$0")/.."
 measures=${1:-1000000}
@@ -32,11 +34,15 @@ gen=$target/release/examples/gen_dataset
 mkdir -p "$dir"
 db="$dir/bench.sqlite"
 jsonl="$dir/bench.jsonl"
-rm -f "$db" "$db-wal" "$db-shm" "$jsonl"
-
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "generating $measures measures ..."
-"$gen" "$db" "$jsonl" "$measures" 2>/dev/null | tee "$dir/gen.txt"
+if [ -n "${REUSE:-}" ] && [ -s "$dir/gen.txt" ] && [ -f "$db" ] && [ -f "$jsonl" ]; then
+  echo "reusing the dataset in $dir (REUSE is set):"
+  cat "$dir/gen.txt"
+else
+  rm -f "$db" "$db-wal" "$db-shm" "$jsonl"
+  echo "generating $measures measures ..."
+  "$gen" "$db" "$jsonl" "$measures" 2>/dev/null | tee "$dir/gen.txt"
+fi
 value() { grep "^$1=" "$dir/gen.txt" | cut -d= -f2; }
 
 ms_since() { echo "($EPOCHREALTIME - $1) * 1000" | bc -l; }
@@ -54,7 +60,7 @@ for q in "${queries[@]}"; do
   total=0
   for _ in $(seq "$rounds"); do
     start=$EPOCHREALTIME
-    "$bin" search "$db" "$q" -n 10 >/dev/null 2>&1
+    "$bin" search "$db" "$q" -n 10 ${SEARCH_ARGS:-} >/dev/null 2>&1
     t=$(ms_since "$start")
     echo "$t" >>"$dir/search.ms"
     total=$(echo "$total + $t" | bc -l)

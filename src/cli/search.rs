@@ -43,6 +43,10 @@ pub struct Args {
     /// Match whole words (the unicode61 index) instead of substrings
     #[arg(long)]
     words: bool,
+    /// Rank at most this many matches, the most recently indexed (broader
+    /// queries say so on stderr)
+    #[arg(long, value_name = "N", default_value_t = RANK_WINDOW)]
+    rank_window: usize,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -62,7 +66,7 @@ pub fn run(args: Args) -> i32 {
         period: args.period,
         kind: args.kind,
         limit: args.limit,
-        rank_window: RANK_WINDOW,
+        rank_window: args.rank_window,
     };
     let results = match dataset.search(&query) {
         Ok(h) => h,

@@ -19,11 +19,14 @@
 //! `--fts` sends the query unchanged to `search_trigram` (or `search_words`
 //! with `--words`, which otherwise matches whole words).
 //!
-//! Ranking is bm25, exact up to [`Query::rank_window`] matches. A broader query
-//! (`forskning` in a million measures) ranks its `rank_window` most recently
-//! indexed matches: ranking every match costs a `_docsize` lookup per match and
-//! grows with the dataset, while a query that broad needs narrowing anyway.
-//! [`Results::ranked_within`] says when that happened.
+//! Ranking is bm25. For a literal query it is computed here from the
+//! occurrences of the text (see `ranked_literal`: one term, so idf drops out,
+//! and FTS5 need not count the term's matches across the whole index); `--fts`
+//! and `--words` use FTS5's own `bm25()`. Either is exact up to
+//! [`Query::rank_window`] matches. A broader query (`forskning` in a million
+//! measures) ranks its `rank_window` most recently indexed matches, since
+//! ranking costs a read per match while a query that broad needs narrowing
+//! anyway. [`Results::ranked_within`] says when that happened.
 //!
 //! Every user-supplied value is a bound parameter; the SQL text is fixed.
 
@@ -32,8 +35,9 @@ use std::path::Path;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
-use super::terms::{fold_char, QueryWords};
+use super::terms::{fold, fold_char, QueryWords};
 use super::DatasetError;
 use crate::dataset::vocabulary::normalize_party;
 use crate::model::{DocumentKind, Period};
@@ -49,18 +53,20 @@ const SNIPPET_CONTEXT: usize = 80;
 
 /// bm25 column weights: text, actions, indicators, responsible, decision. A
 /// match in a measure's own sentence says more than one in its responsibility.
+/// (`ranked_literal` uses the same weights.)
 const RANK: &str = "bm25(4.0, 2.0, 2.0, 1.0, 2.0)";
 
 /// Most vocabulary words one query word may stand for before the planner
 /// prefers the trigram index (`for` is inside thousands of words).
 pub const MAX_EXPANSION: usize = 400;
 
-/// The same for the first word of a phrase (`e` in `e-helse`): each alternative
-/// is a whole phrase for FTS5 to evaluate.
+/// The same for the phrases of a longer query (the words ending with its first
+/// word times the words starting with its last): each is a phrase for FTS5 to
+/// evaluate.
 pub const MAX_PHRASE_EXPANSION: usize = 40;
 
 /// Default [`Query::rank_window`].
-pub const RANK_WINDOW: usize = 1000;
+pub const RANK_WINDOW: usize = 500;
 
 /// Which FTS5 index a query goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -179,7 +185,9 @@ const COLUMNS: [&str; 5] = ["text", "actions", "indicators", "responsible", "dec
 
 pub(super) fn run(conn: &Connection, path: &Path, query: &Query) -> Result<Results, DatasetError> {
     let sql_error = |context: &'static str| move |e: rusqlite::Error| DatasetError::sqlite(path, context, e);
-    let text = query.text.trim();
+    // The dataset's text is NFC (SPEC); a query typed on macOS may arrive as NFD.
+    let text: String = query.text.trim().nfc().collect();
+    let text = text.as_str();
     let filters = Filters::of(query);
     let plan = plan(conn, text, query).map_err(sql_error("cannot read the vocabulary"))?;
     let (units, ranked_within, index) = match &plan {
@@ -220,42 +228,77 @@ fn plan(conn: &Connection, text: &str, query: &Query) -> rusqlite::Result<Plan> 
     }
     let trigram = Plan::Fts { table: "search_trigram", fts: phrase(text), check: true };
     // Word queries see neither what precedes the first word nor what follows
-    // the last, so the query must start and end inside words; and a short last
-    // word would be a prefix of half the vocabulary.
+    // the last, so the query must start and end inside words.
     let words = &q.words;
     let Some(last) = words.last() else { return Ok(trigram) };
-    if !q.open_start || !q.open_end || (words.len() >= 2 && last.chars().count() < 3) {
+    if !q.open_start || !q.open_end {
         return Ok(trigram);
     }
     // The text's first word ends with the query's first word (contains it, for
     // a one-word query); its last word starts with the query's last word; the
-    // words between are the query's.
-    let Some(firsts) = vocabulary_words(conn, &words[0], words.len() == 1)? else { return Ok(trigram) };
-    if firsts.is_empty() {
+    // words between are the query's. Each combination is one phrase.
+    let phrases: Vec<String> = if words.len() == 1 {
+        let Some(inside) = vocabulary_words(conn, &words[0], Edge::Inside, MAX_EXPANSION)? else { return Ok(trigram) };
+        inside.iter().map(|w| phrase(w)).collect()
+    } else {
+        let Some(firsts) = vocabulary_words(conn, &words[0], Edge::End, MAX_PHRASE_EXPANSION)? else { return Ok(trigram) };
+        let Some(lasts) = vocabulary_words(conn, last, Edge::Start, MAX_PHRASE_EXPANSION)? else { return Ok(trigram) };
+        if firsts.len() * lasts.len() > MAX_PHRASE_EXPANSION {
+            return Ok(trigram);
+        }
+        let middle: String = words[1..words.len() - 1].iter().map(|w| format!(" {w}")).collect();
+        let middle = middle.as_str();
+        firsts.iter().flat_map(|f| lasts.iter().map(move |l| format!("{f}{middle} {l}"))).map(|p| phrase(&p)).collect()
+    };
+    if phrases.is_empty() {
         return Ok(Plan::Nothing);
     }
-    let rest: String = words[1..].iter().map(|w| format!(" {w}")).collect();
-    let star = if words.len() >= 2 { "*" } else { "" };
-    let fts = firsts.iter().map(|w| format!("{}{star}", phrase(&format!("{w}{rest}")))).collect::<Vec<_>>().join(" OR ");
-    Ok(Plan::Fts { table: "search_words", fts, check: true })
+    Ok(Plan::Fts { table: "search_words", fts: phrases.join(" OR "), check: true })
 }
 
-/// Vocabulary words containing `part` (or ending with it, unless `contains`);
-/// `None` when there are more than [`MAX_EXPANSION`] ([`MAX_PHRASE_EXPANSION`]).
-fn vocabulary_words(conn: &Connection, part: &str, contains: bool) -> rusqlite::Result<Option<Vec<String>>> {
-    let candidates: Vec<String> = if part.chars().count() >= 3 {
-        let mut stmt = conn.prepare_cached(
-            "SELECT v.term FROM vocabulary_trigram AS f JOIN vocabulary AS v ON v.id = f.rowid WHERE vocabulary_trigram MATCH ?1",
-        )?;
-        let rows = stmt.query_map([format!("\"{part}\"")], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
-    } else {
-        let mut stmt = conn.prepare_cached("SELECT term FROM vocabulary WHERE instr(term, ?1) > 0")?;
-        let rows = stmt.query_map([part], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
+/// How a query word meets the text's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    /// A one-word query: any word containing it.
+    Inside,
+    /// The query's first word: any word ending with it.
+    End,
+    /// The query's last word: any word starting with it.
+    Start,
+}
+
+/// Vocabulary words that meet `part` as `edge` says; `None` when there are
+/// more than `max`.
+fn vocabulary_words(conn: &Connection, part: &str, edge: Edge, max: usize) -> rusqlite::Result<Option<Vec<String>>> {
+    let candidates: Vec<String> = match edge {
+        // The UNIQUE index on `term` is ordered: a prefix is a range.
+        Edge::Start => {
+            let mut stmt = conn.prepare_cached("SELECT term FROM vocabulary WHERE term >= ?1 AND term < ?2 LIMIT ?3")?;
+            let end = format!("{part}\u{10FFFF}");
+            let rows = stmt.query_map(rusqlite::params![part, end, max + 1], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        }
+        _ if part.chars().count() >= 3 => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT v.term FROM vocabulary_trigram AS f JOIN vocabulary AS v ON v.id = f.rowid WHERE vocabulary_trigram MATCH ?1",
+            )?;
+            let rows = stmt.query_map([format!("\"{part}\"")], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        }
+        _ => {
+            let mut stmt = conn.prepare_cached("SELECT term FROM vocabulary WHERE instr(term, ?1) > 0")?;
+            let rows = stmt.query_map([part], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        }
     };
-    let words: Vec<String> = candidates.into_iter().filter(|w| if contains { w.contains(part) } else { w.ends_with(part) }).collect();
-    let max = if contains { MAX_EXPANSION } else { MAX_PHRASE_EXPANSION };
+    let words: Vec<String> = candidates
+        .into_iter()
+        .filter(|w| match edge {
+            Edge::Inside => w.contains(part),
+            Edge::End => w.ends_with(part),
+            Edge::Start => w.starts_with(part),
+        })
+        .collect();
     Ok((words.len() <= max).then_some(words))
 }
 
@@ -307,9 +350,7 @@ fn escape_like(s: &str) -> String {
 ///
 /// First the `rank_window`-th match in rowid order (newest first) that passes
 /// the filters: FTS5 streams rowid order and stops there. When it exists, only
-/// matches from that rowid on are ranked. Then `ORDER BY rank` (FTS5 sorts the
-/// matches itself) streams the ranked rows; the column text of a row is read
-/// only when it passes the filters, and reading stops at `limit` hits.
+/// matches from that rowid on are ranked.
 fn fts_search(
     conn: &Connection,
     table: &str,
@@ -326,50 +367,122 @@ fn fts_search(
         .prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?7 AND ({filter}) ORDER BY rowid DESC LIMIT 1 OFFSET ?8"))?
         .query_row(params_from_iter(values), |r| r.get(0))
         .optional()?;
-
-    let columns: Vec<String> = if literal.is_some() {
-        COLUMNS.iter().map(|c| format!("{table}.{c}")).collect()
-    } else {
-        (0..COLUMNS.len()).map(|i| format!("highlight({table}, {i}, ?10, ?11)")).collect()
+    let mut values: Vec<Value> = filters.values.to_vec();
+    values.extend([Value::Text(fts.to_string()), Value::Integer(threshold.unwrap_or(i64::MIN))]);
+    let found = match literal {
+        Some(needle) => ranked_literal(conn, table, &filter, values, needle, query.limit)?,
+        None => ranked_by_fts5(conn, table, &filter, values, query.limit)?,
     };
+    Ok((found, threshold.map(|_| window)))
+}
+
+/// A literal query's matches, ranked here rather than by FTS5's `bm25()`.
+///
+/// FTS5's bm25 counts, for its idf, every match of each phrase in the whole
+/// index, once per query: the cost of a broad query grows with the dataset
+/// however small the window. A literal query is one term, so idf is the same
+/// for every match and drops out; what remains of bm25 is computed here from
+/// the occurrences of the literal text in each column (k1 = 1.2, b = 0.75,
+/// column lengths in bytes against their mean over the matches, column weights
+/// as [`RANK`]). Candidates without the literal text (a word phrase whose
+/// punctuation differs from the query's) are dropped.
+fn ranked_literal(
+    conn: &Connection,
+    table: &str,
+    filter: &str,
+    values: Vec<Value>,
+    needle: &str,
+    limit: usize,
+) -> rusqlite::Result<Vec<Found>> {
+    const K1: f64 = 1.2;
+    const B: f64 = 0.75;
+    const WEIGHTS: [f64; 5] = [4.0, 2.0, 2.0, 1.0, 2.0];
+    let columns: Vec<String> = COLUMNS.iter().map(|c| format!("{table}.{c}")).collect();
+    let sql = format!("SELECT rowid, {} FROM {table} WHERE {table} MATCH ?7 AND rowid >= ?8 AND ({filter})", columns.join(", "));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(values))?;
+    struct Candidate {
+        id: i64,
+        texts: [String; 5],
+        occurrences: [usize; 5],
+        lengths: [usize; 5],
+    }
+    let folded_needle = fold(needle);
+    let mut candidates = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut candidate = Candidate { id: row.get(0)?, texts: Default::default(), occurrences: [0; 5], lengths: [0; 5] };
+        for i in 0..COLUMNS.len() {
+            let text: Option<String> = row.get(1 + i)?;
+            let text = text.unwrap_or_default();
+            candidate.lengths[i] = text.len();
+            candidate.occurrences[i] = if text.is_empty() { 0 } else { fold(&text).matches(folded_needle.as_str()).count() };
+            candidate.texts[i] = text;
+        }
+        if candidate.occurrences.iter().any(|n| *n > 0) {
+            candidates.push(candidate);
+        }
+    }
+    let mut mean = [0.0f64; 5];
+    for c in &candidates {
+        for (m, l) in mean.iter_mut().zip(c.lengths) {
+            *m += l as f64;
+        }
+    }
+    let n = candidates.len().max(1) as f64;
+    let mean = mean.map(|m| (m / n).max(1.0));
+    let score = |c: &Candidate| -> f64 {
+        let sum: f64 = (0..COLUMNS.len())
+            .map(|i| {
+                let tf = c.occurrences[i] as f64;
+                WEIGHTS[i] * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * c.lengths[i] as f64 / mean[i]))
+            })
+            .sum();
+        // Negative like FTS5's bm25: lower is better.
+        -sum
+    };
+    let mut scored: Vec<(f64, Candidate)> = candidates.into_iter().map(|c| (score(&c), c)).collect();
+    // Best first; among equals, the newest.
+    scored.sort_by(|(sa, a), (sb, b)| sa.total_cmp(sb).then(b.id.cmp(&a.id)));
+    scored.truncate(limit);
+    Ok(scored
+        .into_iter()
+        .map(|(score, c)| {
+            let column = c.occurrences.iter().position(|n| *n > 0).unwrap_or(0);
+            Found { id: c.id, score, snippet: window_around_match(&mark_literal(&c.texts[column], needle)) }
+        })
+        .collect())
+}
+
+/// Matches of a raw FTS5 query in FTS5's own `ORDER BY rank` (bm25), marked
+/// by `highlight()`; FTS5 sorts the matches itself and the columns are read
+/// only for the rows returned.
+fn ranked_by_fts5(conn: &Connection, table: &str, filter: &str, mut values: Vec<Value>, limit: usize) -> rusqlite::Result<Vec<Found>> {
+    let columns: Vec<String> = (0..COLUMNS.len()).map(|i| format!("highlight({table}, {i}, ?10, ?11)")).collect();
     let sql = format!(
         "SELECT rowid, rank, {columns} FROM {table}
-         WHERE {table} MATCH ?7 AND rank MATCH ?8 AND rowid >= ?9 AND ({filter})
-         ORDER BY rank",
+         WHERE {table} MATCH ?7 AND rowid >= ?8 AND rank MATCH ?9 AND ({filter})
+         ORDER BY rank LIMIT ?12",
         columns = columns.join(", "),
     );
+    values.extend([
+        Value::Text(RANK.to_string()),
+        Value::Text(MARK_OPEN.to_string()),
+        Value::Text(MARK_CLOSE.to_string()),
+        Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)),
+    ]);
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut values: Vec<Value> = filters.values.to_vec();
-    values.extend([Value::Text(fts.to_string()), Value::Text(RANK.to_string()), Value::Integer(threshold.unwrap_or(i64::MIN))]);
-    if literal.is_none() {
-        values.extend([Value::Text(MARK_OPEN.to_string()), Value::Text(MARK_CLOSE.to_string())]);
-    }
-    let mut rows = stmt.query(params_from_iter(values))?;
-    let mut hits = Vec::new();
-    while hits.len() < query.limit {
-        let Some(row) = rows.next()? else { break };
-        let mut marked = None;
+    let rows = stmt.query_map(params_from_iter(values), |row| {
+        let mut snippet = String::new();
         for i in 0..COLUMNS.len() {
             let text: Option<String> = row.get(2 + i)?;
-            let Some(text) = text else { continue };
-            let text = match literal {
-                Some(needle) => mark_literal(&text, needle),
-                None => text,
-            };
-            if text.contains(MARK_OPEN) {
-                marked = Some(text);
+            if let Some(text) = text.filter(|t| t.contains(MARK_OPEN)) {
+                snippet = window_around_match(&text);
                 break;
             }
         }
-        match (marked, literal) {
-            (Some(text), _) => hits.push(Found { id: row.get(0)?, score: row.get(1)?, snippet: window_around_match(&text) }),
-            // FTS5 matched but the literal text is not there (the separators
-            // differ): not a hit.
-            (None, Some(_)) => {}
-            (None, None) => hits.push(Found { id: row.get(0)?, score: row.get(1)?, snippet: String::new() }),
-        }
-    }
-    Ok((hits, threshold.map(|_| window)))
+        Ok(Found { id: row.get(0)?, score: row.get(1)?, snippet })
+    })?;
+    rows.collect()
 }
 
 /// Hits for text too short for trigrams: `LIKE` over every unit, in index

@@ -33,6 +33,14 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).map(|w| w.chars().map(fold_char).collect())
 }
 
+/// `text` with every character folded by [`fold_char`].
+pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.chars().map(fold_char).collect()
+}
+
 /// A literal query split into words, with what lies at its edges.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryWords {

@@ -153,7 +153,8 @@ fn put_document(
 }
 
 /// Deletes every row of the document indexed from `key`, index entries first
-/// (an external-content FTS5 index deletes by the very text it indexed).
+/// (an external-content FTS5 index deletes by the very text it indexed, read
+/// back from `search_units`).
 fn remove_path(conn: &Connection, key: &str) -> rusqlite::Result<bool> {
     let id: Option<String> = conn.prepare_cached("SELECT id FROM documents WHERE path = ?1")?.query_row([key], |r| r.get(0)).optional()?;
     let Some(id) = id else { return Ok(false) };
@@ -162,6 +163,7 @@ fn remove_path(conn: &Connection, key: &str) -> rusqlite::Result<bool> {
          SELECT 'delete', id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1 ORDER BY id",
         "INSERT INTO search_words(search_words, rowid, text, actions, indicators, responsible, decision)
          SELECT 'delete', id, text, actions, indicators, responsible, decision FROM search_units WHERE document_id = ?1 ORDER BY id",
+        "DELETE FROM search_units WHERE document_id = ?1",
         "DELETE FROM action_items WHERE measure IN (SELECT id FROM measures WHERE document_id = ?1)",
         "DELETE FROM actions WHERE measure IN (SELECT id FROM measures WHERE document_id = ?1)",
         "DELETE FROM indicators WHERE measure IN (SELECT id FROM measures WHERE document_id = ?1)",
@@ -249,6 +251,11 @@ fn insert_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Docum
         insert_table(conn, id, table_ord, table)?;
     }
 
+    conn.prepare_cached(&format!(
+        "INSERT INTO search_units (id, document_id, text, actions, indicators, responsible, decision) {}",
+        schema::UNITS_OF_DOCUMENT
+    ))?
+    .execute([id])?;
     // In rowid order: FTS5 writes out its pending terms whenever a rowid is
     // lower than the one before (agenda items have negative ids).
     for sql in [
