@@ -9,7 +9,7 @@
 //! Text is drawn from the corpus: the converted corpus documents give the words
 //! (a bigram chain over measure, action, indicator and section text, so phrases
 //! read like the plans), the printed responsible parties and the organizations.
-//! Deterministic: the same arguments give the same dataset.
+//! Deterministic: the same arguments and corpus conversion give the same dataset.
 
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
