@@ -22,7 +22,7 @@ pub fn decode(bytes: &[u8]) -> (String, Option<Warning>) {
 }
 
 /// Builds the layout of a text document. Form feeds count as page breaks
-/// only for blank-line accounting; text input has no page numbers.
+/// only for blank-line accounting; bare page-number lines are dropped.
 pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
     let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\u{000C}', "\n\n");
     let mut blocks = Vec::new();
@@ -55,8 +55,13 @@ pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
 
     let (running, first_line) = running_lines(&text);
     let mut seen_first = false;
-    for raw in text.split('\n') {
+    let raws: Vec<&str> = text.split('\n').collect();
+    for (i, raw) in raws.iter().enumerate() {
         let raw = raw.trim_end_matches([' ', '\u{00A0}']);
+        if is_page_number(&raws, i) {
+            // A page number printed as its own paragraph: not body text.
+            continue;
+        }
         let key = fold(raw);
         if running.contains(&key) {
             // A running header or footer: not body text.
@@ -129,6 +134,14 @@ fn running_lines(text: &str) -> (std::collections::HashSet<String>, Option<Strin
     // A page number line folds to "": not a header text.
     out.retain(|k| !k.is_empty());
     (out, first)
+}
+
+/// A bare number of at most three digits standing between blank lines:
+/// a page number the text export kept.
+fn is_page_number(lines: &[&str], i: usize) -> bool {
+    let t = lines[i].trim();
+    let blank = |j: Option<usize>| j.and_then(|j| lines.get(j)).is_none_or(|l| l.trim().is_empty());
+    !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit()) && blank(i.checked_sub(1)) && blank(Some(i + 1))
 }
 
 /// A line with at least one tab between two non-empty pieces of text.

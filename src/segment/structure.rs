@@ -95,6 +95,11 @@ struct Walker<'a> {
     /// The last line added as prose, with nothing after it yet: a caption
     /// that becomes a heading when a table follows.
     last_prose: Option<(Option<usize>, Line)>,
+    /// Text input: a repeated table header was seen inside an open row (a page
+    /// break); the next line resumes the first column the break cut.
+    after_break: bool,
+    /// The current row was resumed after a page break.
+    resumed: bool,
 }
 
 /// Walks the layout of a document. `title_lines` leading lines are the
@@ -131,6 +136,8 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool, organizat
         organization: organization.map(str::to_string),
         seen_body: false,
         last_prose: None,
+        after_break: false,
+        resumed: false,
     };
     w.superseded = w.find_superseded_numbers();
     let mut line_index = 0usize;
@@ -361,7 +368,9 @@ impl<'a> Walker<'a> {
     /// directly and is not numbered itself.
     fn continues_heading(&self, line: &Line) -> bool {
         let Some(h) = &self.last_heading else { return false };
-        let (Some(a), Some(b)) = (h.bbox, line.bbox) else { return false };
+        let (Some(a), Some(b)) = (h.bbox, line.bbox) else {
+            return h.bbox.is_none() && line.bbox.is_none() && self.text_heading_wraps(h, line);
+        };
         let t = line.text.trim();
         h.page == line.page
             && h.bold == line.bold
@@ -372,6 +381,19 @@ impl<'a> Walker<'a> {
             && !vocab::numbered_line().is_match(t)
             && !t.ends_with(':')
             && (t.chars().next().is_some_and(|c| c.is_lowercase()) || b.y0 - a.y1 < (a.y1 - a.y0) * 0.45)
+    }
+
+    /// Text input: a heading wraps onto a next line that starts in lowercase
+    /// (a blank line may sit between, as text exports double-space lines).
+    fn text_heading_wraps(&self, heading: &Line, line: &Line) -> bool {
+        let h = heading.text.trim_end();
+        let t = line.text.trim();
+        !h.ends_with(['.', ':', ';', '!', '?'])
+            && t.chars().next().is_some_and(char::is_lowercase)
+            && !t.ends_with(['.', ':'])
+            && t.split_whitespace().count() <= 10
+            && line.space_before <= 1.0
+            && strip_bullet(t).is_none()
     }
 
     fn line(&mut self, line: &Line, superseded: bool, plan_like: bool) {
@@ -386,6 +408,18 @@ impl<'a> Walker<'a> {
                 self.mode = Mode::Measures;
                 self.row = RowDraft::default();
                 self.row_state = RowState::Content;
+            } else if line.bbox.is_none() && !(self.row.content.is_empty() && self.row.refs.is_empty()) {
+                // The header repeated on a new page, inside a row.
+                self.after_break = true;
+                // The party cell printed at the foot of the page, after measure
+                // text that the break left open.
+                let last_is_party = self.row.content.last().is_some_and(|l| l.space_before >= 1.0 && vocab::is_party_line(&clean(&l.text)));
+                if self.row.responsible.is_empty() && self.row.content.len() >= 2 && last_is_party {
+                    if let Some(l) = self.row.content.pop() {
+                        self.row.responsible.push(l);
+                        self.row_state = RowState::Responsible;
+                    }
+                }
             }
             return;
         }
@@ -529,6 +563,12 @@ impl<'a> Walker<'a> {
                 return;
             }
         }
+        if std::mem::take(&mut self.after_break) {
+            if let Some(state) = self.resume_state(line, t) {
+                self.row_state = state;
+                self.resumed = true;
+            }
+        }
         let code = vocab::measure_code().captures(t).map(|c| c[1].to_string()).filter(|c| self.code_fits(c));
         if let Some(c) = code {
             self.finish_row();
@@ -540,8 +580,14 @@ impl<'a> Walker<'a> {
             // A new strategy point starts a new row once the current row has
             // its party column; before that, the text order put a shared
             // (or page-split) reference cell after the row's content.
-            if !self.row.responsible.is_empty() {
+            if !self.row.responsible.is_empty() && !(self.resumed && self.row_open()) {
                 self.finish_row();
+            } else if !self.row.responsible.is_empty() {
+                self.warnings.push(Warning::new(
+                    "row_order_guess",
+                    format!("strategy point after a page break joined to the open row above: {:.60}", t),
+                    line.page,
+                ));
             }
             self.row_state = RowState::Refs;
             self.row.refs.push(line.clone());
@@ -560,7 +606,13 @@ impl<'a> Walker<'a> {
         let bullet = strip_bullet(t).is_some() || line.bullet;
         match self.row_state {
             RowState::Refs => {
-                if vocab::action_label().is_match(t) {
+                let refs_done = self.row.refs.last().is_some_and(|l| l.text.trim_end().ends_with('.'));
+                let lower = t.chars().next().is_some_and(char::is_lowercase);
+                if self.resumed && refs_done && lower && line.space_before >= 1.0 {
+                    // The reference cell ended; the measure cell's rest follows.
+                    self.row_state = if self.has_indicator_heading() { RowState::Indicators } else { RowState::Content };
+                    self.row.content.push(line.clone());
+                } else if vocab::action_label().is_match(t) {
                     self.row_state = RowState::Content;
                     self.row.content.push(line.clone());
                 } else {
@@ -574,7 +626,10 @@ impl<'a> Walker<'a> {
                 });
                 let unlabelled = self.row.label.is_none() && self.row.refs.is_empty();
                 let starts_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
-                if party && !bullet && !t.starts_with('(') && !self.row.content.is_empty() && !prev_open && (line.space_before >= 1.0 || line.bbox.is_some()) {
+                if self.continues_cut_party(t, line) {
+                    self.row_state = RowState::Responsible;
+                    self.row.responsible.push(line.clone());
+                } else if party && !bullet && !t.starts_with('(') && !self.row.content.is_empty() && !prev_open && (line.space_before >= 1.0 || line.bbox.is_some()) {
                     self.row_state = RowState::Responsible;
                     self.row.responsible.push(line.clone());
                 } else if unlabelled && !self.row.responsible.is_empty() && !bullet && starts_upper && line.space_before >= 1.0 {
@@ -596,6 +651,7 @@ impl<'a> Walker<'a> {
                     && short
                     && (party
                         || first == '('
+                        || first == '/'
                         || first.is_lowercase()
                         || prev.ends_with(" og")
                         || prev.ends_with('-')
@@ -635,13 +691,118 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Where the first line after a page break inside a row goes: a
+    /// lowercase line continues an unfinished reference cell, a strategy
+    /// point joins a row whose measure text is still open, and a lowercase
+    /// line, action or bullet continues the measure cell. `None` keeps the
+    /// current column.
+    fn resume_state(&self, line: &Line, t: &str) -> Option<RowState> {
+        let lower = t.chars().next().is_some_and(char::is_lowercase);
+        let refs_open = self.row.refs.last().is_some_and(|l| !l.text.trim_end().ends_with(['.', ':']));
+        if lower && refs_open || vocab::strategy_point().is_match(t) && self.row_open() {
+            return Some(RowState::Refs);
+        }
+        let bullet = strip_bullet(t).is_some() || line.bullet;
+        if lower || bullet || vocab::action_label().is_match(t) {
+            return Some(if self.has_indicator_heading() { RowState::Indicators } else { RowState::Content });
+        }
+        None
+    }
+
+    fn has_indicator_heading(&self) -> bool {
+        self.row.content.iter().any(|l| vocab::indicator_heading().is_match(l.text.trim()))
+    }
+
+    /// The row's measure cell is unfinished: no indicator list yet and the
+    /// last line stops without a sentence end.
+    fn row_open(&self) -> bool {
+        let ends_open = self.row.content.last().is_some_and(|l| !l.text.trim_end().ends_with(['.', '!', '?']));
+        ends_open && !self.has_indicator_heading()
+    }
+
+    /// A party name cut by a page break (`Klinikken/FU-`) continues on a
+    /// short line after the row's measure text (`KRN/forsknings-`).
+    fn continues_cut_party(&self, t: &str, line: &Line) -> bool {
+        let cut = self.row.responsible.last().is_some_and(|l| l.text.trim_end().ends_with(['-', '/']));
+        let words = t.split_whitespace().count();
+        cut && self.resumed
+            && line.space_before >= 1.0
+            && words <= 3
+            && t.chars().next().is_some_and(char::is_uppercase)
+            && (t.contains('/') || t.ends_with('-') || vocab::is_party_line(t))
+    }
+
     fn finish_row(&mut self) {
         let row = std::mem::take(&mut self.row);
         self.row_state = RowState::Content;
+        self.resumed = false;
         if row.content.is_empty() && row.refs.is_empty() {
             return;
         }
+        if self.prose_after_table(&row) {
+            return;
+        }
         self.push_measure(&row);
+    }
+
+    /// Text input: a title-like line set off by blank lines and followed by
+    /// running prose, at the end of a row (or as a whole unlabelled "row"
+    /// without party), is the section after the table, not measure text.
+    /// Pushes the row's measure part, opens that section (with a
+    /// `heading_guess` warning) and returns true.
+    fn prose_after_table(&mut self, row: &RowDraft) -> bool {
+        let Some(k) = self.prose_tail(row) else { return false };
+        let (head, tail) = row.content.split_at(k);
+        let Some((first, rest)) = tail.split_first() else { return false };
+        if !head.is_empty() || !row.refs.is_empty() {
+            let mut measure = row.clone();
+            measure.content = head.to_vec();
+            self.push_measure(&measure);
+        }
+        let title = clean(&first.text);
+        self.warnings.push(Warning::new(
+            "heading_guess",
+            format!("title-like line with prose after a measure table read as a section heading: {:.60}", title),
+            first.page,
+        ));
+        self.open_section(Heading { number: None, title, level: 1 });
+        if let Some(i) = self.current {
+            self.sections[i].text.extend(rest.iter().cloned());
+        }
+        true
+    }
+
+    /// Where the prose tail of a row starts, if it has one.
+    fn prose_tail(&self, row: &RowDraft) -> Option<usize> {
+        if row.content.first().is_none_or(|l| l.bbox.is_some()) {
+            return None;
+        }
+        let bare = row.label.is_none() && row.refs.is_empty() && row.responsible.is_empty();
+        let title_like = |l: &Line| {
+            let t = clean(&l.text);
+            let words = t.split_whitespace().count();
+            (2..=14).contains(&words)
+                && t.chars().next().is_some_and(char::is_uppercase)
+                && !t.ends_with(['.', ',', ';', ':'])
+                && strip_bullet(&t).is_none()
+                && !l.bullet
+                && !vocab::action_label().is_match(&t)
+                && !vocab::indicator_heading().is_match(&t)
+        };
+        let prose = |rest: &[Line]| {
+            let words: usize = rest.iter().map(|l| l.text.split_whitespace().count()).sum();
+            let sentences = rest.iter().filter(|l| l.text.trim_end().ends_with('.')).count();
+            let listy = rest.iter().any(|l| {
+                let t = l.text.trim();
+                strip_bullet(t).is_some() || l.bullet || vocab::indicator_heading().is_match(t) || vocab::action_label().is_match(t)
+            });
+            words >= 30 && rest.len() >= 2 && sentences > 0 && !listy
+        };
+        (0..row.content.len()).find(|&k| {
+            let line = &row.content[k];
+            let set_off = if k == 0 { bare } else { !row.responsible.is_empty() && line.space_before >= 2.0 };
+            set_off && title_like(line) && prose(&row.content[k + 1..])
+        })
     }
 
     fn push_measure(&mut self, row: &RowDraft) {

@@ -131,7 +131,7 @@ pub fn decide_join(prev: &str, next: &str, may_split_word: bool) -> Join {
         return Join::DropHyphen;
     }
     // `Klinikk/` + `Avdeling`: a slash-joined list of parties wraps after the slash.
-    if p_last == '/' {
+    if p_last == '/' || n_first == '/' {
         return Join::Direct;
     }
     if may_split_word && p_last.is_alphabetic() && (n_first.is_lowercase() || matches!(n_first, ',' | '.' | ';' | ':' | ')')) {
@@ -229,6 +229,7 @@ mod tests {
         assert_eq!(join_lines(&["perioden 2021-", "2025"], &[]), "perioden 2021-2025");
         assert_eq!(join_lines(&["undervisnings-", "arealer"], &[]), "undervisningsarealer");
         assert_eq!(join_lines(&["KRN/forsknings\u{00AD}-", "gruppeledere"], &[]), "KRN/forskningsgruppeledere");
+        assert_eq!(join_lines(&["Klinikk/Avdeling", "/forsknings-", "gruppeledere"], &[]), "Klinikk/Avdeling/forskningsgruppeledere");
     }
 
     #[test]

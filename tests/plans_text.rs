@@ -1,0 +1,55 @@
+//! Action plans in text form: rows that a page break cut, with the table
+//! header repeated in the middle of a row, and the prose after the table.
+
+use planparse::model::Document;
+use planparse::pipeline::{convert_bytes, Options};
+
+fn fixture(name: &str) -> Document {
+    let path = format!("{}/tests/fixtures/plans/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    convert_bytes(name, &bytes, &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn measure<'a>(doc: &'a Document, label: &str) -> &'a planparse::model::Measure {
+    doc.measures.iter().find(|m| m.label.as_deref() == Some(label)).unwrap_or_else(|| panic!("no measure {label}"))
+}
+
+#[test]
+fn a_row_cut_by_a_page_break_resumes_in_its_columns() {
+    let doc = fixture("page-split-rows.txt");
+    let labels: Vec<_> = doc.measures.iter().filter_map(|m| m.label.as_deref()).collect();
+    assert_eq!(labels, ["1a", "1b"]);
+    let a = measure(&doc, "1a");
+    // The reference cell continues after the repeated header...
+    assert_eq!(a.strategy_refs[0].text, "Etablere felles arenaer for samarbeid på tvers av nivåene.");
+    // ...then the measure cell: the action cut by the break is whole again.
+    let actions: Vec<_> = a.actions.iter().map(|x| x.text.as_str()).collect();
+    assert_eq!(actions, ["Opprette et regionalt forum for forskningsledere og kommunale samarbeidspartnere", "Holde årlige samlinger om felles prosjekter"]);
+    assert_eq!(a.indicators, ["Antall samlinger per år", "Antall felles prosjekter"]);
+    // The party name cut at the foot of the page and its rest after the row's text.
+    assert_eq!(a.responsible, ["Seksjon/FoU-ABC/forskningsgruppeledere"]);
+}
+
+#[test]
+fn a_strategy_point_after_the_break_joins_the_open_row_with_a_warning() {
+    let doc = fixture("page-split-rows.txt");
+    let b = measure(&doc, "1b");
+    let refs: Vec<_> = b.strategy_refs.iter().map(|r| r.label.as_deref().unwrap_or("")).collect();
+    assert_eq!(refs, ["1b", "1c"]);
+    assert_eq!(b.actions.len(), 3);
+    assert_eq!(b.actions[1].text, "Lage en plan for rekruttering til stipendiatstillinger");
+    assert_eq!(b.responsible, ["Klinikk/Avdeling"]);
+    assert!(doc.warnings.iter().any(|w| w.code == "row_order_guess" && w.message.contains("1c")), "{:?}", doc.warnings);
+}
+
+#[test]
+fn headings_wrap_page_numbers_drop_and_prose_after_the_table_is_a_section() {
+    let doc = fixture("page-split-rows.txt");
+    assert_eq!(doc.sections[0].title, "Bedre samarbeid om forskning mellom sykehus, kommuner og utdanningsinstitusjoner");
+    let last = doc.sections.last().expect("sections");
+    assert_eq!(last.title, "Oppfølging og rapportering av handlingsplanen");
+    assert!(last.text.starts_with("Handlingsplanen følges opp"));
+    let b = measure(&doc, "1b");
+    assert_eq!(b.indicators, ["Antall nye stipendiater"], "the page number and the prose stay out of the row");
+    assert!(doc.warnings.iter().any(|w| w.code == "heading_guess"));
+}
