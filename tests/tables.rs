@@ -50,3 +50,26 @@ fn no_page_number_or_running_header_inside_any_cell() {
         }
     }
 }
+
+#[test]
+fn a_member_list_of_name_and_title_lines_becomes_a_table_in_pdf_and_text() {
+    for name in ["klinbeforsk-2016-2018.pdf", "klinbeforsk-2016-2018.txt"] {
+        let doc = common::convert(name);
+        let board = doc.tables.iter().find(|t| t.header == ["Navn", "Tittel"]).unwrap_or_else(|| panic!("{name}: member table"));
+        assert_eq!(board.title.as_deref(), Some("Programstyre 2018"), "{name}");
+        assert_eq!(board.rows.len(), 8, "{name}");
+        assert_eq!(board.rows[2], ["ØYSTEIN KRÜGER (leder)", "Avdelingsdirektør forskning og innovasjon, Helse Sør-Øst RHF"], "{name}");
+        assert!(doc.warnings.iter().any(|w| w.code == "table_guess"), "{name}: the guess is reported");
+        // The names are table cells, not section headings.
+        assert!(!doc.sections.iter().any(|s| s.title == "EINAR BUGGE"), "{name}");
+    }
+}
+
+#[test]
+fn a_two_column_page_reads_each_column_whole() {
+    let doc = common::convert("klinbeforsk-2016-2018.pdf");
+    let titles: Vec<&str> = doc.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(&titles[..3], ["PROGRAMBAKGRUNN", "HVA ER KLINISK BEHANDLINGSFORSKNING?", "PROGRAMSTYRE"]);
+    let side = &doc.sections[1].text;
+    assert!(side.starts_with("Klinisk behandlingsforskning omfatter inklusjon av pasienter og har som formål"), "{side}");
+}

@@ -9,6 +9,7 @@
 //! as produced by [`crate::pdf`].
 
 mod aligned;
+pub mod columns;
 pub mod pdf;
 pub mod text;
 
@@ -102,6 +103,8 @@ pub enum TableOrigin {
     Tabs,
     /// `w:tbl` in a DOCX file.
     Docx,
+    /// Lines that pair up as name and title (a member list), found by the segmenter.
+    Pairs,
 }
 
 /// A table; one that continued across pages is one table, rows split by a

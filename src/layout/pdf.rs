@@ -130,8 +130,14 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
         .map(|s| BBox { x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1 })
         .collect();
 
-    let mut items: Vec<(f32, Item)> = Vec::new();
-    for line in group_lines(&loose, page.number) {
+    // Sort keys: (band top, reading-order group, y). Without columns each
+    // line is its own band at its y.
+    let mut items: Vec<((f32, usize, f32), Item)> = Vec::new();
+    let groups: Vec<(Option<(f32, usize)>, Vec<Line>)> = match columns_of(&loose) {
+        Some(groups) => groups.into_iter().enumerate().map(|(i, g)| (Some((g.band, i + 1)), group_lines(&g.spans, page.number))).collect(),
+        None => vec![(None, group_lines(&loose, page.number))],
+    };
+    for (group, line) in groups.into_iter().flat_map(|(g, lines)| lines.into_iter().map(move |l| (g, l))) {
         let Some(b) = line.bbox else { continue };
         let in_margin = b.y1 < page.height * 0.09 || b.y0 > page.height * 0.91;
         let artifact = line_is_artifact(&line);
@@ -143,7 +149,8 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
             }
             continue;
         }
-        items.push((b.y0, Item::Line(line)));
+        let key = group.map_or((b.y0, 0, b.y0), |(band, i)| (band, i, b.y0));
+        items.push((key, Item::Line(line)));
     }
     for (t, spans) in tables.iter().zip(cell_spans) {
         let rows: Vec<Row> = spans
@@ -158,16 +165,24 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
         if rows.is_empty() {
             continue;
         }
-        items.push((t.bbox.y0, Item::Table(PageTable { cols: t.cols.clone(), rows })));
+        items.push(((t.bbox.y0, 0, t.bbox.y0), Item::Table(PageTable { cols: t.cols.clone(), rows })));
     }
     for t in aligned {
-        items.push((t.y0, Item::Table(PageTable { cols: t.cols, rows: t.rows })));
+        items.push(((t.y0, 0, t.y0), Item::Table(PageTable { cols: t.cols, rows: t.rows })));
     }
-    items.sort_by(|a, b| a.0.total_cmp(&b.0));
+    items.sort_by(|(a, _), (b, _)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.total_cmp(&b.2)));
     let mut out: Vec<Item> = items.into_iter().map(|(_, i)| i).collect();
     mark_bullets(&mut out, &discs);
     compute_spacing(&mut out);
     (out, meta)
+}
+
+/// Column groups of a page's loose text, unless the page holds a measure
+/// table header (a table without rulings whose columns must stay rows).
+fn columns_of<'a>(loose: &[&'a TextSpan]) -> Option<Vec<super::columns::Group<'a>>> {
+    let groups = super::columns::split(loose)?;
+    let header = group_lines(loose, 0).iter().any(|l| crate::segment::vocab::is_table_header_line(&l.text));
+    (!header).then_some(groups)
 }
 
 /// Tagged `/Artifact` text is running text by the producer's own word.

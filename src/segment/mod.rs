@@ -2,6 +2,7 @@
 //! keyed to layout cues, numbering patterns and keywords (see [`vocab`]).
 
 pub mod measure;
+pub mod members;
 pub mod minutes;
 pub mod structure;
 pub mod vocab;
@@ -14,6 +15,8 @@ use crate::text::clean;
 
 /// Turns a laid-out document into the output model.
 pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
+    let (with_members, member_warnings) = members::member_lists(layout);
+    let layout = with_members.as_ref().unwrap_or(layout);
     let lines: Vec<&Line> = layout.blocks.iter().filter_map(|b| if let Block::Line(l) = b { Some(l) } else { None }).collect();
     let kind = detect_kind(layout, &lines);
     let (title, title_lines) = find_title(layout, &lines, kind);
@@ -35,6 +38,7 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
     let period = if kind == DocumentKind::MeetingMinutes { None } else { find_period(title.as_deref(), &lines) };
     let organization = find_organization(title.as_deref(), &lines, kind);
     let mut warnings = layout.warnings.clone();
+    warnings.extend(member_warnings);
     warnings.append(&mut structure.warnings);
     if kind == DocumentKind::ActionPlan && structure.measures.is_empty() {
         warnings.push(crate::model::Warning::new("no_measures", "document looks like an action plan but no measure was found", None));

@@ -100,6 +100,9 @@ struct Walker<'a> {
     after_break: bool,
     /// The current row was resumed after a page break.
     resumed: bool,
+    /// Lines printed more than once (table column headers in text exports):
+    /// never a heading by their capitals alone.
+    repeated: std::collections::HashSet<String>,
 }
 
 /// Walks the layout of a document. `title_lines` leading lines are the
@@ -138,6 +141,13 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool, organizat
         last_prose: None,
         after_break: false,
         resumed: false,
+        repeated: {
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for l in &lines {
+                *seen.entry(clean(&l.text)).or_default() += 1;
+            }
+            seen.into_iter().filter(|(_, n)| *n > 1).map(|(t, _)| t).collect()
+        },
     };
     w.superseded = w.find_superseded_numbers();
     let mut line_index = 0usize;
@@ -296,7 +306,10 @@ impl<'a> Walker<'a> {
             self.is_styled(line) && (line.bold || line.font_size > self.body_font + 1.0) && colon_ok
         } else {
             let set_off = line.space_before >= 2.0 || !self.seen_body && words <= 4;
-            (set_off && colon_ok && words <= 10) || (starts_goal && t.ends_with(':'))
+            // A line in capitals heads a section in text exports of designed reports.
+            let capitals = is_capitals(&t) && t.chars().filter(|c| c.is_alphabetic()).count() >= 6 && !t.ends_with(':') && !self.repeated.contains(&t);
+            let once = !self.repeated.contains(&t);
+            once && ((set_off && colon_ok && words <= 10) || (starts_goal && t.ends_with(':')) || capitals && words <= 12)
         };
         if heading_like {
             let title = t.trim_end_matches(':').trim_end().trim_end_matches(" er").to_string();
@@ -388,6 +401,10 @@ impl<'a> Walker<'a> {
     fn text_heading_wraps(&self, heading: &Line, line: &Line) -> bool {
         let h = heading.text.trim_end();
         let t = line.text.trim();
+        if h.ends_with('-') && is_capitals(h) && is_capitals(t) && t.split_whitespace().count() <= 8 {
+            // `HVA ER KLINISK BEHAND-` + `LINGSFORSKNING?`
+            return true;
+        }
         !h.ends_with(['.', ':', ';', '!', '?'])
             && t.chars().next().is_some_and(char::is_lowercase)
             && !t.ends_with(['.', ':'])
@@ -427,7 +444,7 @@ impl<'a> Walker<'a> {
         if !in_measures || !vocab::is_party_line(&t) {
             if self.continues_heading(line) {
                 if let Some(i) = self.current {
-                    let title = clean(&format!("{} {}", self.sections[i].title, t));
+                    let title = join_lines(&[self.sections[i].title.as_str(), t.as_str()], &[]);
                     if self.sections[i].number.is_none() {
                         self.sections[i].id = String::new();
                         self.sections[i].id = self.unique_id(None, &title);
@@ -918,7 +935,12 @@ impl<'a> Walker<'a> {
         // The table's caption: the short line right above it, else the section title.
         let caption = clean(&self.last_line_text);
         let caption_ok = !caption.is_empty() && caption.split_whitespace().count() <= 8 && !caption.ends_with(['.', ',']);
-        let title = if caption_ok {
+        let section_title = self.current.and_then(|i| self.sections.get(i)).map(|s| s.title.clone());
+        let bare_year = caption.len() == 4 && caption.chars().all(|c| c.is_ascii_digit());
+        let title = if caption_ok && bare_year && t.origin == TableOrigin::Pairs && section_title.is_some() {
+            // `2018` under `PROGRAMSTYRE`: the year qualifies the section's name.
+            section_title.map(|s| format!("{} {caption}", sentence_case(&s)))
+        } else if caption_ok {
             Some(caption.trim_end_matches(':').to_string())
         } else {
             self.current.and_then(|i| self.sections.get(i)).map(|s| s.title.clone())
@@ -985,6 +1007,22 @@ impl<'a> Walker<'a> {
 }
 
 /// A header row: every cell short and none a number.
+/// Every letter a capital (at least three letters).
+fn is_capitals(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// `PROGRAMSTYRE` → `Programstyre`; text not in capitals is kept.
+fn sentence_case(s: &str) -> String {
+    if s.chars().any(char::is_lowercase) {
+        return s.to_string();
+    }
+    let lower = s.to_lowercase();
+    let mut chars = lower.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn looks_like_header(r: &[String]) -> bool {
     r.iter().filter(|c| !c.is_empty()).count() >= 2
         && r.iter().all(|c| c.split_whitespace().count() <= 6 && !c.chars().any(|ch| ch.is_ascii_digit() || matches!(ch, '.' | '(' | ',')))

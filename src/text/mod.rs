@@ -112,6 +112,12 @@ pub fn decide_join(prev: &str, next: &str, may_split_word: bool) -> Join {
         if SUSPENSION_WORDS.contains(&next_word) {
             return Join::Space;
         }
+        // A word in capitals broken at the line end (`BEHAND-`+`LINGSFORSKNING`):
+        // both parts long runs of capitals, so not an acronym compound.
+        let caps = |w: &str| w.chars().all(|c| c.is_alphabetic() && c.is_uppercase());
+        if stem_word.chars().count() >= 5 && caps(stem_word) && next_word.chars().count() >= 3 && caps(next_word.trim_end_matches(|c: char| !c.is_alphabetic())) {
+            return Join::DropHyphen;
+        }
         // After an acronym or a digit (`FoU-`, `EU-`, `2021-`), or before a
         // capital or digit, the hyphen is part of the text.
         let acronym = stem_word.chars().filter(|c| c.is_uppercase()).count() >= 2
@@ -230,6 +236,8 @@ mod tests {
         assert_eq!(join_lines(&["undervisnings-", "arealer"], &[]), "undervisningsarealer");
         assert_eq!(join_lines(&["KRN/forsknings\u{00AD}-", "gruppeledere"], &[]), "KRN/forskningsgruppeledere");
         assert_eq!(join_lines(&["Klinikk/Avdeling", "/forsknings-", "gruppeledere"], &[]), "Klinikk/Avdeling/forskningsgruppeledere");
+        assert_eq!(join_lines(&["HVA ER KLINISK BEHAND-", "LINGSFORSKNING?"], &[]), "HVA ER KLINISK BEHANDLINGSFORSKNING?");
+        assert_eq!(join_lines(&["NIFU-", "RAPPORT"], &[]), "NIFU-RAPPORT");
     }
 
     #[test]
