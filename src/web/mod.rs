@@ -171,7 +171,7 @@ fn answer(store: &Store, loopback: bool, request: Request) {
         Reply::Html(body) => request.respond(text_response(status, body, "text/html; charset=utf-8", true)),
         Reply::Json(body) => request.respond(text_response(status, body, "application/json; charset=utf-8", false)),
         Reply::File { file, content_type, download_name } => {
-            let mut response = Response::from_file(file).with_status_code(status);
+            let mut response = Response::from_file(file).with_status_code(status).with_chunked_threshold(usize::MAX);
             for (name, value) in common_headers(content_type) {
                 add_header(&mut response, name, &value);
             }
