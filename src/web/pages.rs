@@ -95,13 +95,18 @@ fn top_bar() -> Markup {
     }
 }
 
-/// The navigation put above the diff report.
+/// The navigation put above the diff report, styled inline: the report's
+/// style sheet is its own.
 pub fn diff_header(old: &str, new: &str) -> String {
     html! {
-        (top_bar())
-        p style="margin: 8px 20px" {
-            a href=(document_url(old, None)) { "Old document" } " · " a href=(document_url(new, None)) { "New document" } " · "
-            a href=(views::diff_url("/diff", new, old)) { "Swap sides" } " · "
+        nav style="display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 8px 24px; border-bottom: 1px solid #d0d7de; font-size: 14px" {
+            a href="/" style="font-weight: 700" { "planparse" }
+            a href="/" { "Search" }
+            a href="/documents" { "Documents" }
+            a href="/diff" { "Compare" }
+            a href=(document_url(old, None)) { "Old document" }
+            a href=(document_url(new, None)) { "New document" }
+            a href=(views::diff_url("/diff", new, old)) { "Swap sides" }
             a href=(views::diff_url("/api/diff", old, new)) { "JSON" }
         }
     }
@@ -251,6 +256,7 @@ fn search_hit(hit: &Hit) -> Markup {
                 a href=(document_url(&hit.document_id, None)) { (hit.title.as_deref().unwrap_or(&hit.file)) }
                 @if let Some(org) = &hit.organization { " · " (org) }
                 @if let Some(p) = period(hit.period) { " · " (p) }
+                @if hit.title.is_some() { " · " (hit.file) }
                 @if !hit.responsible.is_empty() { " · ansvar: " (hit.responsible.join(", ")) }
                 @if !pages.is_empty() { " · s. " (pages.join("–")) }
             }
