@@ -118,7 +118,11 @@ pub(crate) enum Reply {
     Html(String),
     Json(String),
     /// A source file as it is on disk now, with its content type.
-    File { file: File, content_type: &'static str, download_name: Option<String> },
+    File {
+        file: File,
+        content_type: &'static str,
+        download_name: Option<String>,
+    },
 }
 
 /// A route's failure: the status and what to tell the reader.

@@ -110,14 +110,7 @@ impl SearchParams {
     pub fn query(&self) -> Result<Query, Failure> {
         let period = self.period.as_deref().map(parse_period).transpose().map_err(|e| Failure::bad_request(format!("period: {e}")))?;
         let kind = self.kind.as_deref().map(parse_kind).transpose().map_err(|e| Failure::bad_request(format!("kind: {e}")))?;
-        Ok(Query {
-            responsible: self.responsible.clone(),
-            organization: self.org.clone(),
-            period,
-            kind,
-            limit: PER_PAGE,
-            ..Query::new(&self.q)
-        })
+        Ok(Query { responsible: self.responsible.clone(), organization: self.org.clone(), period, kind, limit: PER_PAGE, ..Query::new(&self.q) })
     }
 
     pub fn offset(&self) -> usize {

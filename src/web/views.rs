@@ -312,8 +312,7 @@ impl Store {
     pub fn source(&self, id: &str) -> Result<Reply, Failure> {
         let summary = self.summary(id)?;
         let path = Path::new(&summary.path);
-        let file = File::open(path)
-            .map_err(|e| Failure::not_found(format!("{}: the source file is no longer available ({e})", summary.path)))?;
+        let file = File::open(path).map_err(|e| Failure::not_found(format!("{}: the source file is no longer available ({e})", summary.path)))?;
         let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
         let (content_type, download) = match extension.as_str() {
             "pdf" => ("application/pdf", false),

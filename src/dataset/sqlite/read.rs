@@ -13,9 +13,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::model::{
-    self, Action, AgendaItem, Document, DocumentKind, Measure, Meeting, Participant, Period, Section, Source, SourceFormat, Table,
-};
+use crate::model::{self, Action, AgendaItem, Document, DocumentKind, Measure, Meeting, Participant, Period, Section, Source, SourceFormat, Table};
 
 /// One indexed document as the `documents` table describes it, with its
 /// measure and agenda item counts.
@@ -173,9 +171,8 @@ fn sections(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Section>> {
 }
 
 fn measures(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Measure>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, measure_id, section_id, label, text, strategy_refs, pages FROM measures WHERE document_id = ?1 ORDER BY ord",
-    )?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, measure_id, section_id, label, text, strategy_refs, pages FROM measures WHERE document_id = ?1 ORDER BY ord")?;
     let rows: Vec<(i64, Measure)> = stmt
         .query_map([doc], |r| {
             let refs: String = r.get(5)?;
@@ -236,8 +233,7 @@ fn meeting(conn: &Connection, doc: &str) -> rusqlite::Result<Option<Meeting>> {
         })
         .optional()?;
     let Some(mut meeting) = meeting else { return Ok(None) };
-    let mut stmt =
-        conn.prepare_cached("SELECT name, institution, role, participant_group FROM participants WHERE document_id = ?1 ORDER BY ord")?;
+    let mut stmt = conn.prepare_cached("SELECT name, institution, role, participant_group FROM participants WHERE document_id = ?1 ORDER BY ord")?;
     for p in stmt.query_map([doc], |r| {
         let group: String = r.get(3)?;
         Ok((Participant { name: r.get(0)?, institution: r.get(1)?, role: r.get(2)?, group: model::ParticipantGroup::Members }, group))
@@ -257,8 +253,8 @@ fn meeting(conn: &Connection, doc: &str) -> rusqlite::Result<Option<Meeting>> {
 }
 
 fn tables(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Table>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT table_ord, table_title, header, cells, pages FROM tables_rows WHERE document_id = ?1 ORDER BY table_ord, row_ord")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT table_ord, table_title, header, cells, pages FROM tables_rows WHERE document_id = ?1 ORDER BY table_ord, row_ord")?;
     let mut out: Vec<(i64, Table)> = Vec::new();
     for row in stmt.query_map([doc], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
