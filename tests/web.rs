@@ -9,10 +9,13 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use common::chromium;
 use planparse::diff;
 use planparse::model::Document;
 use planparse::pipeline::{convert_bytes, Options};
 use serde_json::Value;
+
+mod common;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_planparse"))
@@ -482,27 +485,6 @@ fn startup_errors_name_the_dataset_and_exit_1() {
     for route in ["/api/search?q=", "/documents/ID", "/diff?a=ID&b=ID", "--addr", "read-only"] {
         assert!(help.contains(route), "--help mentions {route}");
     }
-}
-
-/// Runs headless Chromium with the flags that keep it off the network; `None`
-/// when no Chromium is installed.
-fn chromium(args: &[&str], profile: &Path) -> Option<Output> {
-    let exe = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))?;
-    let mut cmd = Command::new(exe);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]);
-    cmd.arg(format!("--user-data-dir={}", profile.display()));
-    cmd.args(args);
-    cmd.output().ok()
 }
 
 /// The page as Chromium rendered it, and a screenshot of it under
