@@ -153,6 +153,12 @@ impl Dataset {
         read::documents(&self.conn).map_err(|e| self.error("cannot list documents", e))
     }
 
+    /// The documents of one organization (`documents.organization`, equal but
+    /// for ASCII case), by period and file name.
+    pub fn documents_of(&self, organization: &str) -> Result<Vec<DocumentSummary>, DatasetError> {
+        read::documents_of(&self.conn, organization).map_err(|e| self.error("cannot list documents", e))
+    }
+
     /// The row of one document; `None` when no document has this id.
     pub fn document_summary(&self, id: &str) -> Result<Option<DocumentSummary>, DatasetError> {
         read::summary(&self.conn, id).map_err(|e| self.error("cannot read a document", e))

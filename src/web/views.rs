@@ -223,8 +223,17 @@ impl Store {
     pub fn document_view(&self, id: &str) -> Result<DocumentView, Failure> {
         let summary = self.summary(id)?;
         let document = self.document(id)?;
-        let others = self.documents()?.into_iter().filter(|d| d.id != id && same_organization(d, &summary)).collect();
+        let others = self.same_organization(&summary)?.into_iter().filter(|d| d.id != id).collect();
         Ok(DocumentView { source_available: Path::new(&summary.path).is_file(), summary, document, others })
+    }
+
+    /// The documents of the same organization as `doc` (itself included);
+    /// none when it has no organization.
+    fn same_organization(&self, doc: &DocumentSummary) -> Result<Vec<DocumentSummary>, Failure> {
+        match &doc.organization {
+            Some(org) => Ok(self.dataset.documents_of(org)?),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The comparison of two indexed documents, `old` first.
@@ -272,9 +281,9 @@ impl Store {
         let Some(own_period) = own.period else { return Ok(Vec::new()) };
         let mut by_period: Vec<DocumentSummary> = Vec::new();
         let mut candidates: Vec<DocumentSummary> = self
-            .documents()?
+            .same_organization(own)?
             .into_iter()
-            .filter(|d| d.kind == own.kind && d.measures > 0 && same_organization(d, own) && d.period.is_some_and(|p| p != own_period))
+            .filter(|d| d.kind == own.kind && d.measures > 0 && d.period.is_some_and(|p| p != own_period))
             .collect();
         candidates.sort_by_key(|d| (d.period.map(|p| (p.from, p.to)), d.format != own.format, d.file.clone()));
         for d in candidates {
@@ -331,12 +340,6 @@ fn unknown_document(id: &str) -> Failure {
 /// A document id: the 64 hex digits of a sha256.
 fn is_document_id(id: &str) -> bool {
     id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// The same plan owner: organizations equal but for case and spacing.
-fn same_organization(a: &DocumentSummary, b: &DocumentSummary) -> bool {
-    let key = |d: &DocumentSummary| d.organization.as_deref().map(|o| o.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase());
-    key(a).is_some() && key(a) == key(b)
 }
 
 /// The sections from the top of the tree down to the one with `id`.

@@ -68,6 +68,14 @@ pub(super) fn documents(conn: &Connection) -> rusqlite::Result<Vec<DocumentSumma
     rows.collect()
 }
 
+/// The documents of one organization (ASCII case aside), by period and file.
+pub(super) fn documents_of(conn: &Connection, organization: &str) -> rusqlite::Result<Vec<DocumentSummary>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{SUMMARY_SQL} WHERE d.organization = ?1 COLLATE NOCASE ORDER BY d.period_from, d.file, d.id"))?;
+    let rows = stmt.query_map([organization], summary_of)?;
+    rows.collect()
+}
+
 /// One document's row, `None` when no document has this id.
 pub(super) fn summary(conn: &Connection, id: &str) -> rusqlite::Result<Option<DocumentSummary>> {
     conn.prepare_cached(&format!("{SUMMARY_SQL} WHERE d.id = ?1"))?.query_row([id], summary_of).optional()
