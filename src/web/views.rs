@@ -148,7 +148,8 @@ pub fn hit_url(hit: &Hit) -> String {
 }
 
 /// A document page: the document, its row, whether its source file is still
-/// on disk, and the other documents of its organization to compare it with.
+/// on disk, and the other documents of its organization and kind to compare
+/// it with.
 pub struct DocumentView {
     pub summary: DocumentSummary,
     pub document: Arc<Document>,
@@ -223,7 +224,7 @@ impl Store {
     pub fn document_view(&self, id: &str) -> Result<DocumentView, Failure> {
         let summary = self.summary(id)?;
         let document = self.document(id)?;
-        let others = self.same_organization(&summary)?.into_iter().filter(|d| d.id != id).collect();
+        let others = self.same_organization(&summary)?.into_iter().filter(|d| d.id != id && d.kind == summary.kind).collect();
         Ok(DocumentView { source_available: Path::new(&summary.path).is_file(), summary, document, others })
     }
 
