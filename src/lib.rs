@@ -15,3 +15,4 @@ pub mod pdf;
 pub mod pipeline;
 pub mod segment;
 pub mod text;
+pub mod web;

@@ -294,6 +294,28 @@ fn malformed_fts_query_gives_a_clear_message() {
 }
 
 #[test]
+fn every_indexed_document_reads_back_as_converted() {
+    let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
+    let documents = dataset.documents().expect("lists");
+    assert_eq!(documents.len(), corpus_inputs().len());
+    for input in corpus_inputs() {
+        let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let bytes = std::fs::read(&input).expect("reads");
+        let mut expected = planparse::pipeline::convert_bytes(&name, &bytes, &planparse::pipeline::Options::default()).expect("converts");
+        // A table without rows has no row to be kept by.
+        expected.tables.retain(|t| !t.rows.is_empty());
+        let id = expected.source.sha256.clone();
+        let summary = documents.iter().find(|d| d.id == id).unwrap_or_else(|| panic!("{name} listed"));
+        assert_eq!(summary.measures as usize, expected.measures.len(), "{name}");
+        assert_eq!(summary.path, input.canonicalize().expect("absolute").display().to_string(), "{name}");
+        let read = dataset.document(&id).expect("reads").unwrap_or_else(|| panic!("{name} indexed"));
+        assert!(read == expected, "{name}: the document read back differs from its conversion");
+    }
+    assert!(dataset.document(&"0".repeat(64)).expect("reads").is_none());
+    assert!(dataset.document_summary("nope").expect("reads").is_none());
+}
+
+#[test]
 fn reindexing_unchanged_inputs_is_a_no_op() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("plans.sqlite");

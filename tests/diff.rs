@@ -6,9 +6,12 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::chromium;
 use planparse::diff::{self, html::escape, ChangeType, Comparison, Level};
 use planparse::model::Document;
 use planparse::pipeline::{convert_bytes, Options};
+
+mod common;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -345,25 +348,8 @@ fn cli_errors_name_the_file_and_usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// Runs headless Chromium with the flags that keep it off the network.
-fn chromium(args: &[&str], profile: &Path) -> Option<std::process::Output> {
-    let exe =
-        ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))?;
-    let mut cmd = Command::new(exe);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,2000",
-    ]);
-    cmd.arg(format!("--user-data-dir={}", profile.display()));
-    cmd.args(args);
-    cmd.output().ok()
-}
+/// The browser window of the report test: wide and tall enough for the counts and the first rows.
+const WINDOW: &str = "--window-size=1280,2000";
 
 #[test]
 fn html_report_renders_in_headless_chromium_with_the_counts() {
@@ -380,11 +366,11 @@ fn html_report_renders_in_headless_chromium_with_the_counts() {
     let url = format!("file://{}", page.display());
 
     let shot = dir.path().join("report.png");
-    let out = chromium(&[&format!("--screenshot={}", shot.display()), &url], &dir.path().join("p1")).expect("chromium runs");
+    let out = chromium(&[WINDOW, &format!("--screenshot={}", shot.display()), &url], &dir.path().join("p1")).expect("chromium runs");
     let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "screenshot is a real PNG ({} bytes)", png.len());
 
-    let out = chromium(&["--dump-dom", &url], &dir.path().join("p2")).expect("chromium runs");
+    let out = chromium(&[WINDOW, "--dump-dom", &url], &dir.path().join("p2")).expect("chromium runs");
     let dom = String::from_utf8_lossy(&out.stdout);
     let counts = &comparison.diff.summary;
     for kind in ChangeType::ALL {
@@ -400,7 +386,7 @@ fn html_report_renders_in_headless_chromium_with_the_counts() {
     let (old, new) = hostile_pair();
     let page = dir.path().join("hostile.html");
     std::fs::write(&page, diff::html::render(&diff::compare(&old, &new))).expect("write");
-    let out = chromium(&["--dump-dom", &format!("file://{}", page.display())], &dir.path().join("p3")).expect("chromium runs");
+    let out = chromium(&[WINDOW, "--dump-dom", &format!("file://{}", page.display())], &dir.path().join("p3")).expect("chromium runs");
     let dom = String::from_utf8_lossy(&out.stdout);
     assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "script shown as text: {dom}");
     assert!(!dom.contains("<script") && !dom.contains("<img"), "no script or image element in the rendered page");

@@ -45,6 +45,7 @@ enum Command {
     /// Compare two versions of a plan measure by measure
     Diff(diff::Args),
     /// Serve a local web page over an indexed dataset
+    #[command(long_about = serve::LONG_ABOUT)]
     Serve(serve::Args),
     /// Print the JSON schema of the output document
     Schema,

@@ -10,7 +10,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use planparse::dataset::sqlite::{Dataset, DatasetError, Hit, Index, Query, Results, UnitKind, MARK_CLOSE, MARK_OPEN, RANK_WINDOW};
+use planparse::dataset::sqlite::{
+    parse_kind, parse_period, Dataset, DatasetError, Hit, Index, Query, Results, UnitKind, MARK_CLOSE, MARK_OPEN, RANK_WINDOW,
+};
 use planparse::model::DocumentKind;
 
 #[derive(clap::Args)]
@@ -159,49 +161,4 @@ fn print_text(out: &mut impl Write, hits: &[Hit], open: &str, close: &str) -> st
         writeln!(out, "   {}", marked(&hit.snippet, open, close))?;
     }
     Ok(())
-}
-
-/// `2021..2025`, `2021-2025`, `2023`, `2021..`, `..2025`.
-fn parse_period(s: &str) -> Result<(i32, i32), String> {
-    let year = |y: &str, default: i32| -> Result<i32, String> {
-        let y = y.trim();
-        if y.is_empty() {
-            return Ok(default);
-        }
-        y.parse::<i32>().map_err(|_| format!("{y:?} is not a year (expected e.g. 2021..2025)"))
-    };
-    let (from, to) = match s.split_once("..").or_else(|| s.split_once('-')) {
-        Some((a, b)) => (year(a, i32::MIN)?, year(b, i32::MAX)?),
-        None => {
-            let y = year(s, 0)?;
-            (y, y)
-        }
-    };
-    if from > to {
-        return Err(format!("{s:?}: the first year is after the last"));
-    }
-    Ok((from, to))
-}
-
-fn parse_kind(s: &str) -> Result<DocumentKind, String> {
-    [DocumentKind::ActionPlan, DocumentKind::MeetingMinutes, DocumentKind::Report, DocumentKind::Unknown]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-        .ok_or_else(|| format!("{s:?}: expected action_plan, meeting_minutes, report or unknown"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn periods_parse_in_every_spelling() {
-        assert_eq!(parse_period("2021..2025"), Ok((2021, 2025)));
-        assert_eq!(parse_period("2021-2025"), Ok((2021, 2025)));
-        assert_eq!(parse_period("2023"), Ok((2023, 2023)));
-        assert_eq!(parse_period("2021.."), Ok((2021, i32::MAX)));
-        assert_eq!(parse_period("..2025"), Ok((i32::MIN, 2025)));
-        assert!(parse_period("2025..2021").is_err());
-        assert!(parse_period("nå").is_err());
-    }
 }

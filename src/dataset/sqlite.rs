@@ -22,10 +22,11 @@
 //!   run leaves the database as it was, and a second writer gets
 //!   [`DatasetError::Locked`] after [`BUSY_TIMEOUT`] instead of waiting or failing
 //!   with a raw SQLite error. WAL mode keeps readers (`search`) unblocked.
-//! - The FTS5 tables are external-content indexes over the `search_units` view,
+//! - The FTS5 tables are external-content indexes over the `search_units` table,
 //!   so the text is stored once; rows enter and leave the indexes only through
 //!   [`Writer`], which feeds them from that same view.
 
+mod read;
 mod schema;
 mod search;
 pub mod terms;
@@ -36,8 +37,14 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+use crate::model::Document;
+
+pub use read::DocumentSummary;
 pub use schema::{statements, SCHEMA, SCHEMA_VERSION};
-pub use search::{Hit, Index, Query, Results, UnitKind, MARK_CLOSE, MARK_OPEN, MAX_EXPANSION, RANK_WINDOW};
+pub use search::{
+    parse_kind, parse_period, FacetValue, Facets, Hit, Index, Query, ResultPage, Results, UnitKind, MARK_CLOSE, MARK_OPEN, MAX_EXPANSION,
+    RANK_WINDOW,
+};
 pub use write::{Outcome, Writer};
 
 /// How long a writer waits for another writer before giving up with
@@ -132,6 +139,36 @@ impl Dataset {
     /// Ranked hits for a query; see [`Query`].
     pub fn search(&self, query: &Query) -> Result<Results, DatasetError> {
         search::run(&self.conn, &self.path, query)
+    }
+
+    /// One page of the ranked hits (`query.limit` of them from the `offset`-th),
+    /// with the number of matches and the facet counts over all of them; see
+    /// [`ResultPage`].
+    pub fn search_page(&self, query: &Query, offset: usize) -> Result<ResultPage, DatasetError> {
+        search::page(&self.conn, &self.path, query, offset)
+    }
+
+    /// Every indexed document, by organization, period and file name.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>, DatasetError> {
+        read::documents(&self.conn).map_err(|e| self.error("cannot list documents", e))
+    }
+
+    /// The documents of one organization (`documents.organization`, equal but
+    /// for ASCII case), by period and file name.
+    pub fn documents_of(&self, organization: &str) -> Result<Vec<DocumentSummary>, DatasetError> {
+        read::documents_of(&self.conn, organization).map_err(|e| self.error("cannot list documents", e))
+    }
+
+    /// The row of one document; `None` when no document has this id.
+    pub fn document_summary(&self, id: &str) -> Result<Option<DocumentSummary>, DatasetError> {
+        read::summary(&self.conn, id).map_err(|e| self.error("cannot read a document", e))
+    }
+
+    /// The document indexed under `id` (its `source.sha256`), rebuilt from its
+    /// rows as `planparse convert` wrote it (a table without rows is not kept);
+    /// `None` when no document has this id.
+    pub fn document(&self, id: &str) -> Result<Option<Document>, DatasetError> {
+        read::document(&self.conn, id).map_err(|e| self.error("cannot read a document", e))
     }
 
     /// Row count of one of the dataset's tables (for reports and tests).

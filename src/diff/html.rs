@@ -70,6 +70,13 @@ ins { background: var(--ins); text-decoration: none; }
 
 /// Renders the page.
 pub fn render(comparison: &Comparison) -> String {
+    render_with_header(comparison, "")
+}
+
+/// Renders the page with `header_html` (markup of the caller's, placed as
+/// is, so already escaped) at the top of the body: how `planparse serve`
+/// puts its navigation above the report.
+pub fn render_with_header(comparison: &Comparison, header_html: &str) -> String {
     let (old, new) = (&comparison.old, &comparison.new);
     let diff = &comparison.diff;
     let mut out = String::new();
@@ -78,7 +85,7 @@ pub fn render(comparison: &Comparison) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"no\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n",
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{header_html}<header>\n<h1>{}</h1>\n",
         escape(&title),
         escape(&title)
     );

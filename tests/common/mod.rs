@@ -36,3 +36,26 @@ pub fn corpus_files(ext: &str) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Runs headless Chromium with the flags that keep it off the network, in its
+/// own profile folder; `None` when no Chromium is installed (the callers then
+/// print a skip message).
+pub fn chromium(args: &[&str], profile: &Path) -> Option<std::process::Output> {
+    use std::process::Command;
+    let exe = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))?;
+    let mut cmd = Command::new(exe);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]);
+    cmd.arg(format!("--user-data-dir={}", profile.display()));
+    cmd.args(args);
+    cmd.output().ok()
+}

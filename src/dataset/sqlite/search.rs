@@ -159,6 +159,72 @@ pub struct Results {
     pub index: &'static str,
 }
 
+/// One page of a search: the hits of the page, how many units matched, and
+/// the facets over all of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultPage {
+    pub hits: Vec<Hit>,
+    /// Units that matched (within the rank window).
+    pub total: usize,
+    /// More units matched than `total` counts: the ranking was windowed
+    /// (`ranked_within`), or an unranked scan stopped at the window.
+    pub more: bool,
+    pub ranked_within: Option<usize>,
+    /// The index that answered: `trigram`, `words`, `like`.
+    pub index: &'static str,
+    pub facets: Facets,
+}
+
+/// Counts of the matching units by the values of each filter.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Facets {
+    pub organization: Vec<FacetValue>,
+    /// Values `2021..2025` (the `period` filter's spelling), labels `2021–2025`.
+    pub period: Vec<FacetValue>,
+    pub kind: Vec<FacetValue>,
+    /// Normalized parties (`responsible.party_norm`).
+    pub responsible: Vec<FacetValue>,
+}
+
+/// One value of a facet: what to filter by, how to show it, how many units have it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: usize,
+}
+
+/// A period filter in any of its spellings: `2021..2025`, `2021-2025`,
+/// `2023`, `2021..`, `..2025` (inclusive years).
+pub fn parse_period(s: &str) -> Result<(i32, i32), String> {
+    let year = |y: &str, default: i32| -> Result<i32, String> {
+        let y = y.trim();
+        if y.is_empty() {
+            return Ok(default);
+        }
+        y.parse::<i32>().map_err(|_| format!("{y:?} is not a year (expected e.g. 2021..2025)"))
+    };
+    let (from, to) = match s.split_once("..").or_else(|| s.split_once('-')) {
+        Some((a, b)) => (year(a, i32::MIN)?, year(b, i32::MAX)?),
+        None => {
+            let y = year(s, 0)?;
+            (y, y)
+        }
+    };
+    if from > to {
+        return Err(format!("{s:?}: the first year is after the last"));
+    }
+    Ok((from, to))
+}
+
+/// A document kind by its name in the JSON (`action_plan`...).
+pub fn parse_kind(s: &str) -> Result<DocumentKind, String> {
+    [DocumentKind::ActionPlan, DocumentKind::MeetingMinutes, DocumentKind::Report, DocumentKind::Unknown]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| format!("{s:?}: expected action_plan, meeting_minutes, report or unknown"))
+}
+
 /// How a query is answered.
 #[derive(Debug, Clone, PartialEq)]
 enum Plan {
@@ -184,6 +250,36 @@ struct Found {
 const COLUMNS: [&str; 5] = ["text", "actions", "indicators", "responsible", "decision"];
 
 pub(super) fn run(conn: &Connection, path: &Path, query: &Query) -> Result<Results, DatasetError> {
+    let found = find(conn, path, query, query.limit)?;
+    let hits = describe_all(conn, path, found.units)?;
+    Ok(Results { hits, ranked_within: found.ranked_within, index: found.index })
+}
+
+/// One page of hits with the match count and the facets; see [`ResultPage`].
+pub(super) fn page(conn: &Connection, path: &Path, query: &Query, offset: usize) -> Result<ResultPage, DatasetError> {
+    // Every match the window holds, so that the count and the facets cover
+    // them all; only the page's hits are described. Pages end with the window.
+    let cap = query.rank_window.max(1);
+    let found = find(conn, path, query, cap)?;
+    let ids: Vec<i64> = found.units.iter().map(|f| f.id).collect();
+    let facets = facets(conn, &ids).map_err(|e| DatasetError::sqlite(path, "cannot count facets", e))?;
+    let total = found.units.len();
+    // An unranked scan stops at the cap: there may be more.
+    let more = found.ranked_within.is_some() || (found.index == "like" && total >= cap);
+    let units = found.units.into_iter().skip(offset).take(query.limit).collect();
+    let hits = describe_all(conn, path, units)?;
+    Ok(ResultPage { hits, total, more, ranked_within: found.ranked_within, index: found.index, facets })
+}
+
+/// Ranked matches before [`describe`].
+struct Matches {
+    units: Vec<Found>,
+    ranked_within: Option<usize>,
+    index: &'static str,
+}
+
+/// The best `limit` matches of a query.
+fn find(conn: &Connection, path: &Path, query: &Query, limit: usize) -> Result<Matches, DatasetError> {
     let sql_error = |context: &'static str| move |e: rusqlite::Error| DatasetError::sqlite(path, context, e);
     // The dataset's text is NFC (SPEC); a query typed on macOS may arrive as NFD.
     let text: String = query.text.trim().nfc().collect();
@@ -192,10 +288,10 @@ pub(super) fn run(conn: &Connection, path: &Path, query: &Query) -> Result<Resul
     let plan = plan(conn, text, query).map_err(sql_error("cannot read the vocabulary"))?;
     let (units, ranked_within, index) = match &plan {
         Plan::Nothing => (Vec::new(), None, "words"),
-        Plan::Like => (like_search(conn, text, &filters, query.limit).map_err(sql_error("cannot search"))?, None, "like"),
+        Plan::Like => (like_search(conn, text, &filters, limit).map_err(sql_error("cannot search"))?, None, "like"),
         Plan::Fts { table, fts, check } => {
             let literal = check.then_some(text);
-            let (units, window) = fts_search(conn, table, fts, literal, &filters, query).map_err(|e| {
+            let (units, window) = fts_search(conn, table, fts, literal, &filters, query, limit).map_err(|e| {
                 if is_fts_query_error(&e) {
                     DatasetError::Query { query: text.to_string(), detail: fts_detail(&e) }
                 } else {
@@ -205,8 +301,52 @@ pub(super) fn run(conn: &Connection, path: &Path, query: &Query) -> Result<Resul
             (units, window, if *table == "search_words" { "words" } else { "trigram" })
         }
     };
-    let hits = units.into_iter().map(|found| describe(conn, found).map_err(sql_error("cannot read a hit"))).collect::<Result<_, _>>()?;
-    Ok(Results { hits, ranked_within, index })
+    Ok(Matches { units, ranked_within, index })
+}
+
+fn describe_all(conn: &Connection, path: &Path, units: Vec<Found>) -> Result<Vec<Hit>, DatasetError> {
+    units.into_iter().map(|found| describe(conn, found).map_err(|e| DatasetError::sqlite(path, "cannot read a hit", e))).collect()
+}
+
+/// Most values listed per facet (the largest counts).
+pub const FACET_VALUES: usize = 25;
+
+/// Counts of the matching units per organization, period, kind and
+/// responsible party (each measure once per party), largest first (periods in
+/// time order), at most [`FACET_VALUES`] each. Units whose document has no
+/// organization or period are not counted under that facet.
+fn facets(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Facets> {
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string());
+    let units = "WITH u(id) AS (SELECT value FROM json_each(?1))";
+    let per_document = |column: &str, order: &str| {
+        format!(
+            "{units} SELECT {column}, count(*) FROM u JOIN search_units AS s ON s.id = u.id JOIN documents AS d ON d.id = s.document_id
+             WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY {order} LIMIT ?2"
+        )
+    };
+    let limit = i64::try_from(FACET_VALUES).unwrap_or(i64::MAX);
+    let values = |sql: &str, label: &dyn Fn(&str) -> String| -> rusqlite::Result<Vec<FacetValue>> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(rusqlite::params![ids, limit], |r| {
+            let value: String = r.get(0)?;
+            let count: i64 = r.get(1)?;
+            Ok(FacetValue { label: label(&value), value, count: usize::try_from(count).unwrap_or(0) })
+        })?;
+        rows.collect()
+    };
+    let same = |v: &str| v.to_string();
+    Ok(Facets {
+        organization: values(&per_document("d.organization", "2 DESC, 1"), &same)?,
+        period: values(&per_document("d.period_from || '..' || d.period_to", "1"), &|v: &str| v.replace("..", "–"))?,
+        kind: values(&per_document("d.kind", "2 DESC, 1"), &same)?,
+        responsible: values(
+            &format!(
+                "{units} SELECT r.party_norm, count(DISTINCT r.measure) FROM u JOIN responsible AS r ON r.measure = u.id
+                 GROUP BY r.party_norm ORDER BY 2 DESC, 1 LIMIT ?2"
+            ),
+            &same,
+        )?,
+    })
 }
 
 /// Picks the index for a query; see the module documentation.
@@ -358,6 +498,7 @@ fn fts_search(
     literal: Option<&str>,
     filters: &Filters,
     query: &Query,
+    limit: usize,
 ) -> rusqlite::Result<(Vec<Found>, Option<usize>)> {
     let filter = FILTER_SQL.replace("{unit}", &format!("{table}.rowid"));
     let window = query.rank_window.max(1);
@@ -370,8 +511,8 @@ fn fts_search(
     let mut values: Vec<Value> = filters.values.to_vec();
     values.extend([Value::Text(fts.to_string()), Value::Integer(threshold.unwrap_or(i64::MIN))]);
     let found = match literal {
-        Some(needle) => ranked_literal(conn, table, &filter, values, needle, query.limit)?,
-        None => ranked_by_fts5(conn, table, &filter, values, query.limit)?,
+        Some(needle) => ranked_literal(conn, table, &filter, values, needle, limit)?,
+        None => ranked_by_fts5(conn, table, &filter, values, limit)?,
     };
     Ok((found, threshold.map(|_| window)))
 }
@@ -689,6 +830,17 @@ fn fts_detail(e: &rusqlite::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_parse_in_every_spelling() {
+        assert_eq!(parse_period("2021..2025"), Ok((2021, 2025)));
+        assert_eq!(parse_period("2021-2025"), Ok((2021, 2025)));
+        assert_eq!(parse_period("2023"), Ok((2023, 2023)));
+        assert_eq!(parse_period("2021.."), Ok((2021, i32::MAX)));
+        assert_eq!(parse_period("..2025"), Ok((i32::MIN, 2025)));
+        assert!(parse_period("2025..2021").is_err());
+        assert!(parse_period("nå").is_err());
+    }
 
     #[test]
     fn snippets_center_on_the_first_match() {
