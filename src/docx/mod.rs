@@ -134,6 +134,7 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
         warnings,
         declared_title,
         table_source: "docx",
+        heading_source: "styles",
     })
 }
 

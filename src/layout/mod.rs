@@ -30,6 +30,10 @@ pub struct LayoutDocument {
     pub declared_title: Option<String>,
     /// How tables were found: `"geometry"`, `"tags"`, `"text"`, `"docx"`.
     pub table_source: &'static str,
+    /// Where heading levels came from: `"tags"` (tagged PDF `H1`..`H6`),
+    /// `"styles"` (DOCX heading styles), `"fonts"` (PDF bold/size, read by
+    /// the segmenter) or `"text"` (numbering and keywords only).
+    pub heading_source: &'static str,
 }
 
 /// One page's size and the running text removed from its body.
@@ -83,6 +87,10 @@ pub struct Line {
     pub indent: f32,
     /// The text began with a drawn list disc (Chromium) or a bullet glyph.
     pub bullet: bool,
+    /// Marked-content id of the line's first tagged span (tagged PDFs).
+    pub mcid: Option<u32>,
+    /// Every span of the line is `/Artifact` marked content.
+    pub artifact: bool,
 }
 
 impl Line {

@@ -40,8 +40,12 @@ pub fn layout(doc: &PdfDocument) -> LayoutDocument {
     let mut per_page: Vec<Vec<Item>> = Vec::new();
     let mut warnings: Vec<Warning> = doc.warnings.iter().map(|w| Warning::new(w.code, w.message.clone(), w.page)).collect();
     let running = running_lines(doc);
+    let mut tagged_headings = 0usize;
     for page in &doc.pages {
-        let (items, meta) = layout_page(page, &running);
+        let (mut items, meta) = layout_page(page, &running);
+        if let Some(tree) = &doc.structure {
+            tagged_headings += tag_headings(&mut items, tree);
+        }
         pages_meta.push(meta);
         per_page.push(items);
     }
@@ -53,6 +57,7 @@ pub fn layout(doc: &PdfDocument) -> LayoutDocument {
         warnings,
         declared_title: doc.info_title.clone(),
         table_source: "geometry",
+        heading_source: if tagged_headings > 0 { "tags" } else { "fonts" },
     }
 }
 
@@ -186,8 +191,68 @@ fn columns_of<'a>(loose: &[&'a TextSpan]) -> Option<Vec<super::columns::Group<'a
 }
 
 /// Tagged `/Artifact` text is running text by the producer's own word.
-fn line_is_artifact(_line: &Line) -> bool {
-    false
+fn line_is_artifact(line: &Line) -> bool {
+    line.artifact
+}
+
+/// Heading levels from the structure tree: a line whose marked content
+/// belongs to an `H1`..`H6` (or `H`) element gets that level; the lines of
+/// one heading element that wraps are joined into one line. Returns how many
+/// headings were tagged.
+fn tag_headings(items: &mut Vec<Item>, tree: &crate::pdf::StructTree) -> usize {
+    let mut n = 0;
+    let mut out: Vec<Item> = Vec::with_capacity(items.len());
+    let mut last_heading: Option<usize> = None;
+    for mut item in items.drain(..) {
+        let owner = match &item {
+            Item::Line(line) => heading_element(line, tree),
+            Item::Table(_) => None,
+        };
+        if let (Item::Line(line), Some((node, level))) = (&mut item, owner) {
+            if last_heading == Some(node) {
+                if let Some(Item::Line(prev)) = out.last_mut() {
+                    prev.text = crate::text::join_lines(&[prev.text.as_str(), line.text.as_str()], &[]);
+                    if let (Some(a), Some(b)) = (prev.bbox.as_mut(), line.bbox) {
+                        a.x0 = a.x0.min(b.x0);
+                        a.x1 = a.x1.max(b.x1);
+                        a.y1 = a.y1.max(b.y1);
+                    }
+                    continue;
+                }
+            }
+            line.heading = Some(level);
+            n += 1;
+            last_heading = Some(node);
+        } else {
+            last_heading = None;
+        }
+        out.push(item);
+    }
+    *items = out;
+    n
+}
+
+/// The `H`/`H1`..`H6` element (index, level) that holds a line's marked content.
+fn heading_element(line: &Line, tree: &crate::pdf::StructTree) -> Option<(usize, u8)> {
+    let mut node = tree.mcid_owner.get(&(line.page?, line.mcid?)).copied();
+    // Headings hold their text directly or through a Span or Link.
+    for _ in 0..3 {
+        let i = node?;
+        let el = tree.nodes.get(i)?;
+        let level = match el.role.as_str() {
+            "H" => Some(1),
+            r if r.len() == 2 && r.starts_with('H') => r[1..].parse::<u8>().ok().filter(|l| (1..=6).contains(l)),
+            _ => None,
+        };
+        if let Some(level) = level {
+            return Some((i, level));
+        }
+        if matches!(el.role.as_str(), "P" | "TD" | "TH" | "LI" | "LBody" | "Table" | "L" | "Document" | "Sect") {
+            return None;
+        }
+        node = el.parent;
+    }
+    None
 }
 
 /// Lines whose left edge has a drawn disc just before it are list items.
@@ -360,6 +425,8 @@ fn group_lines(spans: &[&TextSpan], page: u32) -> Vec<Line> {
                 bbox.y1 = bbox.y1.max(s.y + s.font_size * 0.2);
             }
             let font_size = size_weight.into_iter().max_by_key(|(_, n)| *n).map_or(0.0, |(s, _)| s as f32 / 10.0);
+            let mcid = l.iter().find_map(|s| s.mcid);
+            let artifact = l.iter().all(|s| s.artifact);
             Line {
                 text: text.split_whitespace().collect::<Vec<_>>().join(" "),
                 page: Some(page),
@@ -367,6 +434,8 @@ fn group_lines(spans: &[&TextSpan], page: u32) -> Vec<Line> {
                 font_size,
                 bold: total > 0 && bold_chars * 2 > total,
                 italic: total > 0 && italic_chars * 2 > total,
+                mcid,
+                artifact,
                 ..Line::default()
             }
         })

@@ -103,6 +103,7 @@ pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
         warnings: vec![],
         declared_title: None,
         table_source: "text",
+        heading_source: "text",
     }
 }
 
