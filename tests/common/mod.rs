@@ -57,6 +57,8 @@ pub struct BoundedRun {
 /// reports the child's own peak RSS. A child still running after `limit` is
 /// killed and the calling test fails: a hang reads as a failure, not a stuck
 /// test run.
+// The child is reaped by `libc::wait4`, which clippy does not see.
+#[allow(clippy::zombie_processes)]
 pub fn run_bounded(cmd: &mut Command, limit: Duration) -> BoundedRun {
     let started = Instant::now();
     let mut child = cmd

@@ -440,8 +440,12 @@ mod tests {
 
     #[test]
     fn mappings_over_the_budget_are_dropped_and_counted() {
-        let mut data = b"1 beginbfchar ".to_vec();
+        // Blocks of 30,000 (the lexer keeps 65,536 operands per operator).
+        let mut data = Vec::new();
         for code in 0..MAX_MAPPINGS as u32 + 10 {
+            if code % 30_000 == 0 {
+                data.extend_from_slice(b"endbfchar 30000 beginbfchar ");
+            }
             data.extend_from_slice(format!("<{code:08X}> <0041> ").as_bytes());
         }
         data.extend_from_slice(
