@@ -17,3 +17,9 @@ seed pdf_text "${pdfs[@]}"
 seed convert_pdf "${pdfs[@]}"
 seed text_segment corpus/*.txt corpus/*.md tests/fixtures/bad/*.txt tests/fixtures/fuzz/*.txt
 seed docx corpus/*.docx tests/fixtures/fuzz/*.docx
+# The CMap target's seeds: the CMap streams inside those PDFs.
+if command -v python3 >/dev/null 2>&1; then
+    python3 fuzz/cmap_seeds.py
+else
+    echo "seed: python3 not found; fuzz/corpus/cmap starts empty"
+fi

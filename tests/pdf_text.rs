@@ -271,24 +271,35 @@ fn not_a_pdf_is_rejected() {
     ));
 }
 
+/// A header and then garbage: no `%%EOF`, so it reads as cut short, and
+/// nothing in it parses.
 #[test]
-fn garbage_after_header_is_corrupt() {
+fn garbage_after_header_is_truncated_and_unreadable() {
     let err = extract_fixture("garbage_after_header.pdf", &Limits::default()).unwrap_err();
-    assert!(matches!(err, PdfError::Corrupt(_)), "{err:?}");
-    assert!(err.to_string().starts_with("corrupt PDF: "), "{err}");
+    assert!(matches!(err, PdfError::Truncated(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("truncated PDF: no %%EOF marker in its last 1024 bytes"),
+        "{err}"
+    );
 }
 
 #[test]
-fn truncated_file_fails_or_degrades_without_panic() {
-    match extract_fixture("truncated.pdf", &Limits::default()) {
-        Err(PdfError::Corrupt(msg)) => assert!(!msg.is_empty()),
-        Ok(doc) => assert!(
-            warning_codes(&doc).contains(&"no_text_layer"),
-            "{:?}",
-            doc.warnings
-        ),
-        Err(other) => panic!("unexpected error {other:?}"),
-    }
+fn truncated_file_without_text_fails_as_truncated() {
+    let err = extract_fixture("truncated.pdf", &Limits::default()).unwrap_err();
+    assert!(matches!(err, PdfError::Truncated(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .ends_with("and no text could be read before the cut"),
+        "{err}"
+    );
+}
+
+#[test]
+fn truncated_file_with_text_warns() {
+    let doc = extract_fixture("truncated_late.pdf", &Limits::default()).unwrap();
+    assert_eq!(all_text(&doc), "Hello world");
+    assert_eq!(warning_codes(&doc), ["truncated", "xref_rebuilt"]);
 }
 
 #[test]
@@ -372,7 +383,7 @@ fn document_byte_budget_is_an_error() {
         ..Limits::default()
     };
     let err = extract_fixture("bomb.pdf", &limits).unwrap_err();
-    assert!(matches!(err, PdfError::Limit(_)), "{err:?}");
+    assert!(matches!(err, PdfError::Limit(..)), "{err:?}");
 }
 
 #[test]
@@ -464,7 +475,7 @@ fn op_and_page_limits_truncate_with_warnings() {
     };
     assert!(matches!(
         extract_fixture("hello.pdf", &limits),
-        Err(PdfError::Limit(_))
+        Err(PdfError::Limit(..))
     ));
 }
 

@@ -76,7 +76,7 @@ pub struct Args {
     /// Convert even when the existing output was made from the same input bytes
     #[arg(long)]
     force: bool,
-    /// No progress bar and no summary (errors are still printed)
+    /// No progress bar, no summary and no warnings on stderr (errors are still printed)
     #[arg(short, long)]
     quiet: bool,
     #[command(flatten)]
@@ -139,20 +139,6 @@ fn parse_count(s: &str) -> Result<usize, String> {
         Ok(n) if n > 0 => n.checked_mul(1usize << shift).ok_or_else(|| format!("{s:?} is too large")),
         _ => Err(format!("expected a positive whole number (optionally with a k, M or G suffix), got {s:?}")),
     }
-}
-
-/// The error of a failed file as printed: a PDF limit error also says which
-/// flag raises it.
-pub(super) fn describe_error(e: &pipeline::ConvertError) -> String {
-    let pipeline::ConvertError::Pdf(pdf::PdfError::Limit(msg)) = e else { return e.to_string() };
-    let flag = if msg.contains("objects") {
-        "--max-objects"
-    } else if msg.contains("document's streams") {
-        "--max-document-bytes"
-    } else {
-        "--max-stream-bytes"
-    };
-    format!("{e} (raise it with {flag})")
 }
 
 pub(super) fn parse_seconds(s: &str) -> Result<Duration, String> {
@@ -299,7 +285,7 @@ impl std::fmt::Display for Isolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Isolation::Panicked(msg) => write!(f, "internal error: {msg}"),
-            Isolation::TimedOut(limit) => write!(f, "time limit exceeded ({} s)", limit.as_secs_f64()),
+            Isolation::TimedOut(limit) => write!(f, "time limit exceeded ({} s; raise it with --timeout)", limit.as_secs_f64()),
         }
     }
 }
@@ -336,7 +322,7 @@ pub(super) fn convert_isolated(rel: &str, bytes: Vec<u8>, opts: &Options, limit:
     let (name, opts) = (rel.to_string(), opts.clone());
     match isolated(rel, limit, move || pipeline::convert_bytes(&name, &bytes, &opts)) {
         Ok(Ok(doc)) => Ok(doc),
-        Ok(Err(e)) => Err(describe_error(&e)),
+        Ok(Err(e)) => Err(e.to_string()),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -361,6 +347,8 @@ struct Outcome {
     status: Status,
     pages: u32,
     warnings: usize,
+    /// Messages of the warnings printed on stderr as well ([`pdf::REPORTED_WARNINGS`]).
+    reported: Vec<String>,
     /// Kept when the JSONL or XLSX needs it.
     doc: Option<Document>,
     /// The JSON, when it goes to stdout.
@@ -369,7 +357,7 @@ struct Outcome {
 
 impl Outcome {
     fn of(status: Status) -> Self {
-        Outcome { status, pages: 0, warnings: 0, doc: None, stdout_json: None }
+        Outcome { status, pages: 0, warnings: 0, reported: Vec::new(), doc: None, stdout_json: None }
     }
 }
 
@@ -422,7 +410,8 @@ impl Job {
             Ok(doc) => doc,
             Err(cause) => return Outcome::of(Status::Failed(cause)),
         };
-        let mut outcome = Outcome { pages: doc.source.pages.unwrap_or(0), warnings: doc.warnings.len(), ..Outcome::of(Status::Converted) };
+        let reported = doc.warnings.iter().filter(|w| pdf::REPORTED_WARNINGS.contains(&w.code.as_str())).map(|w| w.message.clone()).collect();
+        let mut outcome = Outcome { pages: doc.source.pages.unwrap_or(0), warnings: doc.warnings.len(), reported, ..Outcome::of(Status::Converted) };
         if target.is_some() || self.to_stdout {
             let json = if self.pretty { serde_json::to_string_pretty(&doc) } else { serde_json::to_string(&doc) };
             let json = match json {
@@ -651,6 +640,11 @@ fn run_batch(args: Args) -> Result<i32, String> {
                     tally.failed += 1;
                     bar.suspend(|| eprintln!("planparse: {}: {cause}", inputs[i].path.display()));
                     errors.push((i, cause.clone()));
+                }
+            }
+            if !args.quiet {
+                for message in &outcome.reported {
+                    bar.suspend(|| eprintln!("planparse: {}: warning: {message}", inputs[i].path.display()));
                 }
             }
             tally.pages += u64::from(outcome.pages);

@@ -56,7 +56,7 @@ pub fn run(args: Args) -> i32 {
                     }
                 }
                 Err(e) => {
-                    eprintln!("planparse: {name}: {}", super::convert::describe_error(&e.into()));
+                    eprintln!("planparse: {name}: {e}");
                     failed = true;
                 }
             }
@@ -87,7 +87,7 @@ pub fn run(args: Args) -> i32 {
                 }
             }
             Err(e) => {
-                eprintln!("planparse: {name}: {}", super::convert::describe_error(&e));
+                eprintln!("planparse: {name}: {e}");
                 failed = true;
             }
         }

@@ -145,8 +145,13 @@ fn is_page_number(lines: &[&str], i: usize) -> bool {
     !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit()) && blank(i.checked_sub(1)) && blank(Some(i + 1))
 }
 
+/// Most tab-separated cells a line may have and still be a table row; a
+/// wider line is prose with tabs in it (rows are padded to the widest one,
+/// so one very wide line would multiply every row).
+const MAX_TAB_CELLS: usize = 64;
+
 /// A line with at least one tab between two non-empty pieces of text.
 fn is_table_line(raw: &str) -> bool {
     let t = raw.trim();
-    t.contains('\t') && t.split('\t').filter(|c| !c.trim().is_empty()).count() >= 2
+    t.contains('\t') && t.split('\t').filter(|c| !c.trim().is_empty()).count() >= 2 && t.split('\t').count() <= MAX_TAB_CELLS
 }

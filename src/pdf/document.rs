@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use lopdf::xref::XrefRecovery;
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
 use super::geometry::Matrix;
@@ -10,7 +11,7 @@ use super::objects::{as_dict, as_stream, get, get_dict, get_int, rect, resolve, 
 use super::spans::PageCollector;
 use super::streams::{StreamError, StreamReader};
 use super::warnings::Warnings;
-use super::{structure, Limits, PdfDocument, PdfError, PdfPage};
+use super::{structure, Limit, Limits, PdfDocument, PdfError, PdfPage};
 
 /// Deepest page-tree nesting followed.
 const MAX_TREE_DEPTH: usize = 256;
@@ -37,9 +38,51 @@ struct Inherited<'a> {
 }
 
 pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfError> {
-    let doc = load(bytes, limits)?;
+    let cut = truncation(bytes);
+    let doc = match (load(bytes, limits), &cut) {
+        (Ok(doc), _) => doc,
+        (Err(PdfError::Corrupt(why)), Some(cut)) => {
+            return Err(PdfError::Truncated(format!("{cut}, and {why}")))
+        }
+        (Err(e), _) => return Err(e),
+    };
     let mut warnings = Warnings::default();
-    let pages = collect_pages(&doc, limits, &mut warnings)?;
+    if let Some(cut) = &cut {
+        warnings.push(
+            "truncated",
+            format!("the file is truncated: {cut}; what followed the cut is missing"),
+            None,
+        );
+    }
+    match doc.xref_recovery {
+        None => {}
+        Some(XrefRecovery::OffsetCorrected) => warnings.push(
+            "xref_rebuilt",
+            "startxref or /Prev points to the wrong offset; \
+             a cross-reference section found nearby was used"
+                .into(),
+            None,
+        ),
+        // `Reconstructed`, and whatever later lopdf versions add.
+        Some(_) => warnings.push(
+            "xref_rebuilt",
+            "the cross-reference table is damaged and was rebuilt by scanning the file; \
+             objects may be missing or from an older revision"
+                .into(),
+            None,
+        ),
+    }
+    let pages = match (collect_pages(&doc, limits, &mut warnings), &cut) {
+        (Ok(pages), Some(cut)) if pages.is_empty() => {
+            return Err(PdfError::Truncated(format!(
+                "{cut}, and no page could be read"
+            )))
+        }
+        (Err(PdfError::Corrupt(why)), Some(cut)) => {
+            return Err(PdfError::Truncated(format!("{cut}, and {why}")))
+        }
+        (pages, _) => pages?,
+    };
     let page_numbers: HashMap<ObjectId, u32> = pages
         .iter()
         .enumerate()
@@ -61,9 +104,20 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfE
             &mut warnings,
         ));
         if streams.budget_exceeded {
-            return Err(PdfError::Limit(format!(
+            return Err(PdfError::Limit(
+                Limit::DocumentBytes,
+                format!(
                 "the document's streams inflate to more than {} bytes (reached on page {number})",
                 limits.max_document_bytes
+            ),
+            ));
+        }
+    }
+
+    if let Some(cut) = &cut {
+        if out_pages.iter().all(|p| p.spans.is_empty()) {
+            return Err(PdfError::Truncated(format!(
+                "{cut}, and no text could be read before the cut"
             )));
         }
     }
@@ -99,19 +153,58 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
         }
     }
     if doc.objects.len() > limits.max_objects {
-        return Err(PdfError::Limit(format!(
-            "{} objects, more than the limit of {}",
-            doc.objects.len(),
-            limits.max_objects
-        )));
+        return Err(PdfError::Limit(
+            Limit::Objects,
+            format!(
+                "{} objects, more than the limit of {}",
+                doc.objects.len(),
+                limits.max_objects
+            ),
+        ));
     }
     Ok(doc)
+}
+
+/// How far from the end `%%EOF` may stand: PDF 32000-1 §7.5.5 puts it on the
+/// last line; the implementation note of Annex H allows 1024 bytes of slack.
+const EOF_WINDOW: usize = 1024;
+
+/// Why the file looks cut short, if it does: no `%%EOF` near the end, or a
+/// `startxref` offset past the end of the file.
+fn truncation(bytes: &[u8]) -> Option<String> {
+    let tail = bytes.get(bytes.len().saturating_sub(EOF_WINDOW)..)?;
+    if find_last(tail, b"%%EOF").is_none() {
+        return Some(format!(
+            "no %%EOF marker in its last {EOF_WINDOW} bytes ({} bytes in all)",
+            bytes.len()
+        ));
+    }
+    let at = find_last(tail, b"startxref")?;
+    let digits: String = tail
+        .get(at + b"startxref".len()..)?
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| char::from(b))
+        .collect();
+    let offset: u64 = digits.parse().ok()?;
+    (offset >= bytes.len() as u64).then(|| {
+        format!(
+            "startxref points to byte {offset}, past the end of the file ({} bytes)",
+            bytes.len()
+        )
+    })
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn load_error(e: lopdf::Error) -> PdfError {
     use lopdf::Error as E;
     match e {
         E::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }) => PdfError::Limit(
+            Limit::StreamBytes,
             format!("an object or cross-reference stream inflates beyond {limit} bytes"),
         ),
         E::InvalidPassword | E::Decryption(_) => PdfError::Encrypted,
@@ -181,8 +274,9 @@ fn collect_pages<'a>(
         warnings.push(
             "page_limit",
             format!(
-                "the document has more than {} pages; the rest are skipped",
-                limits.max_pages
+                "the document has more than {} pages; the rest are skipped (raise it with {})",
+                limits.max_pages,
+                Limit::Pages.flag()
             ),
             None,
         );

@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+use super::font::cmap::{CMapCache, MAX_MAPPINGS};
 use super::font::{Font, TextStatus};
 use super::geometry::Matrix;
 use super::lexer::{Lexer, Operand, Operands};
@@ -18,7 +19,7 @@ use super::objects::{
 };
 use super::streams::{StreamError, StreamReader};
 use super::warnings::Warnings;
-use super::{Limits, Shape, ShapeKind};
+use super::{Limit, Limits, Shape, ShapeKind};
 
 /// Deepest `q` nesting kept; deeper saves are counted, not stored.
 const MAX_GSTATE_DEPTH: usize = 256;
@@ -64,6 +65,7 @@ pub(crate) trait Device {
 #[derive(Default)]
 pub(crate) struct ResourceCache {
     fonts: HashMap<FontKey, Rc<Font>>,
+    cmaps: CMapCache,
     forms: HashMap<ObjectId, Rc<[u8]>>,
 }
 
@@ -357,8 +359,11 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 self.warn(
                     "op_limit",
                     format!(
-                        "page {} has more than {} content operators; the rest of the page is skipped",
-                        self.page, self.limits.max_ops_per_page
+                        "page {} has more than {} content operators; the rest of the page is skipped \
+                         (raise it with {})",
+                        self.page,
+                        self.limits.max_ops_per_page,
+                        Limit::OpsPerPage.flag()
                     ),
                 );
                 return;
@@ -577,7 +582,23 @@ impl<'a, D: Device> Interpreter<'a, D> {
 
     fn font_from(&mut self, dict: Option<&Dictionary>) -> Rc<Font> {
         let empty = Dictionary::new();
-        Rc::new(Font::load(self.doc, dict.unwrap_or(&empty), self.streams))
+        let font = Font::load(
+            self.doc,
+            dict.unwrap_or(&empty),
+            self.streams,
+            &mut self.cache.cmaps,
+        );
+        if font.cmap_dropped > 0 {
+            self.warn(
+                "cmap_limit",
+                format!(
+                    "a CMap of font {} holds more than {MAX_MAPPINGS} mappings; {} more are ignored \
+                     (a fixed bound: no real font needs as many)",
+                    font.name, font.cmap_dropped
+                ),
+            );
+        }
+        Rc::new(font)
     }
 
     fn next_line(&mut self, tx: f32, ty: f32) {
@@ -877,8 +898,11 @@ impl<'a, D: Device> Interpreter<'a, D> {
             self.warn(
                 "xobject_depth",
                 format!(
-                    "Form XObjects on page {} nest deeper than {}; /{shown} is skipped",
-                    self.page, self.limits.max_xobject_depth
+                    "Form XObjects on page {} nest deeper than {}; /{shown} is skipped \
+                     (raise it with {})",
+                    self.page,
+                    self.limits.max_xobject_depth,
+                    Limit::XObjectDepth.flag()
                 ),
             );
             return;
@@ -941,8 +965,10 @@ impl<'a, D: Device> Interpreter<'a, D> {
             StreamError::TooLarge => self.warn(
                 "stream_too_large",
                 format!(
-                    "{what} on page {page} inflates beyond {} bytes and is skipped",
-                    self.limits.max_stream_bytes
+                    "{what} on page {page} inflates beyond {} bytes and is skipped \
+                     (raise it with {})",
+                    self.limits.max_stream_bytes,
+                    Limit::StreamBytes.flag()
                 ),
             ),
             StreamError::DocumentBudget => {}

@@ -53,6 +53,68 @@ mod streams;
 mod structure;
 mod warnings;
 
+/// Entry points for the fuzz targets in `fuzz/`: parsers below [`extract`],
+/// driven without building a PDF around their input. Not a stable interface.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::font::cmap::CMap;
+    use super::font::encoding::{BaseEncoding, DiffItem, Differences, Flavor};
+    use super::font::simple_text;
+    use super::lexer::{Lexer, Operand, Operands};
+
+    /// Parses `data` as a CMap, splits `data` itself into codes by the CMap's
+    /// code-space ranges and looks each code up (text and CID); then reads the
+    /// numbers and names in `data` as a `/Differences` array and builds a
+    /// simple font's code → text table from it and the CMap, for each base
+    /// encoding. Returns the characters produced (so no work is optimized away).
+    pub fn cmap(data: &[u8]) -> usize {
+        let cmap = CMap::parse(data);
+        let mut chars = 0;
+        let mut rest = data;
+        while !rest.is_empty() {
+            let (code, len) = cmap.next_code(rest, 2);
+            cmap.for_each_char(code, |_| chars += 1);
+            chars += usize::from(cmap.cid(code).is_some());
+            rest = rest.get(len..).unwrap_or(&[]);
+        }
+
+        let mut tokens: Vec<Result<i64, Vec<u8>>> = Vec::new();
+        let mut lexer = Lexer::new(data);
+        let mut ops = Operands::default();
+        while lexer.next_op(&mut ops).is_some() {
+            for op in &ops.items {
+                match op {
+                    Operand::Number(n) => tokens.push(Ok(*n as i64)),
+                    name @ Operand::Name(..) => tokens.push(Err(ops.bytes(name).to_vec())),
+                    _ => {}
+                }
+            }
+        }
+        let differences = Differences::from_items(tokens.iter().map(|t| match t {
+            Ok(code) => DiffItem::Code(*code),
+            Err(name) => DiffItem::Name(name),
+        }));
+        let bases = [
+            BaseEncoding::Standard,
+            BaseEncoding::WinAnsi,
+            BaseEncoding::MacRoman,
+            BaseEncoding::PdfDoc,
+            BaseEncoding::Symbol,
+            BaseEncoding::ZapfDingbats,
+            BaseEncoding::Wingdings,
+        ];
+        for (base, flavor) in bases.into_iter().zip(
+            [Flavor::Text, Flavor::Dingbats, Flavor::Wingdings]
+                .into_iter()
+                .cycle(),
+        ) {
+            let text = simple_text(Some(&cmap), &differences, base, flavor);
+            chars += text.iter().flatten().map(|t| t.len()).sum::<usize>();
+        }
+        chars
+    }
+}
+
 /// Caps that keep a hostile file from eating the machine. Each has a CLI flag.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -83,6 +145,32 @@ impl Default for Limits {
     }
 }
 
+/// One of the [`Limits`]; errors and warnings about it name the CLI flag
+/// that raises it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    StreamBytes,
+    DocumentBytes,
+    Objects,
+    OpsPerPage,
+    XObjectDepth,
+    Pages,
+}
+
+impl Limit {
+    /// The `convert`/`extract` flag that sets this limit.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Limit::StreamBytes => "--max-stream-bytes",
+            Limit::DocumentBytes => "--max-document-bytes",
+            Limit::Objects => "--max-objects",
+            Limit::OpsPerPage => "--max-ops-per-page",
+            Limit::XObjectDepth => "--max-xobject-depth",
+            Limit::Pages => "--max-pages",
+        }
+    }
+}
+
 /// Why a PDF could not be read at all. Per-page problems are warnings instead.
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -92,8 +180,11 @@ pub enum PdfError {
     Encrypted,
     #[error("corrupt PDF: {0}")]
     Corrupt(String),
-    #[error("limit exceeded: {0}")]
-    Limit(String),
+    /// The file was cut short and nothing could be read from what is there.
+    #[error("truncated PDF: {0}")]
+    Truncated(String),
+    #[error("limit exceeded: {1} (raise it with {flag})", flag = .0.flag())]
+    Limit(Limit, String),
 }
 
 /// A problem on one page that did not stop extraction.
@@ -207,7 +298,29 @@ pub struct StructNode {
 /// | `missing_font` | `Tf` names a font the resources lack |
 /// | `unmapped_glyph` | some codes have no Unicode mapping; shown as U+FFFD |
 /// | `undecodable_font` | most of a font's codes map to nothing usable |
+/// | `cmap_limit` | a CMap holds more mappings than any real font; the rest are ignored |
 /// | `page_tree_cycle`, `page_limit` | page tree problems (no page number) |
+/// | `truncated` | the file ends early (no `%%EOF` near the end, or `startxref` past the end) |
+/// | `xref_rebuilt` | the cross-reference data was damaged and lopdf rebuilt or corrected it |
+///
+/// Messages about a limit name the CLI flag that raises it ([`Limit::flag`]).
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfError> {
     document::extract(bytes, limits)
 }
+
+/// Warning codes about the file rather than a guess about its content: it is
+/// damaged, a limit cut it short, or a page has no text to read. `convert`
+/// and `extract` also print these on stderr, naming the file.
+pub const REPORTED_WARNINGS: [&str; 11] = [
+    "truncated",
+    "xref_rebuilt",
+    "bad_stream",
+    "stream_too_large",
+    "op_limit",
+    "xobject_depth",
+    "xobject_cycle",
+    "cmap_limit",
+    "page_tree_cycle",
+    "page_limit",
+    "no_text_layer",
+];

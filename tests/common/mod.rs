@@ -1,7 +1,11 @@
-//! Shared test helpers: corpus paths and conversion through the library.
+//! Shared test helpers: corpus paths, conversion through the library, and
+//! running a child process under a time bound with its peak memory measured.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use planparse::model::Document;
 use planparse::pipeline::{convert_bytes, Options};
@@ -41,7 +45,6 @@ pub fn corpus_files(ext: &str) -> Vec<String> {
 /// own profile folder; `None` when no Chromium is installed (the callers then
 /// print a skip message).
 pub fn chromium(args: &[&str], profile: &Path) -> Option<std::process::Output> {
-    use std::process::Command;
     let exe = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
         .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))?;
@@ -58,4 +61,93 @@ pub fn chromium(args: &[&str], profile: &Path) -> Option<std::process::Output> {
     cmd.arg(format!("--user-data-dir={}", profile.display()));
     cmd.args(args);
     cmd.output().ok()
+}
+
+/// How one bounded run of a child process ended.
+#[derive(Debug)]
+pub struct BoundedRun {
+    /// The exit code; `None` when a signal ended it.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// Peak resident set size of the child, from `wait4`'s `ru_maxrss` (KiB on Linux).
+    pub max_rss_kib: u64,
+    pub elapsed: Duration,
+}
+
+/// Runs `cmd` with stdout and stderr captured and reaps it with `wait4`, which
+/// reports the child's own peak RSS. A child still running after `limit` is
+/// killed and the calling test fails: a hang reads as a failure, not a stuck
+/// test run.
+// The child is reaped by `libc::wait4`, which clippy does not see.
+#[allow(clippy::zombie_processes)]
+pub fn run_bounded(cmd: &mut Command, limit: Duration) -> BoundedRun {
+    let started = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    // Drained on threads so a chatty child never blocks on a full pipe.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let pid = libc::pid_t::try_from(child.id()).expect("pid fits pid_t");
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let mut killed = false;
+    loop {
+        let flags = if killed { 0 } else { libc::WNOHANG };
+        // SAFETY: `pid` is our own unreaped child; `status` and `usage` are
+        // valid for writes. After this reaps it, `child` is never waited on.
+        let reaped = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+        if reaped == pid {
+            break;
+        }
+        assert!(
+            reaped == 0,
+            "wait4 failed: {}",
+            std::io::Error::last_os_error()
+        );
+        if started.elapsed() >= limit {
+            let _ = child.kill();
+            killed = true;
+            continue;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let elapsed = started.elapsed();
+    let run = BoundedRun {
+        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+        max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+        elapsed,
+    };
+    assert!(
+        !killed,
+        "{cmd:?} still ran after {limit:?} and was killed; stderr: {}",
+        run.stderr
+    );
+    run
 }

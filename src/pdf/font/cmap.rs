@@ -3,14 +3,35 @@
 //!
 //! Parsed with the content-stream lexer: every `end…` keyword consumes the
 //! operands collected since the matching `begin…`.
+//!
+//! Memory is proportional to the CMap's own bytes: a `bfrange` or `cidrange`
+//! is kept as one range and resolved at lookup (binary search), never
+//! expanded code by code, and one CMap keeps at most [`MAX_MAPPINGS`]
+//! entries. A CMap shared by many fonts is parsed once ([`CMapCache`]).
 
 use std::collections::HashMap;
+use std::rc::Rc;
+
+use lopdf::{Document, Object, ObjectId};
 
 use crate::pdf::lexer::{Lexer, Operand, Operands};
+use crate::pdf::objects::{as_stream, resolve};
+use crate::pdf::streams::StreamReader;
 
-/// Most distinct codes a `bfrange` may expand to in the explicit map; larger
-/// ranges stay ranges and are resolved at lookup.
-const MAX_EXPANDED: usize = 1 << 16;
+/// Most mappings one CMap keeps: `bfchar`/`cidchar` entries, entries of
+/// array-form `bfrange`s, and ranges. A 2-byte code space has 65,536 codes,
+/// so a real CMap stays under it; further mappings are dropped and counted in
+/// [`CMap::dropped`].
+pub(crate) const MAX_MAPPINGS: usize = 1 << 16;
+/// Most code-space ranges kept: each code split scans them, and real CMaps
+/// have a handful.
+const MAX_CODESPACE: usize = 256;
+/// Longest destination kept, in UTF-16 units: the 512 bytes PDF 32000-1
+/// §9.10.3 allows a `bfchar`/`bfrange` destination string.
+const MAX_DEST_UNITS: usize = 256;
+/// Ranges examined per lookup, walking back from the last range starting at or
+/// before the code: enough for nested ranges, bounded for hostile overlaps.
+const MAX_OVERLAP_SCAN: usize = 64;
 
 /// One `begincodespacerange` entry: codes of `len` bytes between `lo` and `hi`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,27 +41,62 @@ pub(crate) struct CodespaceRange {
     pub len: u8,
 }
 
-/// A `bfrange` with an incrementing destination: code `lo + i` maps to
-/// `base` with `i` added to its last UTF-16 unit.
+/// Codes `lo..=hi` mapped to values derived from `value` and the offset.
 #[derive(Debug, Clone)]
-struct OffsetRange {
+struct Range<T> {
     lo: u32,
     hi: u32,
-    base: Vec<u16>,
+    value: T,
+}
+
+/// Ranges sorted by `lo` (in definition order among equal starts).
+#[derive(Debug, Clone)]
+struct RangeTable<T>(Vec<Range<T>>);
+
+impl<T> Default for RangeTable<T> {
+    fn default() -> Self {
+        RangeTable(Vec::new())
+    }
+}
+
+impl<T> RangeTable<T> {
+    fn sort(&mut self) {
+        self.0.sort_by_key(|r| r.lo);
+    }
+
+    /// The range holding `code` that starts last at or before it (the
+    /// innermost of nested ranges).
+    fn find(&self, code: u32) -> Option<&Range<T>> {
+        let end = self.0.partition_point(|r| r.lo <= code);
+        self.0
+            .get(..end)?
+            .iter()
+            .rev()
+            .take(MAX_OVERLAP_SCAN)
+            .find(|r| code <= r.hi)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CMap {
     pub codespace: Vec<CodespaceRange>,
-    /// Explicit code → text (bfchar, array-form bfrange, small bfranges).
+    /// Explicit code → text (bfchar, array-form bfrange).
     chars: HashMap<u32, Box<str>>,
-    ranges: Vec<OffsetRange>,
+    /// `bfrange` with an incrementing destination: code `lo + i` maps to the
+    /// value with `i` added to its last UTF-16 unit.
+    ranges: RangeTable<Box<[u16]>>,
     /// Explicit code → CID (cidchar).
     cid_chars: HashMap<u32, u32>,
-    /// `(lo, hi, first CID)` from cidrange.
-    cid_ranges: Vec<(u32, u32, u32)>,
+    /// cidrange: code `lo + i` is CID `value + i`.
+    cid_ranges: RangeTable<u32>,
     /// The name of a predefined CMap this one builds on (`usecmap`).
     pub use_cmap: Option<Vec<u8>>,
+    /// Mappings dropped because the CMap already held [`MAX_MAPPINGS`].
+    pub dropped: usize,
 }
 
 /// A big-endian code from 1–4 bytes.
@@ -61,6 +117,7 @@ fn utf16_units(bytes: &[u8]) -> Vec<u16> {
         .chunks_exact(2)
         .filter_map(|c| <[u8; 2]>::try_from(c).ok())
         .map(u16::from_be_bytes)
+        .take(MAX_DEST_UNITS)
         .collect()
 }
 
@@ -90,7 +147,25 @@ impl CMap {
             }
             last_name = ops.name().map(<[u8]>::to_vec);
         }
+        cmap.ranges.sort();
+        cmap.cid_ranges.sort();
         cmap
+    }
+
+    /// Whether one more mapping fits the [`MAX_MAPPINGS`] budget; counts it
+    /// as dropped otherwise.
+    fn room(&mut self) -> bool {
+        let kept = self.chars.len()
+            + self.ranges.0.len()
+            + self.cid_chars.len()
+            + self.cid_ranges.0.len()
+            + self.codespace.len();
+        if kept < MAX_MAPPINGS {
+            true
+        } else {
+            self.dropped += 1;
+            false
+        }
     }
 
     fn add_codespace(&mut self, ops: &Operands) {
@@ -101,7 +176,12 @@ impl CMap {
             else {
                 continue;
             };
-            if len == hi_len && lo <= hi {
+            if len != hi_len || lo > hi {
+                continue;
+            }
+            if self.codespace.len() >= MAX_CODESPACE {
+                self.dropped += 1;
+            } else if self.room() {
                 self.codespace.push(CodespaceRange { lo, hi, len });
             }
         }
@@ -123,7 +203,9 @@ impl CMap {
                 continue;
             };
             if let Some(text) = Self::dest_text(ops, dst) {
-                self.chars.insert(code, text);
+                if self.room() {
+                    self.chars.insert(code, text);
+                }
             }
         }
     }
@@ -139,8 +221,16 @@ impl CMap {
                 continue;
             }
             match dst {
+                // One explicit destination per code: as many mappings as the
+                // array has entries, however wide the range.
                 dst @ Operand::Array(..) => {
-                    for (code, item) in (lo..=hi).zip(ops.children(dst)) {
+                    let items = ops.children(dst);
+                    for (i, (code, item)) in (lo..=hi).zip(items).enumerate() {
+                        if !self.room() {
+                            // The rest of this array is dropped too.
+                            self.dropped += items.len().min((hi - lo) as usize + 1) - i - 1;
+                            break;
+                        }
                         if let Some(text) = Self::dest_text(ops, item) {
                             self.chars.insert(code, text);
                         }
@@ -148,17 +238,12 @@ impl CMap {
                 }
                 dst @ Operand::Str(..) => {
                     let base = utf16_units(ops.bytes(dst));
-                    if base.is_empty() {
-                        continue;
-                    }
-                    let count = (hi - lo) as usize + 1;
-                    if self.chars.len() + count <= MAX_EXPANDED {
-                        for (i, code) in (lo..=hi).enumerate() {
-                            let units = offset_units(&base, i as u32);
-                            self.chars.insert(code, utf16_string(&units).into());
-                        }
-                    } else {
-                        self.ranges.push(OffsetRange { lo, hi, base });
+                    if !base.is_empty() && self.room() {
+                        self.ranges.0.push(Range {
+                            lo,
+                            hi,
+                            value: base.into(),
+                        });
                     }
                 }
                 _ => {}
@@ -170,7 +255,9 @@ impl CMap {
         for pair in ops.items.chunks_exact(2) {
             if let [src, Operand::Number(cid)] = pair {
                 if let Some((code, _)) = code_of(ops.bytes(src)) {
-                    self.cid_chars.insert(code, cid.max(0.0) as u32);
+                    if self.room() {
+                        self.cid_chars.insert(code, cid.max(0.0) as u32);
+                    }
                 }
             }
         }
@@ -183,8 +270,12 @@ impl CMap {
             };
             if let (Some((lo, _)), Some((hi, _))) = (code_of(ops.bytes(lo)), code_of(ops.bytes(hi)))
             {
-                if lo <= hi {
-                    self.cid_ranges.push((lo, hi, cid.max(0.0) as u32));
+                if lo <= hi && self.room() {
+                    self.cid_ranges.0.push(Range {
+                        lo,
+                        hi,
+                        value: cid.max(0.0) as u32,
+                    });
                 }
             }
         }
@@ -204,11 +295,10 @@ impl CMap {
             text.chars().for_each(f);
             return true;
         }
-        let Some(range) = self.ranges.iter().find(|r| r.lo <= code && code <= r.hi) else {
+        let Some(range) = self.ranges.find(code) else {
             return false;
         };
-        let units = offset_units(&range.base, code - range.lo);
-        for c in char::decode_utf16(units) {
+        for c in char::decode_utf16(offset_units(&range.value, code - range.lo)) {
             f(c.unwrap_or(char::REPLACEMENT_CHARACTER));
         }
         true
@@ -220,9 +310,8 @@ impl CMap {
             return Some(cid);
         }
         self.cid_ranges
-            .iter()
-            .find(|(lo, hi, _)| *lo <= code && code <= *hi)
-            .map(|(lo, _, first)| first.saturating_add(code - lo))
+            .find(code)
+            .map(|r| r.value.saturating_add(code - r.lo))
     }
 
     /// Splits the next code off `bytes` by the code-space ranges: the first
@@ -258,6 +347,33 @@ impl CMap {
             .and_then(code_of)
             .map_or(0, |(code, _)| code);
         (code, len)
+    }
+}
+
+/// Parsed CMaps by stream object, shared by the fonts of a document: a
+/// file whose thousands of font dictionaries name one ToUnicode stream parses
+/// it once.
+#[derive(Debug, Default)]
+pub(crate) struct CMapCache(HashMap<ObjectId, Option<Rc<CMap>>>);
+
+impl CMapCache {
+    /// The CMap in the stream `obj` (a reference or a direct stream); `None`
+    /// when it is not a stream or does not decode.
+    pub fn load(
+        &mut self,
+        doc: &Document,
+        obj: &Object,
+        streams: &mut StreamReader,
+    ) -> Option<Rc<CMap>> {
+        let parse = |streams: &mut StreamReader| {
+            let stream = resolve(doc, obj).and_then(as_stream)?;
+            let data = streams.decode(stream).ok()?;
+            Some(Rc::new(CMap::parse(&data)))
+        };
+        match obj.as_reference() {
+            Ok(id) => self.0.entry(id).or_insert_with(|| parse(streams)).clone(),
+            Err(_) => parse(streams),
+        }
     }
 }
 
@@ -304,7 +420,50 @@ mod tests {
     fn huge_range_stays_a_range() {
         let cmap = CMap::parse(b"1 beginbfrange <0000> <FFFFFF> <0020> endbfrange");
         assert_eq!(text_of(&cmap, 1), "!");
+        assert_eq!(text_of(&cmap, 0xFFFF00), "\u{FF20}");
         assert_eq!(cmap.chars.len(), 0);
+        assert_eq!(cmap.dropped, 0);
+    }
+
+    #[test]
+    fn nested_ranges_resolve_to_the_innermost() {
+        let cmap = CMap::parse(
+            b"2 beginbfrange <0000> <00FF> <0041> <0010> <0011> <0061> endbfrange \
+              1 beginbfchar <0011> <0058> endbfchar",
+        );
+        assert_eq!(text_of(&cmap, 0x01), "B");
+        assert_eq!(text_of(&cmap, 0x10), "a");
+        assert_eq!(text_of(&cmap, 0x11), "X", "bfchar wins over a range");
+        assert_eq!(text_of(&cmap, 0x12), "S");
+        assert!(!cmap.for_each_char(0x100, |_| {}));
+    }
+
+    #[test]
+    fn mappings_over_the_budget_are_dropped_and_counted() {
+        // Blocks of 30,000 (the lexer keeps 65,536 operands per operator).
+        let mut data = Vec::new();
+        for code in 0..MAX_MAPPINGS as u32 + 10 {
+            if code % 30_000 == 0 {
+                data.extend_from_slice(b"endbfchar 30000 beginbfchar ");
+            }
+            data.extend_from_slice(format!("<{code:08X}> <0041> ").as_bytes());
+        }
+        data.extend_from_slice(
+            b"endbfchar 1 beginbfrange <00000000> <FFFFFFFF> [<0042> <0043>] endbfrange",
+        );
+        let cmap = CMap::parse(&data);
+        assert_eq!(cmap.chars.len(), MAX_MAPPINGS);
+        assert!(cmap.dropped >= 10, "{}", cmap.dropped);
+        assert_eq!(text_of(&cmap, 0), "A");
+    }
+
+    #[test]
+    fn long_destinations_are_cut_at_512_bytes() {
+        let mut data = b"1 beginbfchar <01> <".to_vec();
+        data.extend(std::iter::repeat_n(b"0041".as_slice(), 10_000).flatten());
+        data.extend_from_slice(b"> endbfchar");
+        let cmap = CMap::parse(&data);
+        assert_eq!(text_of(&cmap, 1).len(), MAX_DEST_UNITS);
     }
 
     #[test]

@@ -257,9 +257,59 @@ fn push_str(out: &mut String, s: &str) -> bool {
     true
 }
 
+/// One element of an `/Encoding` `/Differences` array.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum DiffItem<'a> {
+    /// The code of the next name.
+    Code(i64),
+    Name(&'a [u8]),
+}
+
+/// The glyph names `/Differences` gives one-byte codes (PDF 32000-1 §9.6.6.1).
+#[derive(Debug, Clone)]
+pub(crate) struct Differences<'a>([Option<&'a [u8]>; 256]);
+
+impl Default for Differences<'_> {
+    fn default() -> Self {
+        Differences([None; 256])
+    }
+}
+
+impl<'a> Differences<'a> {
+    /// A number sets the code of the next name; each name takes one code.
+    /// Codes outside 0–255 are ignored.
+    pub fn from_items(items: impl IntoIterator<Item = DiffItem<'a>>) -> Self {
+        let mut names = Differences::default();
+        let mut code: usize = 0;
+        for item in items {
+            match item {
+                DiffItem::Code(i) => code = usize::try_from(i).unwrap_or(usize::MAX),
+                DiffItem::Name(n) => {
+                    if let Some(slot) = names.0.get_mut(code) {
+                        *slot = Some(n);
+                    }
+                    code = code.saturating_add(1);
+                }
+            }
+        }
+        names
+    }
+
+    pub fn name(&self, code: u8) -> Option<&'a [u8]> {
+        self.0.get(usize::from(code)).copied().flatten()
+    }
+}
+
+/// Longest glyph name read (PDF 32000-1 Annex C: names are at most 127
+/// bytes); a longer one could expand to any amount of text per glyph.
+const MAX_GLYPH_NAME: usize = 127;
+
 /// The text a glyph name stands for (Adobe Glyph List, `uniXXXX`, `uXXXX[XX]`,
 /// `a_b` ligature names), `None` for names without meaning (`g12`, `.notdef`).
 pub(crate) fn glyph_name_text(name: &[u8]) -> Option<String> {
+    if name.len() > MAX_GLYPH_NAME {
+        return None;
+    }
     let name = std::str::from_utf8(name).ok()?;
     if name.is_empty() || name == ".notdef" {
         return None;

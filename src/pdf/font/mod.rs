@@ -10,11 +10,12 @@ pub(crate) mod encoding;
 pub(crate) mod metrics;
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use lopdf::{Dictionary, Document, Object};
 
-use self::cmap::CMap;
-use self::encoding::{push_clean, BaseEncoding, Flavor};
+use self::cmap::{CMap, CMapCache};
+use self::encoding::{push_clean, BaseEncoding, DiffItem, Differences, Flavor};
 use self::metrics::StdFont;
 use super::objects::{
     as_stream, get, get_array, get_dict, get_int, get_name, get_number, numbers, resolve,
@@ -44,6 +45,8 @@ pub(crate) struct Font {
     pub size_scale: f32,
     /// Writing mode 1 (`Identity-V` and other `-V` CMaps).
     pub vertical: bool,
+    /// Mappings its CMaps dropped over [`cmap::MAX_MAPPINGS`].
+    pub cmap_dropped: usize,
     flavor: Flavor,
     /// Glyph-space width units to text space: 0.001, or a Type3 font's `FontMatrix[0]`.
     width_scale: f32,
@@ -69,10 +72,10 @@ struct SimpleFont {
 struct CompositeFont {
     /// Code-space ranges and CIDs from an embedded CMap; `None` for the
     /// predefined CMaps, read as two-byte codes with CID = code.
-    encoding: Option<CMap>,
+    encoding: Option<Rc<CMap>>,
     /// The encoding is a `Uni…-UCS2`/`UTF16` CMap: codes are UTF-16 units.
     ucs2: bool,
-    to_unicode: Option<CMap>,
+    to_unicode: Option<Rc<CMap>>,
     /// `(first CID, last CID, width)` sorted by first CID.
     widths: Vec<(u32, u32, f32)>,
     default_width: f32,
@@ -111,7 +114,12 @@ fn name_is_italic(name: &str) -> bool {
 impl Font {
     /// Reads a font dictionary. Never fails: missing pieces fall back to
     /// defaults (1000-unit widths, unmapped text) so extraction continues.
-    pub fn load(doc: &Document, dict: &Dictionary, streams: &mut StreamReader) -> Font {
+    pub fn load(
+        doc: &Document,
+        dict: &Dictionary,
+        streams: &mut StreamReader,
+        cmaps: &mut CMapCache,
+    ) -> Font {
         let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"");
         let descendant = (subtype == b"Type0")
             .then(|| get_array(doc, dict, b"DescendantFonts"))
@@ -141,11 +149,12 @@ impl Font {
         let bold = name_is_bold(&name) || flags & (1 << 18) != 0 || weight >= 600.0;
         let italic = name_is_italic(&name) || flags & (1 << 6) != 0 || italic_angle.abs() > 0.5;
         let flavor = Flavor::from_font_name(&name);
-        let to_unicode = get(doc, dict, b"ToUnicode")
-            .and_then(as_stream)
-            .and_then(|s| streams.decode(s).ok())
-            .map(|data| CMap::parse(&data))
-            .filter(|c| !c.is_empty_unicode());
+        let to_unicode = dict
+            .get(b"ToUnicode")
+            .ok()
+            .and_then(|o| cmaps.load(doc, o, streams));
+        let cmap_dropped = to_unicode.as_ref().map_or(0, |c| c.dropped);
+        let to_unicode = to_unicode.filter(|c| !c.is_empty_unicode());
 
         let mut font = Font {
             name,
@@ -153,6 +162,7 @@ impl Font {
             italic,
             size_scale: 1.0,
             vertical: false,
+            cmap_dropped,
             flavor,
             width_scale: 0.001,
             kind: Kind::Simple(Box::new(SimpleFont {
@@ -163,7 +173,7 @@ impl Font {
         match descendant {
             Some(cid_font) => {
                 let composite =
-                    font.load_composite(doc, dict, cid_font, descriptor, to_unicode, streams);
+                    font.load_composite(doc, dict, cid_font, to_unicode, streams, cmaps);
                 font.kind = Kind::Composite(Box::new(composite));
             }
             None => {
@@ -180,7 +190,7 @@ impl Font {
                     font.size_scale = if d != 0.0 { (d * 1000.0).abs() } else { 1.0 };
                 }
                 let simple =
-                    font.load_simple(doc, dict, subtype, descriptor, flags, to_unicode.as_ref());
+                    font.load_simple(doc, dict, subtype, descriptor, flags, to_unicode.as_deref());
                 font.kind = Kind::Simple(Box::new(simple));
             }
         }
@@ -206,7 +216,7 @@ impl Font {
             _ => BaseEncoding::Standard,
         };
         let mut base = default_base;
-        let mut differences: Vec<Option<&[u8]>> = vec![None; 256];
+        let mut differences = Differences::default();
         match get(doc, dict, b"Encoding") {
             Some(Object::Name(n)) => base = BaseEncoding::from_name(n).unwrap_or(default_base),
             Some(Object::Dictionary(enc)) => {
@@ -215,67 +225,19 @@ impl Font {
                 {
                     base = b;
                 }
-                let mut code: usize = 0;
-                for item in get_array(doc, enc, b"Differences").unwrap_or(&[]) {
-                    match resolve(doc, item) {
-                        Some(Object::Integer(i)) => {
-                            code = usize::try_from(*i).unwrap_or(usize::MAX)
+                let items = get_array(doc, enc, b"Differences").unwrap_or(&[]);
+                differences =
+                    Differences::from_items(items.iter().filter_map(|item| {
+                        match resolve(doc, item)? {
+                            Object::Integer(i) => Some(DiffItem::Code(*i)),
+                            Object::Name(n) => Some(DiffItem::Name(n)),
+                            _ => None,
                         }
-                        Some(Object::Name(n)) => {
-                            if let Some(slot) = differences.get_mut(code) {
-                                *slot = Some(n.as_slice());
-                            }
-                            code = code.saturating_add(1);
-                        }
-                        _ => {}
-                    }
-                }
+                    }));
             }
             _ => {}
         }
-
-        let mut text: Vec<Option<Box<str>>> = Vec::with_capacity(256);
-        let mut buf = String::new();
-        for code in 0..=255u8 {
-            buf.clear();
-            let mut status = TextStatus::Unmapped;
-            if let Some(tu) = to_unicode {
-                let mut pushed = false;
-                if tu.for_each_char(u32::from(code), |c| {
-                    pushed |= push_clean(c, self.flavor, &mut buf)
-                }) {
-                    status = if pushed {
-                        TextStatus::Mapped
-                    } else {
-                        TextStatus::Empty
-                    };
-                }
-            }
-            if status != TextStatus::Mapped {
-                buf.clear();
-                let from_name = differences
-                    .get(usize::from(code))
-                    .copied()
-                    .flatten()
-                    .and_then(encoding::glyph_name_text);
-                let pushed = match from_name {
-                    Some(t) => t
-                        .chars()
-                        .fold(false, |p, c| push_clean(c, self.flavor, &mut buf) | p),
-                    None => base
-                        .char(code)
-                        .is_some_and(|c| push_clean(c, self.flavor, &mut buf)),
-                };
-                if pushed {
-                    status = TextStatus::Mapped;
-                }
-            }
-            text.push(match status {
-                TextStatus::Mapped => Some(buf.as_str().into()),
-                TextStatus::Empty => Some("".into()),
-                TextStatus::Unmapped => None,
-            });
-        }
+        let text = simple_text(to_unicode, &differences, base, self.flavor);
 
         let first_char = get_int(doc, dict, b"FirstChar").unwrap_or(0);
         let listed = get_array(doc, dict, b"Widths").map(|a| {
@@ -315,9 +277,9 @@ impl Font {
         doc: &Document,
         dict: &Dictionary,
         cid_font: &Dictionary,
-        descriptor: Option<&Dictionary>,
-        to_unicode: Option<CMap>,
+        to_unicode: Option<Rc<CMap>>,
         streams: &mut StreamReader,
+        cmaps: &mut CMapCache,
     ) -> CompositeFont {
         let mut encoding = None;
         let mut ucs2 = false;
@@ -328,11 +290,15 @@ impl Font {
             }
             Some(Object::Stream(s)) => {
                 self.vertical = get_int(doc, &s.dict, b"WMode") == Some(1);
-                if let Ok(data) = streams.decode(s) {
-                    let cmap = CMap::parse(&data);
+                let cmap = dict
+                    .get(b"Encoding")
+                    .ok()
+                    .and_then(|o| cmaps.load(doc, o, streams));
+                if let Some(cmap) = cmap {
                     if let Some(parent) = &cmap.use_cmap {
                         self.vertical |= parent.ends_with(b"-V");
                     }
+                    self.cmap_dropped += cmap.dropped;
                     encoding = Some(cmap);
                 }
             }
@@ -380,7 +346,7 @@ impl Font {
             .and_then(as_stream)
             .and_then(|s| streams.decode(s).ok());
         let gid_text = if to_unicode.is_none() && !ucs2 {
-            descriptor
+            get_dict(doc, cid_font, b"FontDescriptor")
                 .and_then(|d| get(doc, d, b"FontFile2"))
                 .and_then(as_stream)
                 .and_then(|s| streams.decode(s).ok())
@@ -504,6 +470,55 @@ impl CompositeFont {
             None => (cid & 0xFFFF) as u16,
         }
     }
+}
+
+/// The cleaned text of each one-byte code of a simple font: the ToUnicode
+/// CMap first, then the `/Differences` glyph name, then the base encoding.
+/// `None` is unmapped, `Some("")` maps to nothing visible.
+pub(crate) fn simple_text(
+    to_unicode: Option<&CMap>,
+    differences: &Differences<'_>,
+    base: BaseEncoding,
+    flavor: Flavor,
+) -> Vec<Option<Box<str>>> {
+    let mut text: Vec<Option<Box<str>>> = Vec::with_capacity(256);
+    let mut buf = String::new();
+    for code in 0..=255u8 {
+        buf.clear();
+        let mut status = TextStatus::Unmapped;
+        if let Some(tu) = to_unicode {
+            let mut pushed = false;
+            if tu.for_each_char(u32::from(code), |c| {
+                pushed |= push_clean(c, flavor, &mut buf)
+            }) {
+                status = if pushed {
+                    TextStatus::Mapped
+                } else {
+                    TextStatus::Empty
+                };
+            }
+        }
+        if status != TextStatus::Mapped {
+            buf.clear();
+            let pushed = match differences.name(code).and_then(encoding::glyph_name_text) {
+                Some(t) => t
+                    .chars()
+                    .fold(false, |p, c| push_clean(c, flavor, &mut buf) | p),
+                None => base
+                    .char(code)
+                    .is_some_and(|c| push_clean(c, flavor, &mut buf)),
+            };
+            if pushed {
+                status = TextStatus::Mapped;
+            }
+        }
+        text.push(match status {
+            TextStatus::Mapped => Some(buf.as_str().into()),
+            TextStatus::Empty => Some("".into()),
+            TextStatus::Unmapped => None,
+        });
+    }
+    text
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
