@@ -127,8 +127,8 @@ fn find_gutter(spans: &[&TextSpan]) -> Option<(f32, f32)> {
         // right edge lowers coverage next to the gutter without being it.
         let least = cover[start..i].iter().copied().min().unwrap_or(0);
         let (mut a, mut b, mut run_start) = (start, start, None);
-        for j in start..=i {
-            match (j < i && cover[j] == least, run_start) {
+        for (j, c) in cover[start..i].iter().map(Some).chain([None]).enumerate().map(|(k, c)| (start + k, c)) {
+            match (c == Some(&least), run_start) {
                 (true, None) => run_start = Some(j),
                 (false, Some(r)) => {
                     if j - r > b - a {

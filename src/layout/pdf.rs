@@ -138,7 +138,8 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
     // Sort keys: (band top, reading-order group, y). Without columns each
     // line is its own band at its y.
     let mut items: Vec<((f32, usize, f32), Item)> = Vec::new();
-    let groups: Vec<(Option<(f32, usize)>, Vec<Line>)> = match columns_of(&loose) {
+    type Grouped = Vec<(Option<(f32, usize)>, Vec<Line>)>;
+    let groups: Grouped = match columns_of(&loose) {
         Some(groups) => groups.into_iter().enumerate().map(|(i, g)| (Some((g.band, i + 1)), group_lines(&g.spans, page.number))).collect(),
         None => vec![(None, group_lines(&loose, page.number))],
     };

@@ -597,7 +597,8 @@ impl<'a> Walker<'a> {
             // A new strategy point starts a new row once the current row has
             // its party column; before that, the text order put a shared
             // (or page-split) reference cell after the row's content.
-            if !self.row.responsible.is_empty() && !(self.resumed && self.row_open()) {
+            let shared_after_break = self.resumed && self.row_open();
+            if !self.row.responsible.is_empty() && !shared_after_break {
                 self.finish_row();
             } else if !self.row.responsible.is_empty() {
                 self.warnings.push(Warning::new(
@@ -643,10 +644,8 @@ impl<'a> Walker<'a> {
                 });
                 let unlabelled = self.row.label.is_none() && self.row.refs.is_empty();
                 let starts_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
-                if self.continues_cut_party(t, line) {
-                    self.row_state = RowState::Responsible;
-                    self.row.responsible.push(line.clone());
-                } else if party && !bullet && !t.starts_with('(') && !self.row.content.is_empty() && !prev_open && (line.space_before >= 1.0 || line.bbox.is_some()) {
+                let party_cell = party && !bullet && !t.starts_with('(') && !self.row.content.is_empty() && !prev_open && (line.space_before >= 1.0 || line.bbox.is_some());
+                if party_cell || self.continues_cut_party(t, line) {
                     self.row_state = RowState::Responsible;
                     self.row.responsible.push(line.clone());
                 } else if unlabelled && !self.row.responsible.is_empty() && !bullet && starts_upper && line.space_before >= 1.0 {
