@@ -73,3 +73,25 @@ fn a_two_column_page_reads_each_column_whole() {
     let side = &doc.sections[1].text;
     assert!(side.starts_with("Klinisk behandlingsforskning omfatter inklusjon av pasienter og har som formål"), "{side}");
 }
+
+#[test]
+fn a_docx_page_laid_out_with_a_table_gives_the_pdf_structure() {
+    let pdf = common::convert("klinbeforsk-2016-2018.pdf");
+    let docx = common::convert("klinbeforsk-2016-2018.docx");
+    // Titles in document order (levels may differ: DOCX styles say level 2 where the PDF has none).
+    fn flat(sections: &[planparse::model::Section], out: &mut Vec<String>) {
+        for s in sections {
+            out.push(planparse::text::clean(&s.title));
+            flat(&s.sections, out);
+        }
+    }
+    let titles = |d: &planparse::model::Document| {
+        let mut out = Vec::new();
+        flat(&d.sections, &mut out);
+        out
+    };
+    assert_eq!(titles(&docx), titles(&pdf));
+    let board = docx.tables.iter().find(|t| t.header == ["Navn", "Tittel"]).expect("member table from the layout table's cell");
+    assert_eq!(board.rows.len(), 8);
+    assert!(docx.warnings.iter().any(|w| w.code == "layout_table"));
+}

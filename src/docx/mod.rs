@@ -24,7 +24,7 @@ mod xml;
 
 use std::collections::HashMap;
 
-use crate::layout::LayoutDocument;
+use crate::layout::{Block, LayoutDocument};
 use crate::model::{SourceFormat, Warning};
 
 use body::{BodyReader, NoteKind};
@@ -119,6 +119,7 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
         endnotes_xml.as_ref().and_then(package::root),
     ));
     warnings.extend(reader.warnings());
+    let blocks = unwrap_layout_tables(blocks, &mut warnings);
 
     let declared_title = core_xml
         .as_ref()
@@ -136,6 +137,45 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
         table_source: "docx",
         heading_source: "styles",
     })
+}
+
+/// Longest cell text (characters) a data table has; a cell with more is a
+/// text column of a page laid out with a table.
+const LAYOUT_CELL_CHARS: usize = 300;
+
+/// Word users lay out pages with tables: a row of two or three cells, each a
+/// column of headings and paragraphs. Such a table (one or two rows, some
+/// cell holding running text, no measure-table header) is read as its
+/// cells' paragraphs, cell by cell, so headings and lists inside it reach
+/// the segmenters; a `layout_table` warning says so.
+fn unwrap_layout_tables(blocks: Vec<Block>, warnings: &mut Vec<Warning>) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let Block::Table(t) = &block else {
+            out.push(block);
+            continue;
+        };
+        let long_cell = t.rows.iter().flat_map(|r| &r.cells).any(|c| c.text().chars().count() > LAYOUT_CELL_CHARS);
+        let measure_header = t.rows.iter().any(|r| {
+            let texts = r.texts();
+            texts.iter().any(|c| crate::segment::vocab::is_measure_header(c)) && texts.iter().any(|c| crate::segment::vocab::is_responsible_header(c))
+        });
+        if t.rows.len() > 2 || !long_cell || measure_header {
+            out.push(block);
+            continue;
+        }
+        warnings.push(Warning::new(
+            "layout_table",
+            format!("a {}-row table holding running text read as text columns", t.rows.len()),
+            None,
+        ));
+        for row in &t.rows {
+            for cell in &row.cells {
+                out.extend(cell.lines.iter().cloned().map(Block::Line));
+            }
+        }
+    }
+    out
 }
 
 /// Reads and parses an optional part; trouble becomes a warning.
