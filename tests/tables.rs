@@ -95,3 +95,15 @@ fn a_docx_page_laid_out_with_a_table_gives_the_pdf_structure() {
     assert_eq!(board.rows.len(), 8);
     assert!(docx.warnings.iter().any(|w| w.code == "layout_table"));
 }
+
+#[test]
+fn award_tables_flattened_into_text_are_rebuilt_as_rows() {
+    let doc = common::convert("klinbeforsk-2016-2018.txt");
+    let awards: Vec<&Vec<String>> = doc.tables.iter().filter(|t| t.header != ["Navn", "Tittel"]).flat_map(|t| &t.rows).collect();
+    assert_eq!(awards.len(), 22);
+    assert!(awards.iter().all(|r| r.len() == 4 && r[3].parse::<f64>().is_ok()), "{awards:?}");
+    assert_eq!(*awards[3], ["PRevention of cArdiac Dysfunction during Adjuvant breast cancer therapy (PRADA-2)", "Torbjørn Omland", "Akershus universitetssykehus HF", "20.0"]);
+    assert_eq!(awards[6][1], "Ellisiv B. Mathiesen", "a name run into the project's line");
+    assert_eq!(awards[12][1], "Henrik Hjorth-Hansen", "a name wrapped at its hyphen");
+    assert!(doc.warnings.iter().any(|w| w.code == "table_guess" && w.message.contains("flattened")));
+}

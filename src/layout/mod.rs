@@ -113,6 +113,8 @@ pub enum TableOrigin {
     Docx,
     /// Lines that pair up as name and title (a member list), found by the segmenter.
     Pairs,
+    /// A table's cells printed one after another in text input, rebuilt by the segmenter.
+    Flat,
 }
 
 /// A table; one that continued across pages is one table, rows split by a

@@ -1,6 +1,7 @@
 //! Segmenters: from the layout model to the SPEC document model, with rules
 //! keyed to layout cues, numbering patterns and keywords (see [`vocab`]).
 
+pub mod flat_tables;
 pub mod measure;
 pub mod members;
 pub mod minutes;
@@ -15,8 +16,11 @@ use crate::text::clean;
 
 /// Turns a laid-out document into the output model.
 pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
-    let (with_members, member_warnings) = members::member_lists(layout);
+    let (with_members, mut member_warnings) = members::member_lists(layout);
     let layout = with_members.as_ref().unwrap_or(layout);
+    let (with_flat, flat_warnings) = flat_tables::flat_tables(layout);
+    let layout = with_flat.as_ref().unwrap_or(layout);
+    member_warnings.extend(flat_warnings);
     let lines: Vec<&Line> = layout.blocks.iter().filter_map(|b| if let Block::Line(l) = b { Some(l) } else { None }).collect();
     let kind = detect_kind(layout, &lines);
     let (title, title_lines) = find_title(layout, &lines, kind);

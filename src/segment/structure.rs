@@ -933,7 +933,8 @@ impl<'a> Walker<'a> {
         let body: Vec<Vec<String>> = rows.into_iter().enumerate().filter(|(i, r)| Some(*i) != header_idx && (header.is_empty() || *r != header)).map(|(_, r)| r).collect();
         // The table's caption: the short line right above it, else the section title.
         let caption = clean(&self.last_line_text);
-        let caption_ok = !caption.is_empty() && caption.split_whitespace().count() <= 8 && !caption.ends_with(['.', ',']);
+        let page_number = caption.len() <= 3 && caption.chars().all(|c| c.is_ascii_digit());
+        let caption_ok = !caption.is_empty() && caption.split_whitespace().count() <= 8 && !caption.ends_with(['.', ',']) && !page_number;
         let section_title = self.current.and_then(|i| self.sections.get(i)).map(|s| s.title.clone());
         let bare_year = caption.len() == 4 && caption.chars().all(|c| c.is_ascii_digit());
         let title = if caption_ok && bare_year && t.origin == TableOrigin::Pairs && section_title.is_some() {
