@@ -13,20 +13,21 @@ cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-60}"
 sanitizer="${FUZZ_SANITIZER:-none}"
+toolchain="${FUZZ_TOOLCHAIN:-nightly}"
 targets=(cmap pdf_text convert_pdf text_segment docx)
 
-if ! cargo +nightly --version >/dev/null 2>&1; then
-    echo "fuzz: no nightly toolchain (rustup toolchain install nightly); skipping"
+if ! cargo "+$toolchain" --version >/dev/null 2>&1; then
+    echo "fuzz: no $toolchain toolchain (rustup toolchain install nightly); skipping"
     exit 0
 fi
-if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+if ! cargo "+$toolchain" fuzz --version >/dev/null 2>&1; then
     echo "fuzz: cargo-fuzz not installed (cargo install cargo-fuzz); skipping"
     exit 0
 fi
 
 fuzz/seed.sh
 echo "fuzz: building ${targets[*]} (sanitizer: $sanitizer)"
-nice -n 10 cargo +nightly fuzz build -s "$sanitizer"
+nice -n 10 cargo "+$toolchain" fuzz build -s "$sanitizer"
 
 status=0
 log="$(mktemp)"
@@ -34,7 +35,7 @@ trap 'rm -f "$log"' EXIT
 for target in "${targets[@]}"; do
     echo "fuzz: $target for ${seconds}s"
     rc=0
-    nice -n 19 cargo +nightly fuzz run -s "$sanitizer" "$target" "fuzz/corpus/$target" -- \
+    nice -n 19 cargo "+$toolchain" fuzz run -s "$sanitizer" "$target" "fuzz/corpus/$target" -- \
         -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1 || rc=$?
     grep -E '^stat::(number_of_executed_units|average_exec_per_sec)|^SUMMARY|Test unit written|^==[0-9]+== ERROR' "$log" || true
     if [ "$rc" -ne 0 ]; then

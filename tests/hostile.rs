@@ -227,6 +227,15 @@ fn image_only_page_warns_no_text_layer() {
     assert_warns(&fixture("bad", "no_text.pdf"), &[], "no_text_layer");
 }
 
+/// Junk after `%%EOF` looks like a cut, but with the cross-reference data
+/// intact a page without text is a scan, not a failure.
+#[test]
+fn scan_with_junk_after_eof_converts_with_warnings() {
+    let path = fixture("bad", "image_only_trailing_junk.pdf");
+    let (doc, _) = assert_warns(&path, &[], "truncated");
+    assert!(warning_codes(&doc).iter().any(|c| c == "no_text_layer"));
+}
+
 #[test]
 fn broken_flate_stream_is_skipped_with_a_warning() {
     let path = fixture("bad", "broken_flate.pdf");

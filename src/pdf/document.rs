@@ -114,7 +114,9 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfE
         }
     }
 
-    if let Some(cut) = &cut {
+    // A scan with junk after its %%EOF reads as cut short but is whole: only
+    // when the cross-reference data was damaged too is "no text" the cut's doing.
+    if let (Some(cut), Some(_)) = (&cut, doc.xref_recovery) {
         if out_pages.iter().all(|p| p.spans.is_empty()) {
             return Err(PdfError::Truncated(format!(
                 "{cut}, and no text could be read before the cut"
