@@ -121,6 +121,17 @@ pub struct Measure {
     pub responsible: Vec<String>,
     /// PDF pages the measure spans; [] for text input.
     pub pages: Vec<u32>,
+    /// Cells of the row's other named columns (`Frist`, `Status`, `Kostnad`...), as printed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<ExtraColumn>,
+}
+
+/// A measure-table cell outside the measure, reference and responsibility columns.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ExtraColumn {
+    /// The column's header text.
+    pub header: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -53,3 +53,33 @@ fn headings_wrap_page_numbers_drop_and_prose_after_the_table_is_a_section() {
     assert_eq!(b.indicators, ["Antall nye stipendiater"], "the page number and the prose stay out of the row");
     assert!(doc.warnings.iter().any(|w| w.code == "heading_guess"));
 }
+
+/// A plan of another layout: `Nr | Tiltak | Ansvar | Frist` tables under
+/// `Mål N:` headings, numbered sections before and after, from Word and from
+/// its LibreOffice PDF.
+#[test]
+fn a_numbered_four_column_plan_keeps_its_codes_and_extra_columns() {
+    for name in ["numbered-4col.docx", "numbered-4col.pdf"] {
+        let doc = fixture(name);
+        assert_eq!(doc.title.as_deref(), Some("Handlingsplan for forskning og innovasjon 2025–2028"), "{name}");
+        assert_eq!(doc.organization.as_deref(), Some("Sykehuset Innlandet HF"), "{name}");
+        let labels: Vec<&str> = doc.measures.iter().filter_map(|m| m.label.as_deref()).collect();
+        assert_eq!(labels.len(), 15, "{name}: {labels:?}");
+        assert_eq!((labels[0], labels[14]), ("1.1", "3.5"), "{name}");
+        let first = &doc.measures[0];
+        assert!(first.text.starts_with("Etablere en ordning") && !first.text.contains("2026"), "{name}: the deadline stays out of the text");
+        assert_eq!(first.extra, [planparse::model::ExtraColumn { header: "Frist".into(), text: "2026".into() }], "{name}");
+        assert_eq!(first.responsible, ["Fagdirektør", "Klinikksjefer"], "{name}");
+        assert_eq!(doc.measures[1].responsible, ["Forskningsavdelingen"], "{name}");
+        // `Mål 1:` does not make `1. Innledning` a table of contents.
+        let mut titles = Vec::new();
+        fn flat(s: &[planparse::model::Section], out: &mut Vec<String>) {
+            for x in s {
+                out.push(x.title.clone());
+                flat(&x.sections, out);
+            }
+        }
+        flat(&doc.sections, &mut titles);
+        assert!(titles.contains(&"Innledning".to_string()) && titles.contains(&"Oppfølging".to_string()), "{name}: {titles:?}");
+    }
+}

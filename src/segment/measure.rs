@@ -15,11 +15,13 @@ pub struct RowDraft {
     pub refs: Vec<Line>,
     pub content: Vec<Line>,
     pub responsible: Vec<Line>,
+    /// Other named columns: (header, cell lines).
+    pub extra: Vec<(String, Vec<Line>)>,
 }
 
 impl RowDraft {
     pub fn is_empty(&self) -> bool {
-        self.label.is_none() && self.refs.is_empty() && self.content.is_empty() && self.responsible.is_empty()
+        self.label.is_none() && self.refs.is_empty() && self.content.is_empty() && self.responsible.is_empty() && self.extra.is_empty()
     }
 }
 
@@ -266,5 +268,11 @@ pub fn build(row: &RowDraft, section: &str, row_number: usize) -> Measure {
         Some(l) => format!("{section}/{l}"),
         None => format!("{section}/{row_number}"),
     };
-    Measure { id, section: section.to_string(), label, strategy_refs, text, actions, indicators, responsible, pages }
+    let extra = row
+        .extra
+        .iter()
+        .map(|(header, lines)| crate::model::ExtraColumn { header: clean(header), text: join(&lines.iter().collect::<Vec<_>>()) })
+        .filter(|c| !c.text.is_empty())
+        .collect();
+    Measure { id, section: section.to_string(), label, strategy_refs, text, actions, indicators, responsible, pages, extra }
 }

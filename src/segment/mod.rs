@@ -112,7 +112,7 @@ fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind) -> (
     // A title may wrap onto a next line of the same bold style that starts in lowercase.
     let with_wrap = |i: usize, t: &str| -> (String, usize) {
         if let (Some(a), Some(b)) = (lines.get(i), lines.get(i + 1)) {
-            let same = a.font_size > 0.0 && (a.font_size - b.font_size).abs() < 0.5 && a.bold && b.bold && a.page == b.page;
+            let same = a.font_size > 0.0 && (a.font_size - b.font_size).abs() < 0.5 && a.bold == b.bold && a.page == b.page;
             if same && !t.ends_with(['.', ':']) && b.text.trim().chars().next().is_some_and(char::is_lowercase) {
                 return (format!("{t} {}", clean(&b.text)), i + 2);
             }
@@ -165,7 +165,7 @@ fn find_period(title: Option<&str>, lines: &[&Line]) -> Option<Period> {
 }
 
 /// The owning unit: an acronym in parentheses or standing in the title, else
-/// a `Helse ... RHF/HF` line near the start, else the document's most
+/// a `... HF`/`... RHF` name line near the start, else the document's most
 /// frequent acronym.
 fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -> Option<String> {
     let acronym = |w: &str| {
@@ -186,7 +186,8 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
     }
     for l in lines.iter().take(15) {
         let t = clean(&l.text);
-        if t.starts_with("Helse ") && (t.ends_with(" RHF") || t.ends_with(" HF")) && t.split_whitespace().count() <= 5 {
+        let legal_form = t.ends_with(" RHF") || t.ends_with(" HF");
+        if legal_form && t.chars().next().is_some_and(char::is_uppercase) && t.split_whitespace().count() <= 6 && !t.contains(':') {
             return Some(t);
         }
     }

@@ -229,7 +229,13 @@ impl<'a> Walker<'a> {
         if !self.is_styled(line) {
             return None;
         }
-        if let Some(c) = vocab::goal_heading().captures(t).or_else(|| vocab::area_heading().captures(t)) {
+        // `Mål 1:` numbers goals, not sections: a later goal 1 does not make
+        // an earlier `1. Innledning` a list.
+        if let Some(c) = vocab::goal_heading().captures(t) {
+            let keyword = t.split_whitespace().next().unwrap_or("").to_lowercase();
+            return c.get(1).map(|m| format!("{keyword} {}", m.as_str()));
+        }
+        if let Some(c) = vocab::area_heading().captures(t) {
             return c.get(1).map(|m| m.as_str().to_string());
         }
         let c = vocab::numbered_line().captures(t)?;
@@ -846,7 +852,9 @@ impl<'a> Walker<'a> {
             .iter()
             .map(|t| {
                 let t = clean(t);
-                if vocab::is_reference_header(&t) {
+                if vocab::is_code_header(&t) {
+                    Column::Code
+                } else if vocab::is_reference_header(&t) {
                     Column::Reference
                 } else if vocab::is_responsible_header(&t) {
                     Column::Responsible
@@ -895,16 +903,22 @@ impl<'a> Walker<'a> {
         // again. Text-input tables continue in the line-based row reader.
         self.mode = if t.origin == TableOrigin::Tabs { Mode::Measures } else { Mode::Prose };
         self.last_columns = Some(cols.clone());
+        let header_texts: Vec<String> = header_row.filter(|_| has_header).map(|r| r.texts().iter().map(|t| clean(t)).collect()).unwrap_or_default();
         for row in &t.rows {
             if row.header || (has_header && Self::columns_of(row) == cols && Self::is_measure_columns(&Self::columns_of(row))) {
                 continue;
             }
             let mut draft = RowDraft::default();
-            for (cell, col) in row.cells.iter().zip(cols.iter().chain(std::iter::repeat(&Column::Other))) {
+            for (i, (cell, col)) in row.cells.iter().zip(cols.iter().chain(std::iter::repeat(&Column::Other))).enumerate() {
+                let header = header_texts.get(i).filter(|h| !h.is_empty());
                 match col {
+                    Column::Other if header.is_some() => {
+                        // A named column of its own (`Frist`): kept beside the measure, not in its text.
+                        draft.extra.push((header.cloned().unwrap_or_default(), cell.lines.clone()));
+                    }
                     Column::Code => {
                         let code = clean(&cell.text());
-                        if let Some(c) = vocab::measure_code().captures(&code) {
+                        if let Some(c) = vocab::measure_code().captures(&code).or_else(|| vocab::table_code().captures(&code)) {
                             draft.label = Some(c[1].to_string());
                         } else if !code.is_empty() {
                             draft.content.extend(cell.lines.iter().cloned());

@@ -36,6 +36,10 @@ pattern!(
     measure_code = r"^(\d{1,2}[a-z]?)\.?$"
 );
 pattern!(
+    /// A code in a table's number column: `1.1`, `2.3.1`, `T4`, `A.2`, `3b`.
+    table_code = r"^((?:[A-Z]\.?)?\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?)\.?$"
+);
+pattern!(
     /// Strategy point at the start of a reference cell: `1a Stimulere til ...`.
     strategy_point = r"^(\d{1,2}[a-z])[.)]?\s+(\S.*)$"
 );
@@ -82,6 +86,12 @@ pub fn is_measure_header(s: &str) -> bool {
 pub fn is_responsible_header(s: &str) -> bool {
     let l = s.trim().to_lowercase();
     l.starts_with("ansvar") || l.starts_with("hovedansvar") || l == "ansvarlig" || l.starts_with("ansvarlig")
+}
+
+/// A header cell that names a number column (`Nr`, `Nr.`, `Tiltak nr.`, `Kode`, `ID`, `#`).
+pub fn is_code_header(s: &str) -> bool {
+    let l = s.trim().trim_end_matches('.').to_lowercase();
+    matches!(l.as_str(), "nr" | "nummer" | "kode" | "id" | "#" | "tiltak nr" | "tiltaksnr" | "tiltaksnummer" | "løpenr")
 }
 
 /// A header cell that names the strategy reference column.
@@ -184,6 +194,8 @@ mod tests {
         assert!(action_heading().is_match("Hovedtiltak:"));
         assert!(!action_heading().is_match("Tiltak for å styrke"));
         assert!(year_range().is_match("2023 - 2026"));
+        assert!(table_code().is_match("2.3.1") && table_code().is_match("T4") && !table_code().is_match("2026-2028"));
+        assert!(is_code_header("Nr.") && is_code_header("Tiltak nr") && !is_code_header("Tiltak"));
     }
 
     #[test]

@@ -195,6 +195,7 @@ fn measures(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Measure>> {
                 indicators: Vec::new(),
                 responsible: Vec::new(),
                 pages: json(&pages),
+                extra: Vec::new(),
             };
             Ok((r.get(0)?, measure))
         })?
