@@ -267,6 +267,7 @@ impl Corpus {
                     indicators: (0..rng.between(0, 2)).map(|_| self.sentence(rng.between(4, 14), rng)).collect(),
                     responsible: rng.pick(&self.parties).clone(),
                     pages: vec![page],
+                    extra: Vec::new(),
                 }
             })
             .collect();
