@@ -76,3 +76,29 @@ fn agenda_tables_with_decisions_in_cells_and_in_a_right_hand_column() {
     assert_eq!(m.items[0].title, "Godkjenning av referat");
     assert_eq!(m.items[3].title, "Budsjett 2025");
 }
+
+/// Word minutes with a `Sak | Merknad | Ansvar` table, from the DOCX and its
+/// LibreOffice PDF: items and decisions from the table, the participant lists
+/// from the label lines, and the agenda table not mistaken for participants.
+#[test]
+fn sak_table_minutes_from_word_and_pdf() {
+    for name in ["minutes-table.docx", "minutes-table.pdf"] {
+        let d = convert(name);
+        assert_eq!(d.title.as_deref(), Some("Møtereferat – Forskningsutvalget ved Sykehuset Telemark HF"), "{name}: a title wrapped over three lines");
+        let m = d.meeting.as_ref().expect("meeting");
+        assert_eq!((m.date.as_deref(), m.start.as_deref(), m.end.as_deref()), (Some("2024-03-14"), Some("09:00"), Some("11:30")), "{name}");
+        assert_eq!(
+            items(&d),
+            vec![
+                ("12/24".to_string(), Some("Innkalling og dagsorden godkjennes.".to_string())),
+                ("13/24".to_string(), Some("Midlene fordeles etter innstillingen.".to_string())),
+                ("14/24".to_string(), Some("Saken tas til orientering.".to_string())),
+                ("15/24".to_string(), None),
+            ],
+            "{name}"
+        );
+        let names: Vec<(&str, ParticipantGroup)> = m.participants.iter().map(|p| (p.name.as_str(), p.group)).collect();
+        assert_eq!(names.len(), 5, "{name}: {names:?}");
+        assert!(names.contains(&("Liv Dahl", ParticipantGroup::Absent)) && names.contains(&("Anne Lie", ParticipantGroup::Secretariat)), "{name}: {names:?}");
+    }
+}

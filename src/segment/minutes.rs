@@ -147,6 +147,12 @@ fn participants(structure: &Structure, head: &[String]) -> Vec<Participant> {
     let mut out = Vec::new();
     for t in &structure.tables {
         let Some(group) = t.title.as_deref().and_then(group_of) else { continue };
+        // An agenda table under a `Referent:` line is not a participant list.
+        let agenda = t.header.first().is_some_and(|h| clean(h).to_lowercase().starts_with("sak"))
+            || t.rows.iter().any(|r| r.first().is_some_and(|c| agenda_number(&clean(c)).is_some()));
+        if agenda {
+            continue;
+        }
         for row in &t.rows {
             let cell = |i: usize| row.get(i).map(|c| clean(c)).unwrap_or_default();
             let name = cell(0);

@@ -109,15 +109,22 @@ fn detect_kind(layout: &LayoutDocument, lines: &[&Line]) -> DocumentKind {
 /// leading lines it used.
 fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind) -> (Option<String>, usize) {
     let head: Vec<(usize, String)> = lines.iter().take(8).enumerate().map(|(i, l)| (i, clean(&l.text))).collect();
-    // A title may wrap onto a next line of the same bold style that starts in lowercase.
+    // A title may wrap onto next lines of the same style: one that starts in
+    // lowercase, or any line of a display-size title (18 pt and up).
     let with_wrap = |i: usize, t: &str| -> (String, usize) {
-        if let (Some(a), Some(b)) = (lines.get(i), lines.get(i + 1)) {
+        let mut title = t.to_string();
+        let mut used = i + 1;
+        while let (Some(a), Some(b)) = (lines.get(used - 1), lines.get(used)) {
             let same = a.font_size > 0.0 && (a.font_size - b.font_size).abs() < 0.5 && a.bold == b.bold && a.page == b.page;
-            if same && !t.ends_with(['.', ':']) && b.text.trim().chars().next().is_some_and(char::is_lowercase) {
-                return (format!("{t} {}", clean(&b.text)), i + 2);
+            let next = clean(&b.text);
+            let display = a.font_size >= 18.0 && used - i < 3 && next.split_whitespace().count() <= 10;
+            if !same || title.ends_with(['.', ':']) || !(next.chars().next().is_some_and(char::is_lowercase) || display) {
+                break;
             }
+            title = crate::text::join_lines(&[title.as_str(), next.as_str()], &[]);
+            used += 1;
         }
-        (t.to_string(), i + 1)
+        (title, used)
     };
     if kind == DocumentKind::MeetingMinutes {
         if let Some((i, t)) = head.iter().find(|(_, t)| {
