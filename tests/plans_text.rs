@@ -83,3 +83,22 @@ fn a_numbered_four_column_plan_keeps_its_codes_and_extra_columns() {
         assert!(titles.contains(&"Innledning".to_string()) && titles.contains(&"Oppfølging".to_string()), "{name}: {titles:?}");
     }
 }
+
+/// A 40-row `Nr | Tiltak | Ansvar` table printed by Chromium over several
+/// pages (coded-rows.html → coded-rows.chromium.pdf), and the same PDF through
+/// `pdftotext -layout` (columns aligned with spaces, codes of one and two digits).
+#[test]
+fn coded_rows_from_a_chromium_pdf_and_from_aligned_text_agree() {
+    for name in ["coded-rows.chromium.pdf", "coded-rows.layout.txt"] {
+        let doc = fixture(name);
+        assert_eq!(doc.measures.len(), 40, "{name}");
+        for (i, m) in doc.measures.iter().enumerate() {
+            assert_eq!(m.label.as_deref(), Some((i + 1).to_string().as_str()), "{name}");
+            assert_eq!(m.responsible, ["Klinikkleder", "Forskningsleder"], "{name}: {}", m.id);
+            assert_eq!(m.indicators.len(), 1, "{name}: {}", m.id);
+            assert!(m.text.starts_with(&format!("Tiltak nummer {}:", i + 1)) && m.text.ends_with("hele regionen."), "{name}: {}", m.text);
+        }
+        let titles: Vec<&str> = doc.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Kliniske studier", "Oppfølging"], "{name}: a code row is no heading and supersedes none");
+    }
+}

@@ -226,7 +226,7 @@ impl<'a> Walker<'a> {
         let t = line.text.trim();
         // Only a line styled like a heading can take a number over
         // (endnotes `1.`, `2.` at the end do not).
-        if !self.is_styled(line) {
+        if !self.is_styled(line) || line.bbox.is_none() && vocab::aligned_code_row().is_match(t) {
             return None;
         }
         // `Mål 1:` numbers goals, not sections: a later goal 1 does not make
@@ -447,7 +447,9 @@ impl<'a> Walker<'a> {
             return;
         }
         let in_measures = self.mode == Mode::Measures;
-        if !in_measures || !vocab::is_party_line(&t) {
+        // `1    Tiltak ...   Ansvarlig`: a row of a table aligned with spaces, not a heading.
+        let aligned_row = in_measures && line.bbox.is_none() && vocab::aligned_code_row().is_match(line.text.trim());
+        if !aligned_row && (!in_measures || !vocab::is_party_line(&t)) {
             if self.continues_heading(line) {
                 if let Some(i) = self.current {
                     let title = join_lines(&[self.sections[i].title.as_str(), t.as_str()], &[]);
@@ -572,6 +574,27 @@ impl<'a> Walker<'a> {
     /// Text input (or a PDF table the layout could not see): sort the line
     /// into the current row's columns by keyword and numbering cues.
     fn measure_line(&mut self, line: &Line, t: &str) {
+        if line.bbox.is_none() {
+            if let Some(c) = vocab::aligned_code_row().captures(line.text.trim()) {
+                // The code column of a table aligned with spaces starts a row.
+                self.finish_row();
+                self.row.label = Some(c[1].to_string());
+                self.row_state = RowState::Content;
+                let mut rest = line.clone();
+                rest.text = c.get(2).or_else(|| c.get(3)).map_or("", |m| m.as_str()).to_string();
+                if let Some((left, right)) = split_columns(&rest.text) {
+                    rest.text = left;
+                    let mut party = line.clone();
+                    party.text = right;
+                    self.row.content.push(rest);
+                    self.row.responsible.push(party);
+                    self.row_state = RowState::Responsible;
+                    return;
+                }
+                self.row.content.push(rest);
+                return;
+            }
+        }
         // Two columns on one text line: `Tiltak text   Party`.
         if line.bbox.is_none() {
             if let Some((left, right)) = split_columns(&line.text).or_else(|| split_known_party(&line.text, &self.known_parties)) {

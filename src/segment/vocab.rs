@@ -36,6 +36,10 @@ pattern!(
     measure_code = r"^(\d{1,2}[a-z]?)\.?$"
 );
 pattern!(
+    /// A row of a table aligned with spaces (`pdftotext -layout`): a code, two or more spaces, text.
+    aligned_code_row = r"^(\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?)\.?(?:\s{2,}(\S.*)|\s(\S.*?\S\s{3,}\S.*))$"
+);
+pattern!(
     /// A code in a table's number column: `1.1`, `2.3.1`, `T4`, `A.2`, `3b`.
     table_code = r"^((?:[A-Z]\.?)?\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?)\.?$"
 );
