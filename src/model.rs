@@ -119,6 +119,12 @@ pub struct Measure {
     pub indicators: Vec<String>,
     /// One entry per party, as printed but cleaned.
     pub responsible: Vec<String>,
+    /// The printed deadline or time frame (`Frist`, `Tidsramme`, `Når`, marked timeline columns), null if none.
+    #[serde(default)]
+    pub deadline: Option<String>,
+    /// The printed status (`Pågår`, `Ikke startet`), null if none.
+    #[serde(default)]
+    pub status: Option<String>,
     /// PDF pages the measure spans; [] for text input.
     pub pages: Vec<u32>,
     /// Cells of the row's other named columns (`Frist`, `Status`, `Kostnad`...), as printed.

@@ -17,11 +17,20 @@ pub struct RowDraft {
     pub responsible: Vec<Line>,
     /// Other named columns: (header, cell lines).
     pub extra: Vec<(String, Vec<Line>)>,
+    /// An indicator column's cell or `Indikator:` value lines.
+    pub indicators: Vec<Line>,
+    /// A deadline column's cell or `Frist:` value.
+    pub deadline: Vec<Line>,
+    /// A status column's cell or `Status:` value.
+    pub status: Vec<Line>,
+    /// Width of the responsibility column (widest line of that column in the
+    /// table): a word broken by the column fills it.
+    pub responsible_width: Option<f32>,
 }
 
 impl RowDraft {
     pub fn is_empty(&self) -> bool {
-        self.label.is_none() && self.refs.is_empty() && self.content.is_empty() && self.responsible.is_empty() && self.extra.is_empty()
+        self.label.is_none() && self.refs.is_empty() && self.content.is_empty() && self.responsible.is_empty() && self.extra.is_empty() && self.indicators.is_empty()
     }
 }
 
@@ -29,14 +38,21 @@ impl RowDraft {
 /// that is (nearly) as wide as the widest line of its cell, the sign that the
 /// renderer broke a word too long for the column.
 pub fn split_hints(lines: &[&Line]) -> Vec<bool> {
-    let widths: Vec<f32> = lines
-        .iter()
-        .map(|l| match l.bbox {
-            Some(b) => b.x1 - b.x0,
-            None => l.text.trim().chars().count() as f32,
-        })
-        .collect();
-    let max = widths.iter().cloned().fold(0.0f32, f32::max);
+    split_hints_within(lines, None)
+}
+
+/// A line's printed width: points for PDF lines, characters otherwise.
+pub fn line_width(l: &Line) -> f32 {
+    match l.bbox {
+        Some(b) => b.x1 - b.x0,
+        None => l.text.trim().chars().count() as f32,
+    }
+}
+
+/// [`split_hints`] against a known column width (else the widest line given).
+pub fn split_hints_within(lines: &[&Line], column_width: Option<f32>) -> Vec<bool> {
+    let widths: Vec<f32> = lines.iter().map(|l| line_width(l)).collect();
+    let max = column_width.unwrap_or_else(|| widths.iter().cloned().fold(0.0f32, f32::max));
     lines
         .iter()
         .zip(&widths)
@@ -253,13 +269,17 @@ pub fn parse_responsible(lines: &[Line]) -> Vec<String> {
 pub fn build(row: &RowDraft, section: &str, row_number: usize) -> Measure {
     let strategy_refs = parse_refs(&row.refs);
     let label = row.label.clone().or_else(|| strategy_refs.first().and_then(|r| r.label.clone()));
-    let (text, actions, indicators) = parse_content(&row.content);
-    let responsible = parse_responsible(&row.responsible);
+    let (text, actions, mut indicators) = parse_content(&row.content);
+    indicators.extend(split_indicators(&row.indicators));
+    let responsible = if row.responsible.is_empty() { vec![] } else { super::parties::split_lines(&row.responsible, row.responsible_width) };
+    let deadline = short_value(&row.deadline);
+    let status = short_value(&row.status);
     let mut pages: Vec<u32> = row
         .refs
         .iter()
         .chain(&row.content)
         .chain(&row.responsible)
+        .chain(&row.indicators)
         .filter_map(|l| l.page)
         .collect();
     pages.sort_unstable();
@@ -274,5 +294,43 @@ pub fn build(row: &RowDraft, section: &str, row_number: usize) -> Measure {
         .map(|(header, lines)| crate::model::ExtraColumn { header: clean(header), text: join(&lines.iter().collect::<Vec<_>>()) })
         .filter(|c| !c.text.is_empty())
         .collect();
-    Measure { id, section: section.to_string(), label, strategy_refs, text, actions, indicators, responsible, pages, extra }
+    Measure { id, section: section.to_string(), label, strategy_refs, text, actions, indicators, responsible, deadline, status, pages, extra }
+}
+
+/// A printed deadline or status: white space folded, a final period removed; `None` when empty.
+pub fn short_value(lines: &[Line]) -> Option<String> {
+    let v = join(&lines.iter().collect::<Vec<_>>());
+    let v = v.trim().trim_end_matches('.').trim().to_string();
+    (!v.is_empty()).then_some(v)
+}
+
+/// Indicators of an indicator column or label: one per bullet, paragraph
+/// or printed line that starts a new statement (a wrapped line, starting in
+/// lowercase or after an open end, continues); a run-on value splits on `;`.
+pub fn split_indicators(lines: &[Line]) -> Vec<String> {
+    let mut groups: Vec<Vec<&Line>> = Vec::new();
+    for line in lines {
+        let t = line.text.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let bullet = strip_bullet(t).is_some() || line.bullet;
+        let paragraph = line.bbox.is_none() && line.font_size > 0.0;
+        let continues = groups.last().is_some_and(|g| {
+            let prev = g.last().map_or("", |l| l.text.trim_end());
+            let first = t.chars().next().unwrap_or(' ');
+            !bullet && !paragraph && (first.is_lowercase() || vocab::ends_open(prev))
+        });
+        match groups.last_mut() {
+            Some(g) if continues => g.push(line),
+            _ => groups.push(vec![line]),
+        }
+    }
+    groups
+        .iter()
+        .flat_map(|g| {
+            let joined = bulletless(&join(g));
+            joined.split(';').map(|s| clean(s).trim_end_matches('.').to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>()
+        })
+        .collect()
 }

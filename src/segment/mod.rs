@@ -2,10 +2,13 @@
 //! keyed to layout cues, numbering patterns and keywords (see [`vocab`]).
 
 pub mod flat_tables;
+pub mod list_forms;
 pub mod measure;
 pub mod members;
 pub mod minutes;
+pub mod parties;
 pub mod structure;
+pub mod table_reader;
 pub mod vocab;
 
 use std::collections::HashMap;
@@ -79,20 +82,7 @@ fn detect_kind(layout: &LayoutDocument, lines: &[&Line]) -> DocumentKind {
     if agenda >= 2 && (minutes_word || agenda >= 3) {
         return DocumentKind::MeetingMinutes;
     }
-    let table_headers = lines.iter().filter(|l| vocab::is_table_header_line(&l.text)).count()
-        + layout
-            .blocks
-            .iter()
-            .filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
-            .filter(|t| {
-                t.rows.iter().take(2).any(|r| {
-                    let texts = r.texts();
-                    texts.iter().any(|c| vocab::is_measure_header(c)) && texts.iter().any(|c| vocab::is_responsible_header(c))
-                })
-            })
-            .count();
-    let plan_word = head.contains("handlingsplan") || head.contains("tiltaksplan");
-    if table_headers >= 1 && (plan_word || table_headers >= 2) || plan_word && lines.iter().any(|l| vocab::measure_code().is_match(l.text.trim())) {
+    if plan_evidence(layout, lines, &head) {
         return DocumentKind::ActionPlan;
     }
     let has_tables = layout.blocks.iter().any(|b| matches!(b, Block::Table(_)));
@@ -101,6 +91,24 @@ fn detect_kind(layout: &LayoutDocument, lines: &[&Line]) -> DocumentKind {
         return DocumentKind::Report;
     }
     DocumentKind::Unknown
+}
+
+/// Whether the document reads as an action plan: measure tables (columns
+/// named by the vocabulary), aligned text headers, or list-form measures,
+/// with a plan word in its head or more than one such cue.
+fn plan_evidence(layout: &LayoutDocument, lines: &[&Line], head: &str) -> bool {
+    let tables = layout
+        .blocks
+        .iter()
+        .filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
+        .filter(|t| table_reader::columns(t).is_some())
+        .count();
+    let header_lines = lines.iter().filter(|l| vocab::is_table_header_line(&l.text) || vocab::is_aligned_header_line(&l.text)).count();
+    let list_measures = list_forms::find(&layout.blocks).len();
+    let cues = tables + header_lines + list_measures;
+    let plan_word = vocab::PLAN_WORDS.iter().any(|w| head.contains(w));
+    let codes = lines.iter().any(|l| vocab::measure_code().is_match(l.text.trim()));
+    cues >= 1 && (plan_word || cues >= 2) || plan_word && codes
 }
 
 /// The title: the first line that names the document (a `Referat` line in

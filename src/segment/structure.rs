@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 
 use super::measure::{self, RowDraft};
+use super::list_forms;
+use super::table_reader::{self, Columns};
 use super::vocab;
-use crate::layout::{Block, LayoutDocument, Line, Row, Table as LTable, TableOrigin};
+use crate::layout::{Block, LayoutDocument, Line, Table as LTable, TableOrigin};
 use crate::model::{Measure, Objective, Section, Table, Warning};
 use crate::text::{clean, join_lines, slug, strip_bullet};
 
@@ -36,16 +38,8 @@ struct SectionDraft {
     text: Vec<Line>,
     objectives: Vec<(Option<String>, Vec<Line>)>,
     parent: Option<usize>,
-}
-
-/// The role of a column in a measure table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Code,
-    Reference,
-    Content,
-    Responsible,
-    Other,
+    /// Opened by a goal row or goal cell inside a measure table.
+    table_goal: bool,
 }
 
 /// Where text-input lines of a measure row go.
@@ -76,8 +70,10 @@ struct Walker<'a> {
     row_state: RowState,
     /// Unlabelled rows per section, for `section/N` ids.
     row_counts: HashMap<String, usize>,
-    /// Column roles of the last measure table, for tables continued without a header.
-    last_columns: Option<Vec<Column>>,
+    /// Columns of the last measure table, for tables continued without a header.
+    last_columns: Option<Columns>,
+    /// The document reads as an action plan: measure tables give measures.
+    plan_like: bool,
     /// Numbered heading candidates that occur again later: the earlier ones are lists or a table of contents.
     superseded: Vec<bool>,
     last_number_objective: Option<String>,
@@ -129,6 +125,7 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool, organizat
         row_state: RowState::Content,
         row_counts: HashMap::new(),
         last_columns: None,
+        plan_like,
         superseded: Vec::new(),
         last_number_objective: None,
         body_font,
@@ -150,8 +147,25 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool, organizat
         },
     };
     w.superseded = w.find_superseded_numbers();
+    let claims = if plan_like { list_forms::find(&doc.blocks) } else { Vec::new() };
+    let mut claims = claims.into_iter().peekable();
     let mut line_index = 0usize;
-    for block in &doc.blocks {
+    let mut skip_to = 0usize;
+    for (bi, block) in doc.blocks.iter().enumerate() {
+        if bi < skip_to {
+            line_index += usize::from(matches!(block, Block::Line(_)));
+            continue;
+        }
+        if let Some(claim) = claims.next_if(|c| c.start == bi) {
+            line_index += usize::from(matches!(block, Block::Line(_)));
+            w.finish_row();
+            w.mode = Mode::Prose;
+            w.last_heading = None;
+            w.seen_body = true;
+            w.push_measure(&claim.draft);
+            skip_to = claim.end;
+            continue;
+        }
         match block {
             Block::Line(line) => {
                 let skip = line_index < w.title_lines;
@@ -354,7 +368,7 @@ impl<'a> Walker<'a> {
             parent = self.sections[p].parent;
         }
         let id = self.unique_id(h.number.as_deref(), &h.title);
-        self.sections.push(SectionDraft { id, number: h.number, title: h.title, level: h.level.max(1), text: vec![], objectives: vec![], parent });
+        self.sections.push(SectionDraft { id, number: h.number, title: h.title, level: h.level.max(1), text: vec![], objectives: vec![], parent, table_goal: false });
         self.current = Some(self.sections.len() - 1);
     }
 
@@ -868,96 +882,57 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Column roles from a header row.
-    fn columns_of(header: &Row) -> Vec<Column> {
-        let texts = header.texts();
-        let mut cols: Vec<Column> = texts
-            .iter()
-            .map(|t| {
-                let t = clean(t);
-                if vocab::is_code_header(&t) {
-                    Column::Code
-                } else if vocab::is_reference_header(&t) {
-                    Column::Reference
-                } else if vocab::is_responsible_header(&t) {
-                    Column::Responsible
-                } else if vocab::is_measure_header(&t) || vocab::indicator_heading().is_match(&t) {
-                    Column::Content
-                } else if t.is_empty() {
-                    Column::Code
-                } else {
-                    Column::Other
-                }
-            })
-            .collect();
-        // An empty header cell right of the content column is not a code column.
-        let first_content = cols.iter().position(|c| *c == Column::Content);
-        for (i, c) in cols.iter_mut().enumerate() {
-            if *c == Column::Code && first_content.is_some_and(|f| i > f) {
-                *c = Column::Other;
-            }
-        }
-        cols
-    }
-
-    fn is_measure_columns(cols: &[Column]) -> bool {
-        cols.contains(&Column::Content) && cols.contains(&Column::Responsible)
-    }
-
+    /// A table: a measure table (its columns named by their headers, or a
+    /// headerless continuation of the last one) gives measures and goal
+    /// sections; any other table is kept as a table.
     fn table(&mut self, t: &LTable) {
         self.finish_row();
-        let header_row = t.rows.iter().find(|r| r.header).or_else(|| t.rows.first());
-        let mut cols = header_row.map(Self::columns_of).unwrap_or_default();
-        let mut has_header = Self::is_measure_columns(&cols);
-        if !has_header {
-            if let Some(prev) = &self.last_columns {
-                let width = t.rows.first().map_or(0, |r| r.cells.len());
-                if prev.len() == width {
-                    cols = prev.clone();
-                    has_header = false;
+        let (cols, has_header) = match table_reader::columns(t) {
+            Some(c) => (c, true),
+            None => match &self.last_columns {
+                Some(prev) if t.rows.first().is_some_and(|r| r.cells.len() == prev.roles.len()) && self.plan_like => (prev.clone(), false),
+                _ => {
+                    self.generic_table(t);
+                    return;
                 }
-            }
-        }
-        if !Self::is_measure_columns(&cols) {
+            },
+        };
+        if !self.plan_like {
             self.generic_table(t);
             return;
+        }
+        if has_header && !cols.unknown.is_empty() {
+            self.warnings.push(Warning::new(
+                "column_guess",
+                format!("measure-table columns not in the vocabulary kept as extra: {}", cols.unknown.join(", ")),
+                t.pages.first().copied(),
+            ));
         }
         // A drawn (or DOCX) table holds its rows; lines after it are prose
         // again. Text-input tables continue in the line-based row reader.
         self.mode = if t.origin == TableOrigin::Tabs { Mode::Measures } else { Mode::Prose };
         self.last_columns = Some(cols.clone());
-        let header_texts: Vec<String> = header_row.filter(|_| has_header).map(|r| r.texts().iter().map(|t| clean(t)).collect()).unwrap_or_default();
-        for row in &t.rows {
-            if row.header || (has_header && Self::columns_of(row) == cols && Self::is_measure_columns(&Self::columns_of(row))) {
-                continue;
-            }
-            let mut draft = RowDraft::default();
-            for (i, (cell, col)) in row.cells.iter().zip(cols.iter().chain(std::iter::repeat(&Column::Other))).enumerate() {
-                let header = header_texts.get(i).filter(|h| !h.is_empty());
-                match col {
-                    Column::Other if header.is_some() => {
-                        // A named column of its own (`Frist`): kept beside the measure, not in its text.
-                        draft.extra.push((header.cloned().unwrap_or_default(), cell.lines.clone()));
+        // Goals inside the table are sections one level below the heading that holds the table.
+        let enclosing = match self.current {
+            Some(i) if self.sections[i].table_goal => self.sections[i].parent,
+            c => c,
+        };
+        for reading in table_reader::read_rows(t, &cols, has_header) {
+            match reading {
+                table_reader::RowReading::Goal { number, title, .. } => {
+                    let level = enclosing.map_or(1, |p| self.sections[p].level + 1);
+                    self.open_section(Heading { number, title, level });
+                    if let Some(i) = self.current {
+                        self.sections[i].parent = enclosing;
+                        self.sections[i].table_goal = true;
                     }
-                    Column::Code => {
-                        let code = clean(&cell.text());
-                        if let Some(c) = vocab::measure_code().captures(&code).or_else(|| vocab::table_code().captures(&code)) {
-                            draft.label = Some(c[1].to_string());
-                        } else if !code.is_empty() {
-                            draft.content.extend(cell.lines.iter().cloned());
-                        }
-                    }
-                    Column::Reference => draft.refs.extend(cell.lines.iter().cloned()),
-                    Column::Content => draft.content.extend(cell.lines.iter().cloned()),
-                    Column::Responsible => draft.responsible.extend(cell.lines.iter().cloned()),
-                    Column::Other => draft.content.extend(cell.lines.iter().cloned()),
+                    // open_section resets the table context.
+                    self.last_columns = Some(cols.clone());
                 }
+                table_reader::RowReading::Measure(draft) => self.push_measure(&draft),
             }
-            if draft.content.is_empty() && draft.refs.is_empty() {
-                continue;
-            }
-            self.push_measure(&draft);
         }
+        self.mode = if t.origin == TableOrigin::Tabs { Mode::Measures } else { Mode::Prose };
     }
 
     fn generic_table(&mut self, t: &LTable) {

@@ -28,6 +28,11 @@ pattern!(
     numbered_line = r"^(\d{1,2}(?:\.\d{1,2})*)(?:\.|\))?\s+(\S.*)$"
 );
 pattern!(
+    /// A measure's label line in a list: `Tiltak 2.1`, `Tiltak 3: Tittel`, `T4 Tittel`, `1.1 Tittel`, `2b Tittel`
+    /// (captures: label, title after `Tiltak`; or label, title of a bare code).
+    measure_item = r"^(?:(?i:tiltak)\s+([A-Za-z]?\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?)\s*[:.)]?(?:\s+(\S.*))?|([A-Z]\d{1,2}|\d{1,2}\.\d{1,2}(?:\.\d{1,2})?|\d{1,2}[a-z])[.:)]?\s+(\S.*))$"
+);
+pattern!(
     /// `1. januar` — a date, not a list item.
     date_start = r"^\d{1,2}\.\s+(?i:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b"
 );
@@ -80,6 +85,189 @@ pattern!(
     target_picture = r"^(?i:målbilde)\s*:"
 );
 
+/// The role a column of a measure table plays, read from its header text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnRole {
+    /// The measure's number (`Nr`, `Kode`, `Tiltak nr.`).
+    Code,
+    /// What is to be done (`Tiltak`, `Hva`, `Kva`, `Aktivitet`).
+    Measure,
+    /// Who is responsible (`Ansvar`, `Ansvarlig`, `Hvem`, `Kven`).
+    Responsible,
+    /// When (`Frist`, `Tidsramme`, `Når`).
+    Deadline,
+    /// How progress is measured (`Indikator`, `Måleindikator`, `Resultatmål`).
+    Indicator,
+    /// Progress (`Status`, `Fremdrift`).
+    Status,
+    /// A goal cell merged over several rows (`Delmål`, `Mål`).
+    Goal,
+    /// The strategy point a row answers (`Referanse til strategien`).
+    Reference,
+    /// Partners named beside the responsible (`Samarbeidspartnere`): not responsible.
+    Partners,
+    /// A year, quarter, month or term column of a timeline (`2026`, `K3`, `Q1 2025`, `Høst 2025`).
+    Timeline,
+    /// A named column of no known role: kept as `extra`.
+    Extra,
+}
+
+/// Header words per column role, bokmål and nynorsk, lowercase. A header
+/// cell takes the role of the first entry that matches it: `Exact` the whole
+/// cell (without a trailing `.`, `:` or `?`), `Prefix` its first word's start,
+/// `Word` any of its words. One line per cue; extend here.
+#[derive(Debug, Clone, Copy)]
+enum Cue {
+    Exact(&'static str),
+    Prefix(&'static str),
+    Word(&'static str),
+}
+
+const COLUMN_VOCABULARY: &[(ColumnRole, Cue)] = &[
+    (ColumnRole::Code, Cue::Exact("nr")),
+    (ColumnRole::Code, Cue::Exact("nummer")),
+    (ColumnRole::Code, Cue::Exact("kode")),
+    (ColumnRole::Code, Cue::Exact("id")),
+    (ColumnRole::Code, Cue::Exact("#")),
+    (ColumnRole::Code, Cue::Exact("tiltak nr")),
+    (ColumnRole::Code, Cue::Exact("tiltaksnr")),
+    (ColumnRole::Code, Cue::Exact("tiltaksnummer")),
+    (ColumnRole::Code, Cue::Exact("løpenr")),
+    (ColumnRole::Code, Cue::Exact("ref")),
+    (ColumnRole::Reference, Cue::Prefix("referanse")),
+    (ColumnRole::Reference, Cue::Exact("forskningsstrategien")),
+    (ColumnRole::Reference, Cue::Prefix("strategi")),
+    (ColumnRole::Partners, Cue::Prefix("samarbeidspart")),
+    (ColumnRole::Partners, Cue::Prefix("involverte")),
+    (ColumnRole::Partners, Cue::Prefix("medvirkende")),
+    (ColumnRole::Responsible, Cue::Prefix("ansvar")),
+    (ColumnRole::Responsible, Cue::Prefix("hovedansvar")),
+    (ColumnRole::Responsible, Cue::Exact("hvem")),
+    (ColumnRole::Responsible, Cue::Exact("kven")),
+    (ColumnRole::Responsible, Cue::Exact("eier")),
+    (ColumnRole::Responsible, Cue::Exact("tiltakseier")),
+    (ColumnRole::Responsible, Cue::Exact("utføres av")),
+    (ColumnRole::Deadline, Cue::Prefix("frist")),
+    (ColumnRole::Deadline, Cue::Prefix("tidsfrist")),
+    (ColumnRole::Deadline, Cue::Prefix("tidsramme")),
+    (ColumnRole::Deadline, Cue::Prefix("tidsplan")),
+    (ColumnRole::Deadline, Cue::Prefix("tidspunkt")),
+    (ColumnRole::Deadline, Cue::Exact("når")),
+    (ColumnRole::Deadline, Cue::Exact("tid")),
+    (ColumnRole::Deadline, Cue::Exact("periode")),
+    (ColumnRole::Deadline, Cue::Exact("ferdig")),
+    (ColumnRole::Deadline, Cue::Exact("innen")),
+    (ColumnRole::Deadline, Cue::Prefix("gjennomføring")),
+    (ColumnRole::Indicator, Cue::Prefix("indikator")),
+    (ColumnRole::Indicator, Cue::Prefix("måleindikator")),
+    (ColumnRole::Indicator, Cue::Prefix("resultatindikator")),
+    (ColumnRole::Indicator, Cue::Prefix("resultatmål")),
+    (ColumnRole::Indicator, Cue::Prefix("måloppnå")),
+    (ColumnRole::Indicator, Cue::Prefix("suksesskriteri")),
+    (ColumnRole::Indicator, Cue::Exact("kpi")),
+    (ColumnRole::Indicator, Cue::Prefix("måltall")),
+    (ColumnRole::Indicator, Cue::Exact("korleis måle")),
+    (ColumnRole::Indicator, Cue::Exact("hvordan måle")),
+    (ColumnRole::Status, Cue::Prefix("status")),
+    (ColumnRole::Status, Cue::Prefix("fremdrift")),
+    (ColumnRole::Status, Cue::Prefix("framdrift")),
+    (ColumnRole::Goal, Cue::Prefix("delmål")),
+    (ColumnRole::Goal, Cue::Prefix("hovedmål")),
+    (ColumnRole::Goal, Cue::Exact("mål")),
+    (ColumnRole::Goal, Cue::Prefix("målsetting")),
+    (ColumnRole::Goal, Cue::Prefix("målsetjing")),
+    (ColumnRole::Goal, Cue::Prefix("innsatsområde")),
+    (ColumnRole::Goal, Cue::Prefix("satsingsområde")),
+    (ColumnRole::Measure, Cue::Prefix("tiltak")),
+    (ColumnRole::Measure, Cue::Prefix("hovedtiltak")),
+    (ColumnRole::Measure, Cue::Prefix("aktivitet")),
+    (ColumnRole::Measure, Cue::Prefix("handling")),
+    (ColumnRole::Measure, Cue::Exact("hva")),
+    (ColumnRole::Measure, Cue::Exact("kva")),
+    (ColumnRole::Measure, Cue::Exact("hva skal gjøres")),
+    (ColumnRole::Measure, Cue::Exact("kva skal gjerast")),
+    (ColumnRole::Measure, Cue::Prefix("beskrivelse")),
+    (ColumnRole::Measure, Cue::Prefix("skildring")),
+    (ColumnRole::Measure, Cue::Word("tiltak")),
+];
+
+/// The role a header cell names, if the vocabulary knows it; a year,
+/// quarter, month or term header is a timeline column.
+pub fn column_role(header: &str) -> Option<ColumnRole> {
+    let l = header.trim().to_lowercase();
+    let l = l.trim_end_matches(['.', ':', '?', ' ']).trim();
+    if l.is_empty() {
+        return None;
+    }
+    if timeline_header().is_match(l) {
+        return Some(ColumnRole::Timeline);
+    }
+    let first = l.split_whitespace().next().unwrap_or("");
+    COLUMN_VOCABULARY.iter().find_map(|(role, cue)| {
+        let hit = match cue {
+            Cue::Exact(w) => l == *w,
+            Cue::Prefix(w) => first.starts_with(w),
+            Cue::Word(w) => l.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w),
+        };
+        hit.then_some(*role)
+    })
+}
+
+pattern!(
+    /// A timeline column header: a year (`2026`), a quarter or term (`K3`, `Q1 2025`, `T2`, `H1`,
+    /// `1. kvartal`, `Høst 2025`, `Vår`), or a month (`Jan`, `mars 2026`).
+    timeline_header = r"^(?i:(?:19|20)\d{2}|(?:k|q|t|h)[1-4](?:[\s-]+(?:19|20)\d{2})?|[1-4]\.\s*(?:kvartal|tertial|halvår)(?:\s+(?:19|20)\d{2})?|(?:vår|våren|høst|høsten|haust|hausten)(?:\s+(?:19|20)\d{2})?|(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)[a-z]*\.?(?:\s+(?:19|20)\d{2})?)$"
+);
+
+pattern!(
+    /// A mark in a timeline cell: `X`, `x`, `●`, `✓`...
+    timeline_mark = r"^(?:[xX✕✖×●•■▪✓✔*]|(?i:ja))$"
+);
+
+/// Words that leave a printed line open: what follows on the next line
+/// continues it (`… studier med` / `OUS som deltaker`).
+pub const OPEN_ENDINGS: &[&str] = &["og", "for", "i", "med", "av", "til", "ved", "eller", "fra", "om", "på", "mot", "under", "innen", "and", "of", "&"];
+
+/// A line that ends open: in a comma, hyphen, slash or an [`OPEN_ENDINGS`] word.
+pub fn ends_open(line: &str) -> bool {
+    let t = line.trim_end();
+    let last = t.rsplit(' ').next().unwrap_or("").to_lowercase();
+    t.ends_with([',', '-', '/', ';']) || OPEN_ENDINGS.contains(&last.as_str())
+}
+
+/// Words that name a responsible party: units, roles and bodies, as word
+/// stems (matched at any position in a word, lowercase). A word of the
+/// responsibility column with one of these is a party of its own when it
+/// follows `og` (`... og klinikkdirektørane`).
+pub const PARTY_STEMS: &[&str] = &[
+    "avdeling", "eining", "enhet", "seksjon", "direktør", "sjef", "leder", "leiar", "klinikk", "ledelse", "leiing", "kontor",
+    "utvalg", "utval", "nettverk", "foretak", "føretak", "sekretariat", "koordinator", "rådgiver", "rådgjevar", "ombud",
+    "universitet", "kommun", "høgskole", "høgskule", "senter", "styre", "partner", "forskere", "forskarar", "fakultet",
+    "institutt", "sykehus", "sjukehus", "team", "gruppe", "forum", "tjeneste", "teneste",
+];
+
+/// Words that name a plan in a document's head (lowercase).
+pub const PLAN_WORDS: &[&str] = &["handlingsplan", "tiltaksplan", "plan for", "handlingsprogram", "tiltaksprogram", "aktivitetsplan", "årsplan"];
+
+/// A text line printed as a table header (`Tiltak      Ansvar      Frist`):
+/// two or more cells at wide gaps, at least two naming measure-table columns,
+/// one of them the measure column.
+pub fn is_aligned_header_line(raw: &str) -> bool {
+    let cells: Vec<&str> = raw.trim().split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+    if cells.len() < 2 || cells.iter().any(|c| c.split_whitespace().count() > 4) {
+        return false;
+    }
+    let roles: Vec<Option<ColumnRole>> = cells.iter().map(|c| column_role(c)).collect();
+    roles.iter().filter(|r| r.is_some()).count() >= 2 && roles.contains(&Some(ColumnRole::Measure))
+}
+
+/// Bare organisational levels: `Klinikk/Avdeling` after one of these names
+/// the level that holds a responsibility (alternatives), not separate parties.
+pub const ORGANISATIONAL_LEVELS: &[&str] = &[
+    "klinikk", "klinikken", "klinikkene", "avdeling", "avdelingen", "avdelingene", "avd.", "seksjon", "seksjonen", "enhet", "enheten",
+    "foretak", "foretaket", "helseforetak", "helseforetaket", "helseforetakene", "divisjon", "divisjonen",
+];
+
 /// A header cell that names the measure column (`Tiltak`, `Hovedtiltak`...).
 pub fn is_measure_header(s: &str) -> bool {
     let l = s.to_lowercase();
@@ -108,6 +296,10 @@ pub fn is_reference_header(s: &str) -> bool {
 /// and the responsibility column, or the reference column.
 pub fn is_table_header_line(s: &str) -> bool {
     let l = s.to_lowercase();
+    // A sentence that mentions measures and responsibility is prose, not a header.
+    if l.split_whitespace().count() > 10 || l.trim_end().ends_with(['.', ',']) {
+        return false;
+    }
     let measure = l.contains("tiltak");
     let resp = l.contains("ansvar");
     (measure && resp) || l.starts_with("referanse til") || l.trim_end_matches([':', ' ']) == "forskningsstrategien"
@@ -118,7 +310,7 @@ pub fn is_table_header_line(s: &str) -> bool {
 /// there are no columns (text input).
 const PARTY_WORDS: &[&str] = &[
     "rhf", "hf", "helseforetak", "leder", "ledere", "klinikk", "avdeling", "avd.", "brukerutvalg", "fu", "direktør", "direktørens",
-    "seksjon", "enhet", "utvalg", "fakultet", "universitet", "kommune", "styre", "sekretariat", "samarbeidsorgan", "nettverk",
+    "seksjon", "enhet", "utvalg", "fakultet", "universitet", "kommun", "styre", "sekretariat", "samarbeidsorgan", "nettverk",
     "forskergruppe", "forskningsgruppe", "forskningsleder", "fagdirektør", "ledelse", "ansvarlig", "koordinator",
     "forskningsavdeling", "forskningsstøtte", "veiledere", "klinikken", "avdelingene", "departement", "direktorat",
 ];
@@ -200,6 +392,10 @@ mod tests {
         assert!(year_range().is_match("2023 - 2026"));
         assert!(table_code().is_match("2.3.1") && table_code().is_match("T4") && !table_code().is_match("2026-2028"));
         assert!(is_code_header("Nr.") && is_code_header("Tiltak nr") && !is_code_header("Tiltak"));
+        assert!(measure_item().is_match("Tiltak 2.1") && measure_item().is_match("Tiltak 3: Etablere") && measure_item().is_match("T4 Lage maler"));
+        assert!(!measure_item().is_match("Tiltak for å styrke") && !measure_item().is_match("Tiltak:"));
+        assert!(timeline_header().is_match("2026") && timeline_header().is_match("K3") && !timeline_header().is_match("Kostnad"));
+        assert!(timeline_mark().is_match("X") && !timeline_mark().is_match("2025"));
     }
 
     #[test]

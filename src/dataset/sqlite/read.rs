@@ -194,6 +194,8 @@ fn measures(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Measure>> {
                 actions: Vec::new(),
                 indicators: Vec::new(),
                 responsible: Vec::new(),
+                deadline: None,
+                status: None,
                 pages: json(&pages),
                 extra: Vec::new(),
             };
