@@ -126,6 +126,22 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
             loose.push(span);
         }
     }
+    // A merged grouping cell's text belongs to the first row it spans, as
+    // in a DOCX `vMerge`: the rows below keep that column empty.
+    for (t, cells) in tables.iter().zip(cell_spans.iter_mut()) {
+        let mut top = 0usize;
+        for r in 1..cells.len() {
+            let k = t.left_span.get(r).copied().unwrap_or(0);
+            if k == 0 {
+                top = r;
+                continue;
+            }
+            for c in 0..k.min(cells[r].len()) {
+                let moved = std::mem::take(&mut cells[r][c]);
+                cells[top][c].extend(moved);
+            }
+        }
+    }
     // Tables without rulings, from column alignment.
     let (aligned, loose) = super::aligned::find(&loose, page.number, group_lines);
     let discs: Vec<BBox> = page
@@ -308,6 +324,8 @@ struct Grid {
     bbox: BBox,
     cols: Vec<f32>,
     row_edges: Vec<f32>,
+    /// Per row edge: how many leftmost columns it leaves out (a merged cell spans it); 0 for a full edge.
+    left_span: Vec<usize>,
 }
 
 /// Finds ruled tables: connected groups of horizontal and vertical rulings.
@@ -356,26 +374,43 @@ fn find_tables(page: &PdfPage) -> Vec<Grid> {
         let mut rows: Vec<f32> = in_table.iter().map(|h| (h.y0 + h.y1) / 2.0).collect();
         rows.sort_by(f32::total_cmp);
         rows.dedup_by(|a, b| (*a - *b).abs() < EDGE_SNAP);
-        // A row edge must cross every column; where it stops short, a cell
-        // spans both rows (a vertically merged code cell) and they are one row.
-        rows.retain(|&y| {
-            cols.windows(2).all(|w| {
-                let covered: f32 = in_table
-                    .iter()
-                    .filter(|h| ((h.y0 + h.y1) / 2.0 - y).abs() < EDGE_SNAP)
-                    .map(|h| (h.x1.min(w[1]) - h.x0.max(w[0])).max(0.0))
-                    .sum();
-                covered >= (w[1] - w[0]) * 0.6
+        // A row edge must cross every column; where it stops short on the
+        // right, a cell there spans both rows (one measure over several
+        // reference points) and they are one row. An edge that stops short
+        // only in the leftmost columns is a row boundary under a merged
+        // grouping cell (a `Delmål` over its measures): kept, with the number
+        // of columns it leaves out.
+        let crossed = |y: f32| -> Vec<bool> {
+            cols.windows(2)
+                .map(|w| {
+                    let covered: f32 = in_table
+                        .iter()
+                        .filter(|h| ((h.y0 + h.y1) / 2.0 - y).abs() < EDGE_SNAP)
+                        .map(|h| (h.x1.min(w[1]) - h.x0.max(w[0])).max(0.0))
+                        .sum();
+                    covered >= (w[1] - w[0]) * 0.6
+                })
+                .collect()
+        };
+        let mut edges: Vec<(f32, usize)> = rows
+            .iter()
+            .filter_map(|&y| {
+                let c = crossed(y);
+                let left_out = c.iter().take_while(|x| !**x).count();
+                let rest_crossed = c[left_out..].iter().all(|x| *x);
+                (rest_crossed && left_out < c.len() && (left_out == 0 || c.len() - left_out >= 2)).then_some((y, left_out))
             })
-        });
-        rows.push(bbox.y0);
-        rows.push(bbox.y1);
-        rows.sort_by(f32::total_cmp);
-        rows.dedup_by(|a, b| (*a - *b).abs() < EDGE_SNAP);
-        if rows.len() < 2 {
+            .collect();
+        edges.push((bbox.y0, 0));
+        edges.push((bbox.y1, 0));
+        edges.sort_by(|a, b| a.0.total_cmp(&b.0));
+        edges.dedup_by(|a, b| (a.0 - b.0).abs() < EDGE_SNAP);
+        if edges.len() < 2 {
             continue;
         }
-        grids.push(Grid { bbox: BBox { x0: bbox.x0 - 1.0, y0: bbox.y0 - 1.0, x1: bbox.x1 + 1.0, y1: bbox.y1 + 1.0 }, cols, row_edges: rows });
+        let left_span = edges.iter().map(|e| e.1).collect();
+        let rows = edges.into_iter().map(|e| e.0).collect();
+        grids.push(Grid { bbox: BBox { x0: bbox.x0 - 1.0, y0: bbox.y0 - 1.0, x1: bbox.x1 + 1.0, y1: bbox.y1 + 1.0 }, cols, row_edges: rows, left_span });
     }
     grids
 }

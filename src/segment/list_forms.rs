@@ -125,7 +125,7 @@ fn labelled_item(blocks: &[Block], start: usize) -> Option<ListMeasure> {
                     }
                     add_field(&mut draft, role, "", l.clone());
                 } else {
-                    if l.heading.is_some() || j - start > MAX_BODY_LINES {
+                    if has_field || l.heading.is_some() || j - start > MAX_BODY_LINES {
                         break;
                     }
                     draft.content.push(l.clone());

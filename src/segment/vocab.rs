@@ -241,7 +241,7 @@ pub fn ends_open(line: &str) -> bool {
 /// follows `og` (`... og klinikkdirektørane`).
 pub const PARTY_STEMS: &[&str] = &[
     "avdeling", "eining", "enhet", "seksjon", "direktør", "sjef", "leder", "leiar", "klinikk", "ledelse", "leiing", "kontor",
-    "utvalg", "utval", "nettverk", "foretak", "føretak", "sekretariat", "koordinator", "rådgiver", "rådgjevar", "ombud",
+    "utvalg", "utval", "nettverk", "foretak", "føretak", "sekretariat", "koordinator", "rådgiver", "rådgjevar", "ombud", "ombod",
     "universitet", "kommun", "høgskole", "høgskule", "senter", "styre", "partner", "forskere", "forskarar", "fakultet",
     "institutt", "sykehus", "sjukehus", "team", "gruppe", "forum", "tjeneste", "teneste",
 ];
