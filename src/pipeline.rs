@@ -61,7 +61,7 @@ pub fn layout_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<LayoutDo
         SourceFormat::Docx => Ok(crate::docx::read(bytes)?),
         format => {
             let (text, warning) = layout::text::decode(bytes);
-            let mut doc = layout::text::layout(&text, format);
+            let mut doc = layout::text::layout_with(&text, format, Some(&crate::segment::vocab::TEXT_TABLE_CUES));
             doc.warnings.extend(warning);
             Ok(doc)
         }

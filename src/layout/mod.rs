@@ -12,6 +12,7 @@ mod aligned;
 pub mod columns;
 pub mod pdf;
 pub mod text;
+pub mod text_columns;
 
 use serde::Serialize;
 
@@ -115,6 +116,8 @@ pub enum TableOrigin {
     Pairs,
     /// A table's cells printed one after another in text input, rebuilt by the segmenter.
     Flat,
+    /// Columns aligned with spaces in text input (`pdftotext -layout`), cut at the header's columns.
+    Columns,
 }
 
 /// A table; one that continued across pages is one table, rows split by a

@@ -2,6 +2,7 @@
 //! without coordinates. Runs of tab-separated lines become tables.
 
 use super::{Block, Cell, LayoutDocument, Line, Row, Table, TableOrigin};
+use super::text_columns::TextTableCues;
 use crate::model::{SourceFormat, Warning};
 
 /// Decodes text bytes: UTF-8 with or without BOM; anything that is not valid
@@ -24,6 +25,12 @@ pub fn decode(bytes: &[u8]) -> (String, Option<Warning>) {
 /// Builds the layout of a text document. Form feeds count as page breaks
 /// only for blank-line accounting; bare page-number lines are dropped.
 pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
+    layout_with(text, format, None)
+}
+
+/// [`layout`], with tables aligned by spaces found through `cues` (the
+/// vocabulary's column headers, given by the caller).
+pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues>) -> LayoutDocument {
     let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\u{000C}', "\n\n");
     let mut blocks = Vec::new();
     let mut blank = 0.0f32;
@@ -56,9 +63,30 @@ pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
     let (running, first_line) = running_lines(&text);
     let mut seen_first = false;
     let raws: Vec<&str> = text.split('\n').collect();
+    let furniture = |i: usize| {
+        let raw = raws[i].trim_end_matches([' ', '\u{00A0}']);
+        is_page_number(&raws, i) || is_page_label(raw) || running.contains(&fold(raw)) || first_line.as_ref() == Some(&fold(raw)) && i > 0 && raws[..i].iter().any(|r| !r.trim().is_empty())
+    };
+    let mut aligned = match cues {
+        Some(c) => super::text_columns::find(&raws, c, &furniture),
+        None => Vec::new(),
+    }
+    .into_iter()
+    .peekable();
+    let mut skip_to = 0usize;
     for (i, raw) in raws.iter().enumerate() {
+        if i < skip_to {
+            continue;
+        }
+        if let Some(t) = aligned.next_if(|t| t.start == i) {
+            flush_table(&mut pending_rows, &mut blocks);
+            skip_to = t.end;
+            blocks.push(Block::Table(t.table));
+            blank = 0.0;
+            continue;
+        }
         let raw = raw.trim_end_matches([' ', '\u{00A0}']);
-        if is_page_number(&raws, i) {
+        if is_page_number(&raws, i) || is_page_label(raw) {
             // A page number printed as its own paragraph: not body text.
             continue;
         }
@@ -143,6 +171,13 @@ fn is_page_number(lines: &[&str], i: usize) -> bool {
     let t = lines[i].trim();
     let blank = |j: Option<usize>| j.and_then(|j| lines.get(j)).is_none_or(|l| l.trim().is_empty());
     !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit()) && blank(i.checked_sub(1)) && blank(Some(i + 1))
+}
+
+/// `Side 3 av 12`, `Side 3`, `3 av 12`, `- 3 -`: a page label line.
+pub fn is_page_label(raw: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"^(?i:(?:side|page|s\.)\s+\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?|\d{1,4}\s*(?:av|of|/)\s*\d{1,4}|[-–]\s*\d{1,4}\s*[-–])$").expect("page label pattern"));
+    re.is_match(raw.trim())
 }
 
 /// Most tab-separated cells a line may have and still be a table row; a

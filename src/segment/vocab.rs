@@ -261,6 +261,22 @@ pub fn is_aligned_header_line(raw: &str) -> bool {
     roles.iter().filter(|r| r.is_some()).count() >= 2 && roles.contains(&Some(ColumnRole::Measure))
 }
 
+/// The cues the layout stage needs to cut aligned text tables (layout does
+/// not depend on the segmenters: the pipeline hands these over).
+pub const TEXT_TABLE_CUES: crate::layout::text_columns::TextTableCues = crate::layout::text_columns::TextTableCues {
+    header_cell: |t| {
+        use crate::layout::text_columns::HeaderCell;
+        column_role(t).map(|r| match r {
+            ColumnRole::Measure => HeaderCell::Measure,
+            ColumnRole::Code => HeaderCell::Code,
+            _ => HeaderCell::Other,
+        })
+    },
+    timeline_label: |t| timeline_header().is_match(t),
+    timeline_mark: |t| timeline_mark().is_match(t),
+    goal_row: |t| goal_heading().is_match(t) || area_heading().is_match(t),
+};
+
 /// Bare organisational levels: `Klinikk/Avdeling` after one of these names
 /// the level that holds a responsibility (alternatives), not separate parties.
 pub const ORGANISATIONAL_LEVELS: &[&str] = &[
