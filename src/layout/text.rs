@@ -31,7 +31,9 @@ pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
 /// [`layout`], with tables aligned by spaces found through `cues` (the
 /// vocabulary's column headers, given by the caller).
 pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues>) -> LayoutDocument {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\u{000C}', "\n\n");
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let page_edges = page_edge_lines(&text);
+    let text = text.replace('\u{000C}', "\n\n");
     let mut blocks = Vec::new();
     let mut blank = 0.0f32;
     let mut pending_rows: Vec<(Vec<String>, f32)> = Vec::new();
@@ -60,7 +62,8 @@ pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues
         blocks.push(Block::Table(Table { rows: table_rows, pages: vec![], origin: TableOrigin::Tabs }));
     };
 
-    let (running, first_line) = running_lines(&text);
+    let (mut running, first_line) = running_lines(&text);
+    running.extend(page_edges);
     let mut seen_first = false;
     let raws: Vec<&str> = text.split('\n').collect();
     let furniture = |i: usize| {
@@ -133,6 +136,28 @@ pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues
         table_source: "text",
         heading_source: "text",
     }
+}
+
+/// Lines that open or close two or more pages (pages split at form feeds):
+/// running headers and footers of a text export.
+fn page_edge_lines(text: &str) -> std::collections::HashSet<String> {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let pages: Vec<&str> = text.split('\u{000C}').collect();
+    if pages.len() < 3 {
+        return Default::default();
+    }
+    for page in &pages {
+        let lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+        // A table header printed again at a page top is no running header.
+        let table_like = |l: &&&str| l.trim().contains("   ");
+        let mut edges: Vec<String> = lines.iter().take(1).chain(lines.iter().rev().take(1)).filter(|l| !table_like(l)).map(|l| fold(l)).collect();
+        edges.sort();
+        edges.dedup();
+        for e in edges {
+            *counts.entry(e).or_default() += 1;
+        }
+    }
+    counts.into_iter().filter(|(k, n)| *n >= 2 && !k.is_empty() && k.split_whitespace().count() <= 14).map(|(k, _)| k).collect()
 }
 
 /// Folds a line for comparison: digits to `#`, white space to one space.

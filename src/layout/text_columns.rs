@@ -137,7 +137,18 @@ fn read_table(raws: &[&str], head: usize, header: Vec<(usize, String)>, cues: &T
         }
     }
     // Body lines: until a blank run that does not lead (past page furniture) to the header again.
-    let mut body: Vec<usize> = Vec::new();
+    let mut body: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut starts: Vec<usize> = columns.iter().map(|c| c.start).collect();
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let header_words = words(&header_line);
+    // The header printed again on a later page may sit at other columns.
+    let restart = |raw: &str, starts: &mut Vec<usize>| {
+        if let Some(cols) = header_columns(raw, cues) {
+            if cols.len() >= starts.len() {
+                *starts = cols.iter().take(starts.len()).map(|c| c.0).collect();
+            }
+        }
+    };
     while i < raws.len() {
         if skip(i) {
             i += 1;
@@ -148,8 +159,9 @@ fn read_table(raws: &[&str], head: usize, header: Vec<(usize, String)>, cues: &T
             while j < raws.len() && (raws[j].trim().is_empty() || skip(j)) {
                 j += 1;
             }
-            if j < raws.len() && raws[j].trim() == header_line {
+            if j < raws.len() && words(raws[j]) == header_words {
                 // The header repeated after a page break; a timeline label line may follow.
+                restart(raws[j], &mut starts);
                 i = j + 1;
                 if timeline.is_some() && raws.get(i).is_some_and(|l| l.split_whitespace().all(cues.timeline_label)) {
                     i += 1;
@@ -158,22 +170,22 @@ fn read_table(raws: &[&str], head: usize, header: Vec<(usize, String)>, cues: &T
             }
             break;
         }
-        if raws[i].trim() == header_line {
+        if words(raws[i]) == header_words {
+            restart(raws[i], &mut starts);
             i += 1;
             continue;
         }
-        body.push(i);
+        body.push((i, starts.clone()));
         i += 1;
     }
     let end = i;
     // The body follows the header directly in an aligned export; a header
     // set apart by blank lines is a text export of another kind.
-    if body.first().is_none_or(|&b| b > head + 1 + usize::from(timeline.is_some())) {
+    if body.first().is_none_or(|b| b.0 > head + 1 + usize::from(timeline.is_some())) {
         return None;
     }
     // Cut each body line into cells.
-    let starts: Vec<usize> = columns.iter().map(|c| c.start).collect();
-    let mut cut: Vec<(Vec<String>, Vec<usize>)> = body.iter().map(|&k| cut_line(raws[k], &starts, timeline.as_ref().map(|t| t.0), cues)).collect();
+    let mut cut: Vec<(Vec<String>, Vec<usize>)> = body.iter().map(|(k, starts)| cut_line(raws[*k], starts, timeline.as_ref().map(|t| t.0), cues)).collect();
     // Timeline marks: map clusters of mark positions to the labels in order.
     let labels = timeline.as_ref().map(|t| t.1.clone()).unwrap_or_default();
     let mark_column = |pos: usize, clusters: &[(usize, usize)]| clusters.iter().position(|(a, b)| pos + 1 >= *a && pos <= b + 1);
@@ -281,13 +293,26 @@ fn cut_line(raw: &str, starts: &[usize], timeline_from: Option<usize>, cues: &Te
         let lo = s.saturating_sub(LEFT_SLACK).max(prev + 1);
         let word_start = |p: usize| p < chars.len() && chars[p] != ' ' && p > 0 && chars[p - 1] == ' ';
         let wide = |p: usize| p >= 2 && chars[p - 2] == ' ';
-        // Prefer a start after a wide gap, then the nearest word start.
+        // Prefer a start after a wide gap; else the word start nearest the
+        // column, favouring a capital after a sentence end and penalising a
+        // small lowercase word (`i`, `og`), which rarely opens a cell.
         let window = lo..=(s + 2).min(chars.len());
+        let cost = |p: usize| {
+            let word: String = chars[p..].iter().take_while(|c| **c != ' ').collect();
+            let mut c = p.abs_diff(s) as i32 * 2;
+            if word.chars().next().is_some_and(char::is_lowercase) {
+                c += if word.chars().count() <= 3 { 8 } else { 4 };
+            }
+            if p >= 2 && matches!(chars[p - 2], '.' | ':' | ';' | ',') {
+                c -= 3;
+            }
+            c
+        };
         let best = window
             .clone()
             .filter(|&p| word_start(p) && wide(p))
             .min_by_key(|&p| p.abs_diff(s))
-            .or_else(|| window.filter(|&p| word_start(p)).min_by_key(|&p| p.abs_diff(s)));
+            .or_else(|| window.filter(|&p| word_start(p)).min_by_key(|&p| cost(p)));
         let cut = match best {
             Some(p) => p,
             // No word starts near the column: the cell is empty if the line stops before it.

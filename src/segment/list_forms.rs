@@ -219,10 +219,11 @@ fn paren_bullet(blocks: &[Block], start: usize) -> Option<ListMeasure> {
     let mut j = start + 1;
     while let Some(l) = line_at(blocks, j) {
         let t = l.text.trim();
-        if t.is_empty() || bullet_glyph(l).is_some() || l.heading.is_some() || field(t).is_some() {
+        let joined: String = lines.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" ");
+        let open_paren = joined.matches('(').count() > joined.matches(')').count();
+        if t.is_empty() || bullet_glyph(l).is_some() || l.heading.is_some() || field(t).is_some() && !open_paren {
             break;
         }
-        let joined: String = lines.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" ");
         if closes_with_paren(&joined) {
             break;
         }
