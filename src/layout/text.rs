@@ -77,6 +77,7 @@ pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues
     .into_iter()
     .peekable();
     let mut skip_to = 0usize;
+    let mut kept_opening: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (i, raw) in raws.iter().enumerate() {
         if i < skip_to {
             continue;
@@ -94,9 +95,15 @@ pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues
             continue;
         }
         let key = fold(raw);
-        if running.contains(&key) {
+        // A running line printed first at the left margin opens the document
+        // (its title or owner on the cover): kept once.
+        let opening = blocks.len() < 5 && !raw.starts_with("          ") && !kept_opening.contains(&key);
+        if running.contains(&key) && !opening {
             // A running header or footer: not body text.
             continue;
+        }
+        if running.contains(&key) {
+            kept_opening.insert(key.clone());
         }
         if first_line.as_ref() == Some(&key) {
             if seen_first {

@@ -26,7 +26,8 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
     member_warnings.extend(flat_warnings);
     let lines: Vec<&Line> = layout.blocks.iter().filter_map(|b| if let Block::Line(l) = b { Some(l) } else { None }).collect();
     let kind = detect_kind(layout, &lines);
-    let (title, title_lines) = find_title(layout, &lines, kind);
+    let mut title_warnings = Vec::new();
+    let (title, title_lines) = find_title(layout, &lines, kind, &mut title_warnings);
     let plan_like = kind == DocumentKind::ActionPlan;
     let (mut structure, meeting) = if kind == DocumentKind::MeetingMinutes {
         // Sections and tables come from what precedes the agenda items; the
@@ -45,6 +46,7 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
     let period = if kind == DocumentKind::MeetingMinutes { None } else { find_period(title.as_deref(), &lines) };
     let organization = find_organization(title.as_deref(), &lines, kind);
     let mut warnings = layout.warnings.clone();
+    warnings.extend(title_warnings);
     warnings.extend(member_warnings);
     warnings.append(&mut structure.warnings);
     if kind == DocumentKind::ActionPlan && structure.measures.is_empty() {
@@ -115,7 +117,7 @@ fn plan_evidence(layout: &LayoutDocument, lines: &[&Line], head: &str) -> bool {
 /// minutes; for others the first line with a year range or a document word,
 /// or the largest line of the first page). Returns the title and how many
 /// leading lines it used.
-fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind) -> (Option<String>, usize) {
+fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind, warnings: &mut Vec<crate::model::Warning>) -> (Option<String>, usize) {
     let head: Vec<(usize, String)> = lines.iter().take(8).enumerate().map(|(i, l)| (i, clean(&l.text))).collect();
     // A title may wrap onto next lines of the same style: one that starts in
     // lowercase, or any line of a display-size title (18 pt and up).
@@ -143,19 +145,82 @@ fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind) -> (
             return (Some(title), used);
         }
     }
-    let doc_words = ["handlingsplan", "tiltaksplan", "strategi", "rapport", "referat", "plan for"];
-    if let Some((i, t)) = head.first() {
-        let l = t.to_lowercase();
-        let names_doc = doc_words.iter().any(|w| l.contains(w)) || vocab::year_range().is_match(t);
-        if names_doc && !t.ends_with(':') && t.split_whitespace().count() <= 16 {
-            let (title, used) = with_wrap(*i, t);
-            return (Some(title), used);
+    if let Some((i, score)) = title_candidate(lines) {
+        let (title, used) = join_title_tail(with_wrap(i, &clean(&lines[i].text)), lines);
+        if score < TITLE_SURE {
+            warnings.push(crate::model::Warning::new("title_guess", format!("title taken from a line with weak cues: {title:.80}"), lines[i].page));
         }
+        return (Some(title), used);
     }
     if let Some(t) = layout.declared_title.as_ref().map(|t| clean(t)).filter(|t| !t.is_empty()) {
         return (Some(t), 0);
     }
     (None, 0)
+}
+
+/// Score of a title line with a document word and a year range or display size.
+const TITLE_SURE: i32 = 5;
+
+/// The line among the first ones that names the document: a document word
+/// (`Handlingsplan`, `Plan for` ...), a year range, display size, a title or
+/// level-1 heading style. Organisation, approval and date lines are skipped.
+/// Returns the line's index and its score.
+fn title_candidate(lines: &[&Line]) -> Option<(usize, i32)> {
+    let head = &lines[..lines.len().min(14)];
+    let max_size = head.iter().map(|l| l.font_size).fold(0.0f32, f32::max);
+    let body_size = {
+        let mut sizes: Vec<f32> = lines.iter().map(|l| l.font_size).filter(|s| *s > 0.0).collect();
+        sizes.sort_by(f32::total_cmp);
+        sizes.get(sizes.len() / 2).copied().unwrap_or(0.0)
+    };
+    let mut best: Option<(usize, i32)> = None;
+    for (i, l) in head.iter().enumerate() {
+        let t = clean(&l.text);
+        let lower = t.to_lowercase();
+        let words = t.split_whitespace().count();
+        let sentence = t.contains(". ") || !t.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if words == 0 || words > 16 || sentence || t.ends_with(['.', ':', ',']) || vocab::is_organization_line(&t) || vocab::approval_line().is_match(&t) {
+            continue;
+        }
+        let mut score = 0;
+        // The document word opens the title (`Regional handlingsplan for …`, `Plan for …`).
+        let opening: String = lower.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+        if vocab::DOCUMENT_WORDS.iter().any(|w| opening.starts_with(w) || opening.contains(&format!(" {w}"))) {
+            score += 4;
+        }
+        if vocab::year_range().is_match(&t) {
+            score += 2;
+        }
+        if l.font_size > 0.0 && l.font_size >= max_size - 0.1 && l.font_size > body_size + 2.0 {
+            score += 3;
+        }
+        if l.heading == Some(1) || l.heading == Some(0) {
+            score += 1;
+        }
+        if score >= 4 && best.is_none_or(|(_, b)| score > b) {
+            best = Some((i, score));
+        }
+    }
+    best
+}
+
+/// A title printed over two lines in text: the next line is its year range
+/// (`Handlingsplan for forskning` / `2024–2027`) or continues a title that
+/// stops on an open word (`… forskning og` / `innovasjon i Vestre Viken 2025–2028`).
+fn join_title_tail(title: (String, usize), lines: &[&Line]) -> (String, usize) {
+    let (mut t, mut used) = title;
+    while let Some(next) = lines.get(used) {
+        let n = clean(&next.text);
+        let bare_years = vocab::year_range().find(&n).is_some_and(|m| m.start() == 0 && m.end() == n.len());
+        let open = vocab::ends_open(&t) && !n.ends_with('.') && n.split_whitespace().count() <= 10;
+        let same_style = next.font_size == 0.0 || lines[used - 1].font_size == 0.0 || (next.font_size - lines[used - 1].font_size).abs() < 0.5;
+        if !(bare_years && !vocab::year_range().is_match(&t) || open) || !same_style {
+            break;
+        }
+        t = crate::text::join_lines(&[t.as_str(), n.as_str()], &[]);
+        used += 1;
+    }
+    (t, used)
 }
 
 fn find_period(title: Option<&str>, lines: &[&Line]) -> Option<Period> {

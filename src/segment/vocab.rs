@@ -246,6 +246,24 @@ pub const PARTY_STEMS: &[&str] = &[
     "institutt", "sykehus", "sjukehus", "team", "gruppe", "forum", "tjeneste", "teneste",
 ];
 
+/// Words that name a document in its title (lowercase).
+pub const DOCUMENT_WORDS: &[&str] = &[
+    "handlingsplan", "tiltaksplan", "plan for", "strategi", "rapport", "referat", "protokoll", "innkalling", "møtebok", "årsrapport",
+    "handlingsprogram", "aktivitetsplan", "årsplan", "evaluering", "veileder",
+];
+
+pattern!(
+    /// `Vedtatt av …`, `Vedteken av …`, `Godkjent …`, `Versjon 1.0, …`, `Revidert …`: approval and version lines under a title.
+    approval_line = r"^(?i:vedtatt|vedteken|vedtatt|godkjent|godkjend|versjon|revidert|oppdatert|utarbeidet|utarbeidd|dato)\b"
+);
+
+/// A line that is the name of an organisation with its legal form (`Helse Førde HF`, `Helse Midt-Norge RHF`).
+pub fn is_organization_line(t: &str) -> bool {
+    let t = t.trim();
+    let legal = t.ends_with(" HF") || t.ends_with(" RHF") || t.ends_with(" AS") || t.ends_with(" IKS");
+    legal && t.chars().next().is_some_and(char::is_uppercase) && t.split_whitespace().count() <= 7 && !t.contains(':')
+}
+
 /// Words that name a plan in a document's head (lowercase).
 pub const PLAN_WORDS: &[&str] = &["handlingsplan", "tiltaksplan", "plan for", "handlingsprogram", "tiltaksprogram", "aktivitetsplan", "årsplan"];
 
