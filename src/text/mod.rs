@@ -356,6 +356,70 @@ mod tests {
         assert_eq!(join_lines(&["helsetjenesteforskning", ", forskning"], &[true]), "helsetjenesteforskning, forskning");
     }
 
+    /// Lines of a small document: the evidence the join decisions below weigh.
+    const DOC: &[&str] = &[
+        "Vi har personvernombud i alle klinikker.",
+        "De nye studier viser at klinikk og forskning samarbeider godt.",
+        "En laboratoriemedisinsk klinikk deltar.",
+        "Klinikken sikrer rekruttering av nye forskningsgruppeledere",
+        "Utviklingssamtaler med forskergruppeleder må avklare behov",
+        "Midler til ikke-kommersielle studier fra i år.",
+    ];
+
+    #[test]
+    fn line_end_joins_follow_the_evidence() {
+        let doc = Vocabulary::from_lines(DOC.iter().copied());
+        let none = Vocabulary::new();
+        use Join::*;
+        // (line end, next line, layout hint, with the document's vocabulary, join)
+        let cases: &[(&str, &str, bool, bool, Join)] = &[
+            // Joined: a renderer's cut of a word too long for its cell.
+            ("forskningsstøttefunksj", "oner.", true, true, Direct),
+            ("Forskningsavdeling", "en", true, true, Direct),
+            ("Personvernombud", "et", true, true, Direct),
+            ("Kommunikasjonsavdelin", "gen", true, true, Direct),
+            ("informasjonssikkerh", "et", true, true, Direct),
+            ("Klinikken/Forsknin", "gsleder/FU", true, true, Direct),
+            ("Forskningsgruppe", "ledere", true, true, Direct),
+            ("Forskergruppele", "der", true, true, Direct),
+            ("helsetjenesteforskning", ", forskning", true, true, Direct),
+            // Not joined: the next line starts a new word.
+            ("forskningsmiljøene", "gjennom", true, true, Space),
+            ("legemiddelindustrien", "og annen industri", true, true, Space),
+            ("universitetssykehus", "eller", true, true, Space),
+            ("industriuavhengige", "studier,", true, true, Space),
+            ("Laboratoriemedisinsk", "klinikk", true, true, Space),
+            ("Forskergruppele", "der", true, false, Space),
+            ("forskningsstøttefunksj", "oner", false, true, Space),
+            ("transparent", "ressursprioritering", false, true, Space),
+            ("Klinikkleder", "Forskningsleder", true, true, Space),
+            // Hyphens at a line end.
+            ("ut-", "vikling", false, true, DropHyphen),
+            ("kom-", "munane", false, true, DropHyphen),
+            ("Forskningsgrup-", "peledere", false, true, DropHyphen),
+            ("ikke-", "kommersielle", false, false, DropHyphen),
+            ("ikke-", "kommersielle", false, true, KeepHyphen),
+            ("e-", "helse", false, true, KeepHyphen),
+            ("FoU-", "seksjonen", false, true, KeepHyphen),
+            ("2021-", "2025", false, true, KeepHyphen),
+            ("forsknings-", "og innovasjon", false, true, Space),
+        ];
+        for &(prev, next, hint, with_doc, want) in cases {
+            let v = if with_doc { &doc } else { &none };
+            let got = explain_join(prev, next, hint, v);
+            assert_eq!(got.join, want, "{prev:?} + {next:?} (hint {hint}, vocabulary {with_doc}): rule {:?}", got.rule);
+        }
+    }
+
+    #[test]
+    fn join_lines_uses_the_scoped_vocabulary() {
+        let lines = ["Forskergruppele", "der"];
+        assert_eq!(join_lines(&lines, &[true]), "Forskergruppele der");
+        let doc = std::rc::Rc::new(Vocabulary::from_lines(DOC.iter().copied()));
+        assert_eq!(with_vocabulary(doc.clone(), || join_lines(&lines, &[true])), "Forskergruppeleder");
+        assert_eq!(join_lines_with(&lines, &[true], &doc), "Forskergruppeleder");
+    }
+
     #[test]
     fn slugs_fold_norwegian_letters() {
         assert_eq!(slug("Hovedmål i HLKs plan"), "hovedmal-i-hlks-plan");
