@@ -234,13 +234,19 @@ fn split_word_join(prev: &str, next: &str, vocabulary: &Vocabulary) -> JoinDecis
     if words::is_closed_class(tail) {
         return decided(Join::Space, "closed-class word");
     }
+    let legal = words::legal_break(&joined, head_len);
     if !vocabulary.knows(tail) {
+        // `Administrerende`+`direktør`: an adjective or participle before a
+        // word, where the patterns allow a break.
+        if words::has_modifier_ending(head) && legal == Some(true) {
+            return decided(Join::Space, "modifier before a word");
+        }
         return decided(Join::Direct, "remainder is no word of the document");
     }
     if vocabulary.knows(head) {
         return decided(Join::Space, "both halves printed whole");
     }
-    match words::legal_break(&joined, head_len) {
+    match legal {
         Some(false) => decided(Join::Direct, "patterns: cut inside a syllable"),
         _ => decided(Join::Space, "patterns: break between words"),
     }
@@ -393,6 +399,7 @@ mod tests {
             ("forskningsstøttefunksj", "oner", false, true, Space),
             ("transparent", "ressursprioritering", false, true, Space),
             ("Klinikkleder", "Forskningsleder", true, true, Space),
+            ("Administrerende", "direktør", true, true, Space),
             // Hyphens at a line end.
             ("ut-", "vikling", false, true, DropHyphen),
             ("kom-", "munane", false, true, DropHyphen),

@@ -144,6 +144,16 @@ const INFLECTION_ENDINGS: &[&str] = &[
     "lig", "lige", "ig", "ige", "sk", "ske", "else", "ande", "ende",
 ];
 
+/// Endings of Norwegian adjectives and participles, words that stand before
+/// a noun (`Administrerende` `direktør`, `Laboratoriemedisinsk` `klinikk`).
+const MODIFIER_ENDINGS: &[&str] = &["ende", "isk", "iske", "nsk", "nske", "ig", "ige", "lig", "lige", "ell", "elle", "ert", "erte"];
+
+/// `word` ends like an adjective or participle (see [`MODIFIER_ENDINGS`]).
+pub fn has_modifier_ending(word: &str) -> bool {
+    let w = word.to_lowercase();
+    w.chars().count() >= 6 && MODIFIER_ENDINGS.iter().any(|e| w.ends_with(e))
+}
+
 /// `word` (a trimmed word core) is a Norwegian closed-class word.
 pub fn is_closed_class(word: &str) -> bool {
     let w = word.to_lowercase();
