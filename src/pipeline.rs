@@ -82,5 +82,7 @@ pub fn convert_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Documen
         format: layout.format,
         pages: if layout.pages.is_empty() { None } else { Some(layout.pages.len() as u32) },
     };
-    Ok(crate::segment::segment(&layout, source))
+    // Line-end word joins in the segmenters weigh this document's own words.
+    let vocabulary = std::rc::Rc::new(layout.vocabulary());
+    Ok(crate::text::with_vocabulary(vocabulary, || crate::segment::segment(&layout, source)))
 }

@@ -116,7 +116,7 @@ fn a_batch_converts_the_good_files_and_lists_each_bad_one() {
         let listed = failed.contains(&input.join(&rel).display().to_string());
         assert!(converted != listed, "{rel} is either converted or listed as failed, not both or neither");
     }
-    assert!(!outputs.contains_key("notes.csv.json"), "only .pdf .docx .txt .md are picked up in folders");
+    assert!(!outputs.contains_key("notes.csv.json"), "only .pdf .docx .txt are picked up in folders");
     let mut sorted = failed.clone();
     sorted.sort();
     assert_eq!(failed, sorted, "errors.jsonl follows the input order");
@@ -126,6 +126,69 @@ fn a_batch_converts_the_good_files_and_lists_each_bad_one() {
     assert!(summary.contains(&format!("{converted} converted, {} failed", errors.len())), "{summary}");
     assert_no_temporary_files(&out_dir);
     assert_no_temporary_files(&input);
+}
+
+#[test]
+fn a_folder_takes_documents_only_and_counts_each_skipped_file_with_its_reason() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (input, out_dir) = (tmp.path().join("in"), tmp.path().join("out"));
+    copy_corpus("krn-2020-2022.pdf", &input.join("krn-2020-2022.pdf"));
+    copy_corpus("hlk-2021-2025.pdf", &input.join("arkiv/hlk-2021-2025.pdf"));
+    std::fs::write(input.join("README.md"), "# Planer\n\nHandlingsplaner for forskning, som PDF.\n").expect("write");
+    std::fs::write(input.join("gammel plan.doc"), b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0word").expect("write");
+    std::fs::write(input.join("arkiv/referat.DOC"), b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0word").expect("write");
+    std::fs::write(input.join("notat.rtf"), "{\\rtf1\\ansi Notat}").expect("write");
+    std::fs::write(input.join(".DS_Store"), b"\0\0\0\x01Bud1").expect("write");
+
+    let out = run(&[Path::new("convert"), &input, Path::new("-o"), &out_dir]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let outputs = files_under(&out_dir);
+    let converted: Vec<&String> = outputs.keys().filter(|k| k.ends_with(".json")).collect();
+    assert_eq!(converted, ["arkiv/hlk-2021-2025.pdf.json", "krn-2020-2022.pdf.json"], "only the PDFs are converted");
+    let summary = err.lines().find(|l| l.contains(" converted, ")).unwrap_or_else(|| panic!("a summary line: {err}"));
+    assert!(summary.contains("2 files: 2 converted, 0 failed"), "{summary}");
+    assert!(
+        summary.ends_with("4 skipped: 2 .doc, 1 .rtf (unsupported: save as .docx or PDF), 1 .md (not taken by default: add --ext md)"),
+        "the hidden file is passed over, every other one counted with its reason: {summary}"
+    );
+
+    // Asked for, the README is converted too.
+    let with_md = run(&[Path::new("convert"), &input, Path::new("-o"), &out_dir, Path::new("--ext"), Path::new("md")]);
+    assert_eq!(with_md.status.code(), Some(0), "{}", stderr(&with_md));
+    assert!(out_dir.join("README.md.json").is_file(), "--ext md takes the README: {}", stderr(&with_md));
+    assert!(stderr(&with_md).contains("3 skipped: 2 .doc, 1 .rtf (unsupported: save as .docx or PDF)"), "{}", stderr(&with_md));
+}
+
+#[test]
+fn a_folder_without_documents_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (empty, readme_only, out_dir) = (tmp.path().join("tom"), tmp.path().join("readme"), tmp.path().join("out"));
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    std::fs::create_dir_all(&readme_only).expect("mkdir");
+    std::fs::write(readme_only.join("README.md"), "# Planer\n").expect("write");
+
+    for (folder, with_output) in [(&empty, true), (&empty, false), (&readme_only, true)] {
+        let mut args = vec![Path::new("convert"), folder.as_path()];
+        if with_output {
+            args.extend([Path::new("-o"), out_dir.as_path()]);
+        }
+        let out = run(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", folder.display());
+        assert!(err.contains(&format!("{}: no documents (.pdf, .docx, .txt) in this folder", folder.display())), "{err}");
+        assert!(out.stdout.is_empty(), "no JSON on stdout");
+    }
+    let readme = run(&[Path::new("convert"), &readme_only]);
+    assert!(stderr(&readme).contains("1 skipped: 1 .md (not taken by default: add --ext md)"), "{}", stderr(&readme));
+
+    // Beside a folder with documents, the empty one still fails the run, after the rest is converted.
+    let plans = tmp.path().join("plans");
+    copy_corpus("krn-2020-2022.txt", &plans.join("krn.txt"));
+    let both = run(&[Path::new("convert"), &plans, &empty, Path::new("-o"), &out_dir]);
+    assert_eq!(both.status.code(), Some(1), "{}", stderr(&both));
+    assert!(out_dir.join("krn.txt.json").is_file());
+    assert!(stderr(&both).contains("no documents"), "{}", stderr(&both));
 }
 
 #[test]

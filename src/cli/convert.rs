@@ -5,8 +5,11 @@
 //!
 //! Documents to JSON. Without `-o` (and without `--jsonl`/`--xlsx`) each
 //! document's JSON goes to stdout. With `-o OUTDIR` it is a batch: folders are
-//! walked for `.pdf .docx .txt .md`, files are converted in parallel, and each
-//! input gets `OUTDIR/<relative path>.json`, mirroring the input tree.
+//! walked for `.pdf .docx .txt` (and the extensions given with `--ext`, such
+//! as `md`), files are converted in parallel, and each input gets
+//! `OUTDIR/<relative path>.json`, mirroring the input tree. Every other file
+//! in a folder is counted in the summary line with the reason it was left
+//! out; a folder without any document is an error.
 //!
 //! Guarantees of a batch, and how they are kept:
 //! - **Deterministic**: an output depends only on the input bytes and its
@@ -43,13 +46,27 @@ use super::export::AtomicFile;
 const EXIT_INTERRUPTED: i32 = 130;
 
 /// Extensions picked up when walking a folder (compared case-insensitively).
-pub(super) const DOCUMENT_EXTENSIONS: [&str; 4] = ["pdf", "docx", "txt", "md"];
+/// Others (`.md`, `.html`) only when asked for with `--ext`.
+pub(super) const DOCUMENT_EXTENSIONS: [&str; 3] = ["pdf", "docx", "txt"];
+
+/// Why a file found in a folder is not converted, by its extension.
+fn skip_reason(ext: &str) -> &'static str {
+    match ext {
+        "doc" | "rtf" | "odt" | "wpd" | "wps" | "pages" => "unsupported: save as .docx or PDF",
+        "md" | "markdown" => "not taken by default: add --ext md",
+        "html" | "htm" => "not taken by default: add --ext html",
+        _ => "not a document",
+    }
+}
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Input files or folders (folders are walked for .pdf, .docx, .txt, .md)
+    /// Input files or folders (folders are walked for .pdf, .docx, .txt)
     #[arg(required_unless_present = "files_from")]
     inputs: Vec<PathBuf>,
+    /// Also take files with these extensions from folders (`--ext md`)
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',')]
+    ext: Vec<String>,
     /// Output folder: one <relative path>.json per input, plus errors.jsonl;
     /// without it, JSON goes to stdout
     #[arg(short, long, value_name = "OUTDIR")]
@@ -161,15 +178,68 @@ pub(super) struct Input {
     pub error: Option<String>,
 }
 
+/// Files a folder walk left out, and folders that held no document.
+#[derive(Debug, Default)]
+pub(super) struct Skipped {
+    /// Count per extension (lowercase, `""` for none).
+    by_ext: BTreeMap<String, usize>,
+    /// Folders given (or listed) in which no file was taken.
+    pub empty_folders: Vec<PathBuf>,
+}
+
+impl Skipped {
+    fn add(&mut self, path: &Path) {
+        let ext = path.extension().map_or_else(String::new, |e| e.to_string_lossy().to_lowercase());
+        *self.by_ext.entry(ext).or_default() += 1;
+    }
+
+    pub fn total(&self) -> usize {
+        self.by_ext.values().sum()
+    }
+
+    /// `3 skipped: 2 .doc, 1 .rtf (unsupported: save as .docx or PDF)`: the
+    /// counts per extension, the extensions with one reason followed by it.
+    /// `None` when nothing was skipped.
+    pub fn summary(&self) -> Option<String> {
+        if self.by_ext.is_empty() {
+            return None;
+        }
+        let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+        for (ext, n) in &self.by_ext {
+            let reason = skip_reason(ext);
+            let name = if ext.is_empty() { "without extension".to_string() } else { format!(".{ext}") };
+            match groups.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, names)) => names.push(format!("{n} {name}")),
+                None => groups.push((reason, vec![format!("{n} {name}")])),
+            }
+        }
+        let parts: Vec<String> = groups.into_iter().map(|(reason, names)| format!("{} ({reason})", names.join(", "))).collect();
+        Some(format!("{} skipped: {}", self.total(), parts.join(", ")))
+    }
+}
+
 /// The inputs of a batch, sorted by relative path: files as given (relative
 /// path = file name), folders walked for files with one of `extensions`
 /// (relative path = path inside the folder), and the lines of `files_from`
 /// (relative path = the path as listed, without root or `..`).
 pub(super) fn collect_inputs(args: &[PathBuf], files_from: Option<&Path>, extensions: &[&str]) -> Result<Vec<Input>, String> {
+    collect_inputs_skipping(args, files_from, extensions).map(|(inputs, _)| inputs)
+}
+
+/// [`collect_inputs`], with the files the folder walks left out.
+pub(super) fn collect_inputs_skipping(args: &[PathBuf], files_from: Option<&Path>, extensions: &[&str]) -> Result<(Vec<Input>, Skipped), String> {
     let mut inputs = Vec::new();
+    let mut skipped = Skipped::default();
+    let mut walk_folder = |path: &Path, prefix: &str, inputs: &mut Vec<Input>| {
+        let before = inputs.len();
+        walk(path, path, prefix, extensions, inputs, &mut skipped);
+        if inputs.len() == before {
+            skipped.empty_folders.push(path.to_path_buf());
+        }
+    };
     for path in args {
         if path.is_dir() {
-            walk(path, path, "", extensions, &mut inputs);
+            walk_folder(path, "", &mut inputs);
         } else {
             let rel = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             inputs.push(Input { path: path.clone(), rel, error: None });
@@ -180,7 +250,7 @@ pub(super) fn collect_inputs(args: &[PathBuf], files_from: Option<&Path>, extens
             let path = PathBuf::from(&line);
             let listed = relative_path(&path);
             if path.is_dir() {
-                walk(&path, &path, &listed, extensions, &mut inputs);
+                walk_folder(&path, &listed, &mut inputs);
             } else {
                 let rel = if listed.is_empty() { line.clone() } else { listed };
                 inputs.push(Input { path, rel, error: None });
@@ -190,7 +260,7 @@ pub(super) fn collect_inputs(args: &[PathBuf], files_from: Option<&Path>, extens
     inputs.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.path.cmp(&b.path)));
     // The same file named twice is converted once.
     inputs.dedup_by(|later, earlier| later.rel == earlier.rel && same_file(&earlier.path, &later.path));
-    Ok(inputs)
+    Ok((inputs, skipped))
 }
 
 /// Fails each input whose relative path an earlier input already has: their
@@ -235,10 +305,11 @@ fn relative_path(path: &Path) -> String {
     parts.join("/")
 }
 
-/// Adds the files under `dir` whose extension is one of `extensions`. Hidden
-/// entries are skipped, and symbolic links to folders are not followed (no
-/// cycles); links to files are.
-fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Vec<Input>) {
+/// Adds the files under `dir` whose extension is one of `extensions`, and
+/// counts the other files in `skipped`. Hidden entries are passed over
+/// silently, and symbolic links to folders are not followed (no cycles);
+/// links to files are.
+fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Vec<Input>, skipped: &mut Skipped) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -254,7 +325,7 @@ fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Ve
         }
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
-            walk(root, &path, prefix, extensions, out);
+            walk(root, &path, prefix, extensions, out, skipped);
             continue;
         }
         let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
@@ -262,6 +333,8 @@ fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Ve
         if is_file && wanted {
             let rel = join_rel(prefix, &relative_path(path.strip_prefix(root).unwrap_or(&path)));
             out.push(Input { path, rel, error: None });
+        } else if is_file {
+            skipped.add(&path);
         }
     }
 }
@@ -561,7 +634,23 @@ pub fn run(args: Args) -> i32 {
 
 fn run_batch(args: Args) -> Result<i32, String> {
     let started = Instant::now();
-    let mut inputs = collect_inputs(&args.inputs, args.files_from.as_deref(), &DOCUMENT_EXTENSIONS)?;
+    let extra: Vec<String> = args.ext.iter().map(|e| e.trim().trim_start_matches('.').to_lowercase()).filter(|e| !e.is_empty()).collect();
+    let extensions: Vec<&str> = DOCUMENT_EXTENSIONS.iter().copied().chain(extra.iter().map(String::as_str)).collect();
+    let (mut inputs, skipped) = collect_inputs_skipping(&args.inputs, args.files_from.as_deref(), &extensions)?;
+    let taken = extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(", ");
+    let skip_note = skipped.summary().map(|s| format!("; {s}")).unwrap_or_default();
+    if !inputs.is_empty() {
+        for folder in &skipped.empty_folders {
+            eprintln!("planparse: {}: no documents ({taken}) in this folder", folder.display());
+        }
+    }
+    if inputs.is_empty() {
+        let what = match skipped.empty_folders.as_slice() {
+            [one] => format!("{}: no documents ({taken}) in this folder", one.display()),
+            _ => format!("no documents ({taken}) to convert"),
+        };
+        return Err(format!("{what}{skip_note}"));
+    }
     if args.output.is_some() {
         fail_name_collisions(&mut inputs);
     }
@@ -663,7 +752,8 @@ fn run_batch(args: Args) -> Result<i32, String> {
     });
     bar.finish_and_clear();
 
-    let mut code = if tally.failed > 0 { super::EXIT_FAILED } else { super::EXIT_OK };
+    // A folder given without any document in it fails the run, after the rest is converted.
+    let mut code = if tally.failed > 0 || !skipped.empty_folders.is_empty() { super::EXIT_FAILED } else { super::EXIT_OK };
     let mut fail = |msg: String| {
         eprintln!("planparse: {msg}");
         code = super::EXIT_FAILED;
@@ -687,7 +777,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
     if batch && !args.quiet {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
-            "planparse: {} files: {} converted, {} failed, {} skipped (unchanged); {} warnings; {} pages in {secs:.2} s ({:.0} pages/s)",
+            "planparse: {} files: {} converted, {} failed, {} skipped (unchanged); {} warnings; {} pages in {secs:.2} s ({:.0} pages/s){skip_note}",
             inputs.len(),
             tally.converted,
             tally.failed,
@@ -696,6 +786,10 @@ fn run_batch(args: Args) -> Result<i32, String> {
             tally.pages,
             tally.pages as f64 / secs.max(1e-9),
         );
+    } else if !args.quiet {
+        if let Some(s) = skipped.summary() {
+            eprintln!("planparse: {s}");
+        }
     }
     // Files are left unstarted by Ctrl-C, or after the only output stream closed.
     if tally.not_started > 0 && !output_failed {

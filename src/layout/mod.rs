@@ -160,6 +160,31 @@ impl Cell {
     }
 }
 
+impl LayoutDocument {
+    /// The words this document prints, the evidence for joining words split
+    /// at line ends ([`crate::text::join_lines_with`]). A printed line's first
+    /// and last words may be halves of a split word, so only its interior
+    /// words count as whole; a DOCX paragraph is never broken in the file, so
+    /// all its words do.
+    pub fn vocabulary(&self) -> crate::text::Vocabulary {
+        let mut v = crate::text::Vocabulary::new();
+        let whole = self.format == SourceFormat::Docx;
+        let mut add = |line: &Line| {
+            v.add_line(&line.text);
+            if whole {
+                line.text.split(|c: char| c.is_whitespace() || c == '/').for_each(|w| v.add_word(w));
+            }
+        };
+        for block in &self.blocks {
+            match block {
+                Block::Line(l) => add(l),
+                Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).flat_map(|c| &c.lines).for_each(&mut add),
+            }
+        }
+        v
+    }
+}
+
 impl Row {
     /// Text of every cell.
     pub fn texts(&self) -> Vec<String> {

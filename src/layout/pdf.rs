@@ -432,13 +432,18 @@ fn group_lines(spans: &[&TextSpan], page: u32) -> Vec<Line> {
         .into_iter()
         .map(|mut l| {
             l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            let marks = drop_footnote_marks(&mut l);
             let mut text = String::new();
             let mut prev_x1: Option<f32> = None;
             let (mut bold_chars, mut italic_chars, mut total) = (0usize, 0usize, 0usize);
             let mut size_weight: HashMap<i32, usize> = HashMap::new();
             let mut bbox = BBox { x0: f32::INFINITY, y0: f32::INFINITY, x1: f32::NEG_INFINITY, y1: f32::NEG_INFINITY };
             for s in &l {
-                if let Some(px) = prev_x1 {
+                if let Some(mut px) = prev_x1 {
+                    // A dropped footnote mark between the spans closes the gap it filled.
+                    if let Some(m) = marks.iter().filter(|m| m.0 >= px - 0.5 && m.1 <= s.x0 + 0.5).map(|m| m.1).reduce(f32::max) {
+                        px = px.max(m);
+                    }
                     let gap = s.x0 - px;
                     if gap > s.font_size * 0.12 && !text.ends_with(' ') && !s.text.starts_with(' ') {
                         text.push(' ');
@@ -482,6 +487,41 @@ fn group_lines(spans: &[&TextSpan], page: u32) -> Vec<Line> {
         ay.total_cmp(&by)
     });
     out
+}
+
+/// Removes footnote reference marks from a line's spans (sorted by x): a
+/// short run of digits or a `*`/`†`/`‡` in a smaller font, raised above the
+/// line's baseline, printed right after other text. Left in, the mark fuses
+/// with the word or number before it (`2023-2026` + `1` → `2023-20261`). A
+/// raised mark that starts a line (the footnote itself) stays. Returns the
+/// `(x0, x1)` of the dropped marks.
+fn drop_footnote_marks(spans: &mut Vec<&TextSpan>) -> Vec<(f32, f32)> {
+    // The line's body: the font size with most characters, and its baseline.
+    let mut weight: HashMap<i32, usize> = HashMap::new();
+    for s in spans.iter() {
+        *weight.entry((s.font_size * 10.0).round() as i32).or_default() += s.text.chars().filter(|c| !c.is_whitespace()).count();
+    }
+    let Some(body_key) = weight.into_iter().max_by_key(|(k, n)| (*n, *k)).map(|(k, _)| k) else { return Vec::new() };
+    let body_size = body_key as f32 / 10.0;
+    let Some(baseline) = spans.iter().find(|s| (s.font_size * 10.0).round() as i32 == body_key).map(|s| s.y) else { return Vec::new() };
+    let is_mark_text = |t: &str| {
+        let t = t.trim();
+        let digits = !t.is_empty() && t.len() <= 7 && t.split(',').all(|p| (1..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
+        digits || matches!(t, "*" | "**" | "†" | "‡")
+    };
+    let mut keep: Vec<&TextSpan> = Vec::with_capacity(spans.len());
+    let mut dropped = Vec::new();
+    for s in spans.iter() {
+        let follows_text = keep.last().is_some_and(|p| s.x0 - p.x1 < body_size * 0.3 && s.x0 > p.x0);
+        let mark = s.font_size < body_size * 0.8 && baseline - s.y > body_size * 0.15 && is_mark_text(&s.text);
+        if mark && follows_text {
+            dropped.push((s.x0, s.x1));
+        } else {
+            keep.push(s);
+        }
+    }
+    *spans = keep;
+    dropped
 }
 
 /// A smaller span raised above (or lowered below) a line's baseline: a

@@ -4,7 +4,11 @@
 //! Every string the segmenters put into a [`crate::model::Document`] passes
 //! through [`clean`]; every multi-line text is built with [`join_lines`].
 
+mod words;
+
 use unicode_normalization::UnicodeNormalization;
+
+pub use words::{with_vocabulary, Vocabulary};
 
 /// NFC, soft hyphens removed, white space runs (incl. NBSP, tabs) folded to
 /// one space, trimmed.
@@ -78,78 +82,186 @@ fn first_word(s: &str) -> &str {
     s.split(char::is_whitespace).next().unwrap_or("")
 }
 
-/// Decides how `prev` (a line ending) and `next` (the following line) join.
+/// A join decision and the name of the rule that made it (for `explain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinDecision {
+    pub join: Join,
+    pub rule: &'static str,
+}
+
+fn decided(join: Join, rule: &'static str) -> JoinDecision {
+    JoinDecision { join, rule }
+}
+
+/// Decides how `prev` (a line ending) and `next` (the following line) join,
+/// with the vocabulary set by [`with_vocabulary`] (none by default).
 ///
 /// `may_split_word` says the layout believes `prev` may end inside a word
 /// (it filled its cell to the edge, or it is a single word as wide as the
-/// cell): only then is a split without hyphen joined directly.
+/// cell): only then is a split without hyphen considered at all.
 pub fn decide_join(prev: &str, next: &str, may_split_word: bool) -> Join {
+    explain_join(prev, next, may_split_word, &words::current()).join
+}
+
+/// [`decide_join`] with the document's vocabulary given explicitly, and the
+/// rule that decided.
+///
+/// A line end with a hyphen follows the SPEC rules (suspended compounds,
+/// acronyms, digits, same-vowel compounds keep it; a break between two
+/// lowercase word parts drops it), refined by evidence: a compound the
+/// document prints with its hyphen elsewhere keeps it, and after a prefix of
+/// one or two letters the Norwegian patterns decide (`ut-`+`vikling` is a
+/// break, `e-`+`helse` is not).
+///
+/// A line end without a hyphen joins directly only when the evidence says
+/// the two halves are one word: the joined word is printed whole in the
+/// document, or the remainder on the next line is no word of the document
+/// (`forskningsstøttefunksj`+`oner`) or a bare inflection ending
+/// (`Forskningsavdeling`+`en`). A closed-class word (`og`, `gjennom`) or a
+/// word the document prints whole (`studier`) starts a new word; when only the
+/// remainder is known, the hyphenation patterns tell whether the cut falls
+/// where a word may break (a word boundary) or inside a syllable (a
+/// renderer's forced cut).
+pub fn explain_join(prev: &str, next: &str, may_split_word: bool, vocabulary: &Vocabulary) -> JoinDecision {
     let prev = prev.trim_end();
     let next = next.trim_start();
     let (Some(p_last), Some(n_first)) = (prev.chars().last(), next.chars().next()) else {
-        return Join::Space;
+        return decided(Join::Space, "empty");
     };
     // Chromium prints a soft hyphen that breaks a line as U+00AD followed by
     // a visible hyphen: a line-break hyphen by definition.
     if prev.ends_with("\u{00AD}-") {
-        return Join::DropHyphen;
+        return decided(Join::DropHyphen, "soft hyphen");
     }
     if p_last == '-' || p_last == '\u{00AD}' {
-        let stem = &prev[..prev.len() - p_last.len_utf8()];
-        // The word part before the hyphen: `forsknings` in `KRN/forsknings-`.
-        let stem_word = last_word(stem).rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        let Some(before) = stem.chars().last() else {
-            return Join::Space;
-        };
-        if p_last == '\u{00AD}' {
-            return Join::DropHyphen;
-        }
-        if before.is_whitespace() {
-            // "OUS -" : a dash standing alone.
-            return Join::Space;
-        }
-        let next_word = first_word(next);
-        if SUSPENSION_WORDS.contains(&next_word) {
-            return Join::Space;
-        }
-        // A word in capitals broken at the line end (`BEHAND-`+`LINGSFORSKNING`):
-        // both parts long runs of capitals, so not an acronym compound.
-        let caps = |w: &str| w.chars().all(|c| c.is_alphabetic() && c.is_uppercase());
-        if stem_word.chars().count() >= 5 && caps(stem_word) && next_word.chars().count() >= 3 && caps(next_word.trim_end_matches(|c: char| !c.is_alphabetic())) {
-            return Join::DropHyphen;
-        }
-        // After an acronym or a digit (`FoU-`, `EU-`, `2021-`), or before a
-        // capital or digit, the hyphen is part of the text.
-        let acronym = stem_word.chars().filter(|c| c.is_uppercase()).count() >= 2
-            || stem_word.len() <= 3 && stem_word.chars().next().is_some_and(char::is_uppercase);
-        if acronym || before.is_ascii_digit() || !n_first.is_lowercase() || !before.is_alphabetic() {
-            return Join::KeepHyphen;
-        }
-        // Norwegian writes a hyphen where the same vowel would meet
-        // (`industri-initierte`): keep it.
-        if before.to_lowercase().eq(n_first.to_lowercase()) && "aeiouyæøå".contains(n_first) {
-            return Join::KeepHyphen;
-        }
-        // Otherwise a hyphen between two lowercase word parts at a line end is
-        // a line-break hyphen. (A bokmål hyphenation dictionary was tried
-        // here: its patterns miss common break points such as `grup-pe`, so
-        // it rejected more true joins than it caught false ones.)
-        return Join::DropHyphen;
+        return hyphen_join(prev, next, p_last, n_first, vocabulary);
     }
     // `Klinikk/` + `Avdeling`: a slash-joined list of parties wraps after the slash.
     if p_last == '/' || n_first == '/' {
-        return Join::Direct;
+        return decided(Join::Direct, "slash list");
     }
-    if may_split_word && p_last.is_alphabetic() && (n_first.is_lowercase() || matches!(n_first, ',' | '.' | ';' | ':' | ')')) {
-        return Join::Direct;
+    if !(may_split_word && p_last.is_alphabetic()) {
+        return decided(Join::Space, "line break");
     }
-    Join::Space
+    if matches!(n_first, ',' | '.' | ';' | ':' | ')') {
+        return decided(Join::Direct, "punctuation attaches");
+    }
+    if !n_first.is_lowercase() {
+        return decided(Join::Space, "line break");
+    }
+    split_word_join(prev, next, vocabulary)
+}
+
+/// A line end with a hyphen (see [`explain_join`]).
+fn hyphen_join(prev: &str, next: &str, p_last: char, n_first: char, vocabulary: &Vocabulary) -> JoinDecision {
+    let stem = &prev[..prev.len() - p_last.len_utf8()];
+    // The word part before the hyphen: `forsknings` in `KRN/forsknings-`.
+    let stem_word = last_word(stem).rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let Some(before) = stem.chars().last() else {
+        return decided(Join::Space, "lone hyphen");
+    };
+    if p_last == '\u{00AD}' {
+        return decided(Join::DropHyphen, "soft hyphen");
+    }
+    if before.is_whitespace() {
+        // "OUS -" : a dash standing alone.
+        return decided(Join::Space, "lone hyphen");
+    }
+    let next_word = first_word(next);
+    if SUSPENSION_WORDS.contains(&next_word) {
+        return decided(Join::Space, "suspended compound");
+    }
+    // A word in capitals broken at the line end (`BEHAND-`+`LINGSFORSKNING`):
+    // both parts long runs of capitals, so not an acronym compound.
+    let caps = |w: &str| w.chars().all(|c| c.is_alphabetic() && c.is_uppercase());
+    if stem_word.chars().count() >= 5 && caps(stem_word) && next_word.chars().count() >= 3 && caps(next_word.trim_end_matches(|c: char| !c.is_alphabetic())) {
+        return decided(Join::DropHyphen, "word in capitals");
+    }
+    // After an acronym or a digit (`FoU-`, `EU-`, `2021-`), or before a
+    // capital or digit, the hyphen is part of the text.
+    let acronym =
+        stem_word.chars().filter(|c| c.is_uppercase()).count() >= 2 || stem_word.len() <= 3 && stem_word.chars().next().is_some_and(char::is_uppercase);
+    if acronym || before.is_ascii_digit() || !n_first.is_lowercase() || !before.is_alphabetic() {
+        return decided(Join::KeepHyphen, "acronym, digit or capital");
+    }
+    // Norwegian writes a hyphen where the same vowel would meet
+    // (`industri-initierte`): keep it.
+    if before.to_lowercase().eq(n_first.to_lowercase()) && "aeiouyæøå".contains(n_first) {
+        return decided(Join::KeepHyphen, "same vowel");
+    }
+    let next_core = words::word_core(next_word);
+    let joined = format!("{stem_word}{next_core}");
+    // The document prints the compound with its hyphen inside a line
+    // (`ikke-kommersielle`) and never without: a real hyphen.
+    if vocabulary.prints(&format!("{stem_word}-{next_core}")) && !vocabulary.prints(&joined) {
+        return decided(Join::KeepHyphen, "vocabulary: printed with hyphen");
+    }
+    // After a prefix of one or two letters, a line-break hyphen stands only
+    // where the patterns allow a break (`ut-vikling`, not `e-helse`). (For
+    // longer stems the patterns are not trusted to veto: they miss common
+    // break points such as `grup-pe`.)
+    let stem_len = stem_word.chars().count();
+    if stem_len <= 2 && words::legal_break(&joined, stem_len) == Some(false) {
+        return decided(Join::KeepHyphen, "patterns: no break after a short prefix");
+    }
+    // Otherwise a hyphen between two lowercase word parts at a line end is
+    // a line-break hyphen.
+    decided(Join::DropHyphen, "line-break hyphen")
+}
+
+/// A line end without hyphen that the layout says may be inside a word;
+/// `next` starts with a lowercase letter (see [`explain_join`]).
+fn split_word_join(prev: &str, next: &str, vocabulary: &Vocabulary) -> JoinDecision {
+    // The halves: the part after the last slash of the line's last word and
+    // the part before the first slash of the next line's first word
+    // (`Klinikken/Forsknin` + `gsleder/FU`).
+    let head = last_word(prev).rsplit('/').next().unwrap_or("");
+    let head = head.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let tail = words::word_core(first_word(next).split('/').next().unwrap_or(""));
+    let joined = format!("{head}{tail}");
+    if vocabulary.prints(&joined) {
+        return decided(Join::Direct, "vocabulary: joined word printed");
+    }
+    let head_len = head.chars().count();
+    if words::is_inflection_ending(tail) {
+        // `Forskningsavdeling`+`en`: a space only when the first half is a
+        // word of the document and a break may stand there.
+        if vocabulary.knows(head) && words::legal_break(&joined, head_len) == Some(true) {
+            return decided(Join::Space, "ending after a whole word");
+        }
+        return decided(Join::Direct, "inflection ending");
+    }
+    if words::is_closed_class(tail) {
+        return decided(Join::Space, "closed-class word");
+    }
+    let legal = words::legal_break(&joined, head_len);
+    if !vocabulary.knows(tail) {
+        // `Administrerende`+`direktør`: an adjective or participle before a
+        // word, where the patterns allow a break.
+        if words::has_modifier_ending(head) && legal == Some(true) {
+            return decided(Join::Space, "modifier before a word");
+        }
+        return decided(Join::Direct, "remainder is no word of the document");
+    }
+    if vocabulary.knows(head) {
+        return decided(Join::Space, "both halves printed whole");
+    }
+    match legal {
+        Some(false) => decided(Join::Direct, "patterns: cut inside a syllable"),
+        _ => decided(Join::Space, "patterns: break between words"),
+    }
 }
 
 /// Joins line fragments into one cleaned string, repairing words split at
-/// line ends. `may_split_word[i]` is the layout's hint for the end of line `i`
-/// (see [`decide_join`]); a shorter slice means `false` for the rest.
+/// line ends, with the vocabulary set by [`with_vocabulary`].
+/// `may_split_word[i]` is the layout's hint for the end of line `i` (see
+/// [`decide_join`]); a shorter slice means `false` for the rest.
 pub fn join_lines<S: AsRef<str>>(lines: &[S], may_split_word: &[bool]) -> String {
+    join_lines_with(lines, may_split_word, &words::current())
+}
+
+/// [`join_lines`] with the document's vocabulary given explicitly.
+pub fn join_lines_with<S: AsRef<str>>(lines: &[S], may_split_word: &[bool], vocabulary: &Vocabulary) -> String {
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         let line = line.as_ref().trim();
@@ -161,7 +273,7 @@ pub fn join_lines<S: AsRef<str>>(lines: &[S], may_split_word: &[bool]) -> String
             continue;
         }
         let hint = i.checked_sub(1).and_then(|p| may_split_word.get(p)).copied().unwrap_or(false);
-        match decide_join(&out, line, hint) {
+        match explain_join(&out, line, hint, vocabulary).join {
             Join::Space => {
                 out.push(' ');
             }
@@ -231,7 +343,10 @@ mod tests {
         assert_eq!(join_lines(&["nærings-", "og fiskeridepartementet"], &[]), "nærings- og fiskeridepartementet");
         assert_eq!(join_lines(&["forsknings-", "og innovasjonsarbeid"], &[]), "forsknings- og innovasjonsarbeid");
         assert_eq!(join_lines(&["FoU-", "arbeid"], &[]), "FoU-arbeid");
-        assert_eq!(join_lines(&["Klinikken/FU-", "KRN/forsknings-", "gruppeledere og", "veiledere"], &[]), "Klinikken/FU-KRN/forskningsgruppeledere og veiledere");
+        assert_eq!(
+            join_lines(&["Klinikken/FU-", "KRN/forsknings-", "gruppeledere og", "veiledere"], &[]),
+            "Klinikken/FU-KRN/forskningsgruppeledere og veiledere"
+        );
         assert_eq!(join_lines(&["perioden 2021-", "2025"], &[]), "perioden 2021-2025");
         assert_eq!(join_lines(&["undervisnings-", "arealer"], &[]), "undervisningsarealer");
         assert_eq!(join_lines(&["KRN/forsknings\u{00AD}-", "gruppeledere"], &[]), "KRN/forskningsgruppeledere");
@@ -245,6 +360,71 @@ mod tests {
         assert_eq!(join_lines(&["forskningsstøttefunksj", "oner"], &[true]), "forskningsstøttefunksjoner");
         assert_eq!(join_lines(&["transparent", "ressursprioritering"], &[false]), "transparent ressursprioritering");
         assert_eq!(join_lines(&["helsetjenesteforskning", ", forskning"], &[true]), "helsetjenesteforskning, forskning");
+    }
+
+    /// Lines of a small document: the evidence the join decisions below weigh.
+    const DOC: &[&str] = &[
+        "Vi har personvernombud i alle klinikker.",
+        "De nye studier viser at klinikk og forskning samarbeider godt.",
+        "En laboratoriemedisinsk klinikk deltar.",
+        "Klinikken sikrer rekruttering av nye forskningsgruppeledere",
+        "Utviklingssamtaler med forskergruppeleder må avklare behov",
+        "Midler til ikke-kommersielle studier fra i år.",
+    ];
+
+    #[test]
+    fn line_end_joins_follow_the_evidence() {
+        let doc = Vocabulary::from_lines(DOC.iter().copied());
+        let none = Vocabulary::new();
+        use Join::*;
+        // (line end, next line, layout hint, with the document's vocabulary, join)
+        let cases: &[(&str, &str, bool, bool, Join)] = &[
+            // Joined: a renderer's cut of a word too long for its cell.
+            ("forskningsstøttefunksj", "oner.", true, true, Direct),
+            ("Forskningsavdeling", "en", true, true, Direct),
+            ("Personvernombud", "et", true, true, Direct),
+            ("Kommunikasjonsavdelin", "gen", true, true, Direct),
+            ("informasjonssikkerh", "et", true, true, Direct),
+            ("Klinikken/Forsknin", "gsleder/FU", true, true, Direct),
+            ("Forskningsgruppe", "ledere", true, true, Direct),
+            ("Forskergruppele", "der", true, true, Direct),
+            ("helsetjenesteforskning", ", forskning", true, true, Direct),
+            // Not joined: the next line starts a new word.
+            ("forskningsmiljøene", "gjennom", true, true, Space),
+            ("legemiddelindustrien", "og annen industri", true, true, Space),
+            ("universitetssykehus", "eller", true, true, Space),
+            ("industriuavhengige", "studier,", true, true, Space),
+            ("Laboratoriemedisinsk", "klinikk", true, true, Space),
+            ("Forskergruppele", "der", true, false, Space),
+            ("forskningsstøttefunksj", "oner", false, true, Space),
+            ("transparent", "ressursprioritering", false, true, Space),
+            ("Klinikkleder", "Forskningsleder", true, true, Space),
+            ("Administrerende", "direktør", true, true, Space),
+            // Hyphens at a line end.
+            ("ut-", "vikling", false, true, DropHyphen),
+            ("kom-", "munane", false, true, DropHyphen),
+            ("Forskningsgrup-", "peledere", false, true, DropHyphen),
+            ("ikke-", "kommersielle", false, false, DropHyphen),
+            ("ikke-", "kommersielle", false, true, KeepHyphen),
+            ("e-", "helse", false, true, KeepHyphen),
+            ("FoU-", "seksjonen", false, true, KeepHyphen),
+            ("2021-", "2025", false, true, KeepHyphen),
+            ("forsknings-", "og innovasjon", false, true, Space),
+        ];
+        for &(prev, next, hint, with_doc, want) in cases {
+            let v = if with_doc { &doc } else { &none };
+            let got = explain_join(prev, next, hint, v);
+            assert_eq!(got.join, want, "{prev:?} + {next:?} (hint {hint}, vocabulary {with_doc}): rule {:?}", got.rule);
+        }
+    }
+
+    #[test]
+    fn join_lines_uses_the_scoped_vocabulary() {
+        let lines = ["Forskergruppele", "der"];
+        assert_eq!(join_lines(&lines, &[true]), "Forskergruppele der");
+        let doc = std::rc::Rc::new(Vocabulary::from_lines(DOC.iter().copied()));
+        assert_eq!(with_vocabulary(doc.clone(), || join_lines(&lines, &[true])), "Forskergruppeleder");
+        assert_eq!(join_lines_with(&lines, &[true], &doc), "Forskergruppeleder");
     }
 
     #[test]
