@@ -40,12 +40,13 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
         let meeting = minutes::meeting(layout, &lines, title.as_deref(), &mut structure);
         (structure, Some(meeting))
     } else {
-        let organization = find_organization(title.as_deref(), &lines, kind);
+        let (organization, _) = find_organization(title.as_deref(), &lines, kind);
         (structure::walk(layout, title_lines, plan_like, organization.as_deref(), false), None)
     };
     let period = if kind == DocumentKind::MeetingMinutes { None } else { find_period(title.as_deref(), &lines) };
-    let organization = find_organization(title.as_deref(), &lines, kind);
+    let (organization, organization_warning) = find_organization(title.as_deref(), &lines, kind);
     let mut warnings = layout.warnings.clone();
+    warnings.extend(organization_warning);
     warnings.extend(title_warnings);
     warnings.extend(member_warnings);
     warnings.append(&mut structure.warnings);
@@ -247,7 +248,7 @@ fn find_period(title: Option<&str>, lines: &[&Line]) -> Option<Period> {
 /// The owning unit: an acronym in parentheses or standing in the title, else
 /// a `... HF`/`... RHF` name line near the start, else the document's most
 /// frequent acronym.
-fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -> Option<String> {
+fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -> (Option<String>, Option<crate::model::Warning>) {
     let acronym = |w: &str| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         let n = w.chars().count();
@@ -257,21 +258,33 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
         if let Some(open) = t.rfind('(') {
             let inner = t[open + 1..].trim_end_matches(')');
             if acronym(inner) {
-                return Some(inner.to_string());
+                return (Some(inner.to_string()), None);
             }
         }
         if let Some(w) = t.split_whitespace().find(|w| acronym(w)) {
-            return Some(w.trim_matches(|c: char| !c.is_alphanumeric()).to_string());
+            return (Some(w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()), None);
         }
     }
-    for l in lines.iter().take(15) {
-        let t = clean(&l.text);
-        let legal_form = t.ends_with(" RHF") || t.ends_with(" HF");
-        if legal_form && t.chars().next().is_some_and(char::is_uppercase) && t.split_whitespace().count() <= 6 && !t.contains(':') {
-            return Some(t);
-        }
+    if let Some(t) = lines.iter().take(15).map(|l| clean(&l.text)).find(|t| vocab::is_organization_line(t)) {
+        return (Some(t), None);
     }
     let _ = kind;
+    let guess = |org: String, cue: &str| {
+        let w = crate::model::Warning::new("organization_guess", format!("organization {org:?} from {cue}"), None);
+        (Some(org), Some(w))
+    };
+    // The name with a legal form the text uses most (`Vestre Viken HF gir …`).
+    let mut names: HashMap<String, usize> = HashMap::new();
+    for l in lines {
+        for n in legal_form_names(&clean(&l.text)) {
+            *names.entry(n).or_default() += 1;
+        }
+    }
+    if let Some((name, _)) = names.into_iter().filter(|(_, n)| *n >= 2).max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(&a.0))) {
+        return guess(name, "the name with a legal form the text uses most");
+    }
+    // An acronym the text defines (`… (KRN)`) and uses often; never a fragment such as `UH`.
+    let text: String = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" ");
     let mut counts: HashMap<String, usize> = HashMap::new();
     for l in lines {
         for w in l.text.split_whitespace() {
@@ -280,5 +293,44 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
             }
         }
     }
-    counts.into_iter().filter(|(_, n)| *n >= 3).max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(w, _)| w)
+    match counts
+        .into_iter()
+        .filter(|(w, n)| *n >= 3 && text.contains(&format!("({w})")))
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+    {
+        Some((w, _)) => guess(w, "an acronym the text defines and uses most"),
+        None => (None, None),
+    }
+}
+
+/// Names with a legal form in a line: `Sykehuset i Vestfold HF`, `Helse Møre
+/// og Romsdal HF`, `St. Olavs hospital HF` — the capitalised words (and the
+/// small words between them) before `HF`/`RHF`.
+fn legal_form_names(t: &str) -> Vec<String> {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let form = w.trim_end_matches(['.', ',', ';', ':', ')']);
+        if !(form == "HF" || form == "RHF") || i == 0 {
+            continue;
+        }
+        let mut start = i;
+        while start > 0 && i - start < 6 {
+            let prev = words[start - 1];
+            let capital = prev.chars().next().is_some_and(char::is_uppercase);
+            let small = prev.chars().all(char::is_lowercase) && start >= 2 && words[start - 2].chars().next().is_some_and(char::is_uppercase);
+            let ends_clause = prev.ends_with([',', ';', ':', ')']) || prev.ends_with('.') && prev != "St.";
+            if !(capital || small) || ends_clause {
+                break;
+            }
+            start -= 1;
+        }
+        while start < i && words[start].chars().next().is_some_and(char::is_lowercase) {
+            start += 1;
+        }
+        if start < i {
+            out.push(format!("{} {form}", words[start..i].join(" ").trim_start_matches('(')));
+        }
+    }
+    out
 }
