@@ -108,7 +108,7 @@ pub mod fuzzing {
                 .into_iter()
                 .cycle(),
         ) {
-            let text = simple_text(Some(&cmap), &differences, base, flavor);
+            let text = simple_text(Some(&cmap), &differences, None, base, flavor);
             chars += text.iter().flatten().map(|t| t.len()).sum::<usize>();
         }
         chars

@@ -8,8 +8,19 @@
 //! included). Space glyphs stay inside a span; a span's text is
 //! trimmed, and `x0`/`x1` cover its non-blank glyphs only. Spans without any
 //! non-blank glyph are dropped.
+//!
+//! A spacing accent drawn as a glyph of its own (`´ ˚ ¨ ˆ ˜ ¸ ˇ` …, as
+//! pdfTeX draws OT1 `\aa` or `\'e`) is composed with the letter it sits
+//! over or under into the precomposed character, by position: the accent's
+//! middle lies within the letter's advance, its baseline within
+//! [`ACCENT_REACH_EM`] of the letter's. The letter may come before the
+//! accent (any recent letter of the page) or right after it. An accent that
+//! meets no letter is kept as text.
 
+use std::collections::VecDeque;
 use std::rc::Rc;
+
+use unicode_normalization::UnicodeNormalization;
 
 use super::font::Font;
 use super::interp::{Device, GlyphDraw};
@@ -21,6 +32,144 @@ const MAX_GAP_EM: f32 = 0.15;
 const MAX_BACKSTEP_EM: f32 = 0.25;
 /// Baseline drift, in em, still counted as the same baseline.
 const BASELINE_EM: f32 = 0.02;
+/// Largest baseline distance, in em of the letter, between an accent glyph
+/// and the letter it belongs to (capitals' accents are raised about 0.25 em).
+const ACCENT_REACH_EM: f32 = 0.8;
+/// Slack, in em, around a letter's advance for an accent's middle (italic
+/// accents are shifted right by the slant).
+const ACCENT_SLACK_EM: f32 = 0.1;
+/// Letters remembered for accents drawn after them.
+const RECENT_LETTERS: usize = 48;
+
+/// The combining mark of a spacing accent (or of a combining mark drawn
+/// as a glyph of its own).
+fn accent_mark(c: char) -> Option<char> {
+    let mark = match c {
+        '\u{B4}' | '\u{2CA}' => '\u{301}',
+        '`' | '\u{2CB}' => '\u{300}',
+        '\u{2DA}' => '\u{30A}',
+        '\u{A8}' => '\u{308}',
+        '^' | '\u{2C6}' => '\u{302}',
+        '~' | '\u{2DC}' => '\u{303}',
+        '\u{B8}' => '\u{327}',
+        '\u{2C7}' => '\u{30C}',
+        '\u{AF}' | '\u{2C9}' => '\u{304}',
+        '\u{2D8}' => '\u{306}',
+        '\u{2D9}' => '\u{307}',
+        '\u{2DD}' => '\u{30B}',
+        '\u{2DB}' => '\u{328}',
+        '\u{300}'..='\u{36F}' => c,
+        _ => return None,
+    };
+    Some(mark)
+}
+
+/// The accent character of a glyph whose whole text is one accent.
+fn sole_accent(text: &str) -> Option<char> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => accent_mark(c),
+        _ => None,
+    }
+}
+
+/// Whether a glyph's text is one letter (with any marks already on it).
+fn is_letter(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(char::is_alphabetic)
+        && chars.all(|c| ('\u{300}'..='\u{36F}').contains(&c))
+}
+
+/// `letter` with `mark` on it, in NFC; a dotless i or j takes a mark above
+/// as the plain letter.
+fn compose(letter: &str, mark: char) -> String {
+    let below = matches!(mark, '\u{327}' | '\u{328}');
+    letter
+        .chars()
+        .map(|c| match c {
+            '\u{131}' if !below => 'i',
+            '\u{237}' if !below => 'j',
+            c => c,
+        })
+        .chain(std::iter::once(mark))
+        .nfc()
+        .collect()
+}
+
+/// A letter glyph of the page that a later accent may belong to.
+#[derive(Debug, Clone, Copy)]
+struct Letter {
+    /// Index into `spans`, `None` for the open span.
+    span: Option<usize>,
+    /// Byte range of its text in the span's text.
+    at: usize,
+    len: usize,
+    dir: (f32, f32),
+    /// Advance extent along `dir`.
+    lo: f32,
+    hi: f32,
+    baseline: f32,
+    size: f32,
+}
+
+/// An accent glyph waiting for the letter drawn after it.
+struct PendingAccent {
+    mark: char,
+    text: String,
+    ink: bool,
+    start: (f32, f32),
+    end: (f32, f32),
+    dir: (f32, f32),
+    size: f32,
+    font: Rc<Font>,
+    synthetic_bold: bool,
+    synthetic_italic: bool,
+    mcid: Option<u32>,
+    artifact: bool,
+}
+
+impl PendingAccent {
+    fn draw(&self) -> GlyphDraw<'_> {
+        GlyphDraw {
+            text: &self.text,
+            ink: self.ink,
+            start: self.start,
+            end: self.end,
+            dir: self.dir,
+            size: self.size,
+            font: &self.font,
+            synthetic_bold: self.synthetic_bold,
+            synthetic_italic: self.synthetic_italic,
+            mcid: self.mcid,
+            artifact: self.artifact,
+        }
+    }
+}
+
+/// Middle and baseline of a glyph's advance, along and across `dir`.
+fn glyph_middle(start: (f32, f32), end: (f32, f32), dir: (f32, f32)) -> (f32, f32) {
+    ((dot(dir, start) + dot(dir, end)) / 2.0, cross(dir, start))
+}
+
+/// How far an accent's middle lies from a letter's, if it sits on it.
+fn accent_fits(
+    letter_lo: f32,
+    letter_hi: f32,
+    letter_baseline: f32,
+    letter_size: f32,
+    letter_dir: (f32, f32),
+    accent: (f32, f32),
+    accent_dir: (f32, f32),
+) -> Option<f32> {
+    let size = letter_size.max(1e-3);
+    let slack = ACCENT_SLACK_EM * size;
+    let (middle, baseline) = accent;
+    (dot(letter_dir, accent_dir) >= 0.999
+        && middle >= letter_lo.min(letter_hi) - slack
+        && middle <= letter_lo.max(letter_hi) + slack
+        && (baseline - letter_baseline).abs() <= ACCENT_REACH_EM * size)
+        .then(|| (middle - (letter_lo + letter_hi) / 2.0).abs())
+}
 
 struct OpenSpan {
     font: Rc<Font>,
@@ -46,6 +195,8 @@ pub(crate) struct PageCollector {
     open: Option<OpenSpan>,
     width: f32,
     height: f32,
+    letters: VecDeque<Letter>,
+    pending: Vec<PendingAccent>,
 }
 
 fn dot(a: (f32, f32), b: (f32, f32)) -> f32 {
@@ -64,22 +215,60 @@ impl PageCollector {
             open: None,
             width,
             height,
+            letters: VecDeque::new(),
+            pending: Vec::new(),
         }
     }
 
     /// Closes the open span; call once the page is done.
     pub fn finish(&mut self) {
+        self.flush_pending();
+        self.close_open();
+    }
+
+    /// Draws the accents no letter took, as text.
+    fn flush_pending(&mut self) {
+        for accent in std::mem::take(&mut self.pending) {
+            self.add(&accent.draw());
+        }
+    }
+
+    /// Closes the open span; its letters move to their span's index.
+    fn close_open(&mut self) {
         let Some(open) = self.open.take() else { return };
-        let Some((x0, x1, y)) = open.ink else { return };
+        let index = self.spans.len();
+        let kept = Self::trimmed(open).map(|(span, start)| {
+            self.spans.push(span);
+            (start, self.spans.last().map_or(0, |s| s.text.len()))
+        });
+        self.letters.retain_mut(|l| {
+            if l.span.is_some() {
+                return true;
+            }
+            let Some((start, len)) = kept else {
+                return false;
+            };
+            if l.at < start || l.at - start + l.len > len {
+                return false;
+            }
+            l.at -= start;
+            l.span = Some(index);
+            true
+        });
+    }
+
+    /// The span of an open span, and the bytes trimmed from its start.
+    fn trimmed(open: OpenSpan) -> Option<(TextSpan, usize)> {
+        let (x0, x1, y) = open.ink?;
         let mut text = open.text;
         let end = text.trim_end().len();
         text.truncate(end);
         let start = text.len() - text.trim_start().len();
         text.drain(..start);
         if text.is_empty() {
-            return;
+            return None;
         }
-        self.spans.push(TextSpan {
+        let span = TextSpan {
             text,
             x0,
             x1,
@@ -90,7 +279,45 @@ impl PageCollector {
             italic: open.italic,
             mcid: open.mcid,
             artifact: open.artifact,
-        });
+        };
+        Some((span, start))
+    }
+
+    /// Puts `mark` on the recent letter the accent at `middle` sits on.
+    fn attach_to_recent(&mut self, mark: char, accent: (f32, f32), dir: (f32, f32)) -> bool {
+        let best = self
+            .letters
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, l)| {
+                accent_fits(l.lo, l.hi, l.baseline, l.size, l.dir, accent, dir).map(|d| (i, d))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((i, _)) = best else { return false };
+        let Some(letter) = self.letters.get(i).copied() else {
+            return false;
+        };
+        let text = match letter.span {
+            None => self.open.as_mut().map(|o| &mut o.text),
+            Some(k) => self.spans.get_mut(k).map(|s| &mut s.text),
+        };
+        let Some(text) = text else { return false };
+        let Some(old) = text.get(letter.at..letter.at + letter.len) else {
+            return false;
+        };
+        let new = compose(old, mark);
+        text.replace_range(letter.at..letter.at + letter.len, &new);
+        let grown = new.len() as isize - letter.len as isize;
+        for l in self.letters.iter_mut() {
+            if l.span == letter.span && l.at > letter.at {
+                l.at = l.at.saturating_add_signed(grown);
+            }
+        }
+        if let Some(l) = self.letters.get_mut(i) {
+            l.len = new.len();
+        }
+        true
     }
 
     fn continues(open: &OpenSpan, g: &GlyphDraw<'_>) -> bool {
@@ -113,18 +340,15 @@ impl PageCollector {
     }
 }
 
-impl Device for PageCollector {
-    fn glyph(&mut self, g: &GlyphDraw<'_>) {
-        let coords = [g.start.0, g.start.1, g.end.0, g.end.1, g.size];
-        if !coords.iter().all(|v| v.is_finite()) {
-            return;
-        }
+impl PageCollector {
+    /// Adds a glyph to the open span (or a new one).
+    fn add(&mut self, g: &GlyphDraw<'_>) {
         if !self
             .open
             .as_ref()
             .is_some_and(|open| Self::continues(open, g))
         {
-            self.finish();
+            self.close_open();
             self.open = Some(OpenSpan {
                 font: Rc::clone(g.font),
                 size: g.size,
@@ -142,6 +366,21 @@ impl Device for PageCollector {
         let Some(open) = self.open.as_mut() else {
             return;
         };
+        if is_letter(g.text) {
+            if self.letters.len() >= RECENT_LETTERS {
+                self.letters.pop_front();
+            }
+            self.letters.push_back(Letter {
+                span: None,
+                at: open.text.len(),
+                len: g.text.len(),
+                dir: g.dir,
+                lo: dot(g.dir, g.start),
+                hi: dot(g.dir, g.end),
+                baseline: cross(g.dir, g.start),
+                size: g.size,
+            });
+        }
         open.text.push_str(g.text);
         open.end = dot(open.dir, g.end);
         if g.ink {
@@ -151,6 +390,57 @@ impl Device for PageCollector {
                 Some((x0, x1, y)) => (x0.min(lo), x1.max(hi), y),
             });
         }
+    }
+}
+
+impl Device for PageCollector {
+    fn glyph(&mut self, g: &GlyphDraw<'_>) {
+        let coords = [g.start.0, g.start.1, g.end.0, g.end.1, g.size];
+        if !coords.iter().all(|v| v.is_finite()) {
+            return;
+        }
+        if let Some(mark) = sole_accent(g.text) {
+            let middle = glyph_middle(g.start, g.end, g.dir);
+            if !self.attach_to_recent(mark, middle, g.dir) {
+                self.pending.push(PendingAccent {
+                    mark,
+                    text: g.text.to_owned(),
+                    ink: g.ink,
+                    start: g.start,
+                    end: g.end,
+                    dir: g.dir,
+                    size: g.size,
+                    font: Rc::clone(g.font),
+                    synthetic_bold: g.synthetic_bold,
+                    synthetic_italic: g.synthetic_italic,
+                    mcid: g.mcid,
+                    artifact: g.artifact,
+                });
+            }
+            return;
+        }
+        if self.pending.is_empty() {
+            self.add(g);
+            return;
+        }
+        // Accents drawn just before this glyph: those over it go on it.
+        let mut text = g.text.to_owned();
+        if is_letter(g.text) {
+            let (lo, hi) = (dot(g.dir, g.start), dot(g.dir, g.end));
+            let baseline = cross(g.dir, g.start);
+            let mut rest = Vec::new();
+            for accent in std::mem::take(&mut self.pending) {
+                let middle = glyph_middle(accent.start, accent.end, accent.dir);
+                if accent_fits(lo, hi, baseline, g.size, g.dir, middle, accent.dir).is_some() {
+                    text = compose(&text, accent.mark);
+                } else {
+                    rest.push(accent);
+                }
+            }
+            self.pending = rest;
+        }
+        self.flush_pending();
+        self.add(&GlyphDraw { text: &text, ..*g });
     }
 
     fn shape(&mut self, s: Shape) {

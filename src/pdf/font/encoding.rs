@@ -34,6 +34,16 @@ impl BaseEncoding {
         }
     }
 
+    /// The glyph name of `code` in the Latin text encodings.
+    pub fn glyph_name(self, code: u8) -> Option<&'static str> {
+        match self {
+            BaseEncoding::Standard => pdfboss_encoding::standard_encoding_name(code),
+            BaseEncoding::WinAnsi => pdfboss_encoding::win_ansi_glyph_name(code),
+            BaseEncoding::MacRoman => pdfboss_encoding::mac_roman_glyph_name(code),
+            _ => None,
+        }
+    }
+
     /// The character of `code`, `None` where the encoding leaves it undefined.
     pub fn char(self, code: u8) -> Option<char> {
         let table = match self {
@@ -244,7 +254,8 @@ pub(crate) fn push_clean(c: char, flavor: Flavor, out: &mut String) -> bool {
             sym.unwrap_or(c)
         }
         '\u{25CF}' if flavor != Flavor::Text => '\u{2022}',
-        '\u{A0}' | '\t' => ' ',
+        // Tabs, carriage returns and line feeds inside a string separate words.
+        '\u{A0}' | '\t' | '\r' | '\n' => ' ',
         c if c.is_control() => return false,
         c => c,
     };
@@ -315,7 +326,11 @@ pub(crate) fn glyph_name_text(name: &[u8]) -> Option<String> {
         return None;
     }
     let text: String = read_fonts::ps::agl::name_to_chars(name).collect();
-    (!text.is_empty()).then_some(text)
+    if !text.is_empty() {
+        return Some(text);
+    }
+    // TeX math and extension fonts' names the Adobe Glyph List lacks.
+    pdfboss_encoding::glyph_to_text(name).filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! each code's advance width, and each code's Unicode text.
 //!
 //! Text comes from, in order: the `/ToUnicode` CMap; for simple fonts the
-//! `/Encoding` `/Differences` glyph names, then the base encoding; for
-//! composite fonts a `Uni…-UCS2` CMap or the embedded TrueType's `cmap`.
+//! `/Encoding` `/Differences` glyph names, then the embedded Type 1 or CFF
+//! program's built-in encoding (when the PDF names no base encoding and
+//! gives no ToUnicode), then the base encoding; for composite fonts a
+//! `Uni…-UCS2` CMap or the embedded TrueType's `cmap`.
 
 pub(crate) mod cmap;
 pub(crate) mod encoding;
@@ -189,14 +191,22 @@ impl Font {
                     font.width_scale = a;
                     font.size_scale = if d != 0.0 { (d * 1000.0).abs() } else { 1.0 };
                 }
-                let simple =
-                    font.load_simple(doc, dict, subtype, descriptor, flags, to_unicode.as_deref());
+                let simple = font.load_simple(
+                    doc,
+                    dict,
+                    subtype,
+                    descriptor,
+                    flags,
+                    to_unicode.as_deref(),
+                    streams,
+                );
                 font.kind = Kind::Simple(Box::new(simple));
             }
         }
         font
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn load_simple(
         &self,
         doc: &Document,
@@ -205,6 +215,7 @@ impl Font {
         descriptor: Option<&Dictionary>,
         flags: u32,
         to_unicode: Option<&CMap>,
+        streams: &mut StreamReader,
     ) -> SimpleFont {
         let std = StdFont::from_name(&self.name);
         let default_base = match (std, self.flavor) {
@@ -217,13 +228,20 @@ impl Font {
         };
         let mut base = default_base;
         let mut differences = Differences::default();
+        // Whether the PDF names the base encoding; if not, a Type 1 font's
+        // own program says it (PDF 32000-1 §9.6.6.1).
+        let mut base_named = false;
         match get(doc, dict, b"Encoding") {
-            Some(Object::Name(n)) => base = BaseEncoding::from_name(n).unwrap_or(default_base),
+            Some(Object::Name(n)) => {
+                base_named = BaseEncoding::from_name(n).is_some();
+                base = BaseEncoding::from_name(n).unwrap_or(default_base);
+            }
             Some(Object::Dictionary(enc)) => {
                 if let Some(b) =
                     get_name(doc, enc, b"BaseEncoding").and_then(BaseEncoding::from_name)
                 {
                     base = b;
+                    base_named = true;
                 }
                 let items = get_array(doc, enc, b"Differences").unwrap_or(&[]);
                 differences =
@@ -237,7 +255,18 @@ impl Font {
             }
             _ => {}
         }
-        let text = simple_text(to_unicode, &differences, base, self.flavor);
+        let builtin = (!base_named
+            && to_unicode.is_none()
+            && matches!(subtype, b"Type1" | b"MMType1"))
+        .then(|| builtin_encoding(doc, descriptor, streams))
+        .flatten();
+        let text = simple_text(
+            to_unicode,
+            &differences,
+            builtin.as_deref(),
+            base,
+            self.flavor,
+        );
 
         let first_char = get_int(doc, dict, b"FirstChar").unwrap_or(0);
         let listed = get_array(doc, dict, b"Widths").map(|a| {
@@ -260,6 +289,17 @@ impl Font {
                     .and_then(|i| w.get(i).copied())
                     .unwrap_or(missing),
                 None => {
+                    // The standard 14 fonts' AFM widths, by glyph name.
+                    let glyph = differences
+                        .name(code)
+                        .and_then(|n| std::str::from_utf8(n).ok())
+                        .or_else(|| builtin_name(builtin.as_deref(), code))
+                        .or_else(|| base.glyph_name(code));
+                    if let Some(w) =
+                        glyph.and_then(|g| pdfboss_encoding::standard_14_width(&self.name, g))
+                    {
+                        return w;
+                    }
                     let c = text
                         .get(usize::from(code))
                         .and_then(|t| t.as_deref())
@@ -478,6 +518,7 @@ impl CompositeFont {
 pub(crate) fn simple_text(
     to_unicode: Option<&CMap>,
     differences: &Differences<'_>,
+    builtin: Option<&[Option<String>]>,
     base: BaseEncoding,
     flavor: Flavor,
 ) -> Vec<Option<Box<str>>> {
@@ -500,7 +541,10 @@ pub(crate) fn simple_text(
         }
         if status != TextStatus::Mapped {
             buf.clear();
-            let pushed = match differences.name(code).and_then(encoding::glyph_name_text) {
+            let name = differences
+                .name(code)
+                .or_else(|| builtin_name(builtin, code).map(str::as_bytes));
+            let pushed = match name.and_then(encoding::glyph_name_text) {
                 Some(t) => t
                     .chars()
                     .fold(false, |p, c| push_clean(c, flavor, &mut buf) | p),
@@ -512,6 +556,12 @@ pub(crate) fn simple_text(
                 status = TextStatus::Mapped;
             }
         }
+        // Tab, line feed and carriage return codes no table maps separate words.
+        if status == TextStatus::Unmapped && matches!(code, b'\t' | b'\n' | b'\r') {
+            buf.clear();
+            buf.push(' ');
+            status = TextStatus::Mapped;
+        }
         text.push(match status {
             TextStatus::Mapped => Some(buf.as_str().into()),
             TextStatus::Empty => Some("".into()),
@@ -519,6 +569,50 @@ pub(crate) fn simple_text(
         });
     }
     text
+}
+
+fn builtin_name(builtin: Option<&[Option<String>]>, code: u8) -> Option<&str> {
+    builtin?.get(usize::from(code))?.as_deref()
+}
+
+/// Glyph name per code of the built-in encoding of an embedded Type 1
+/// (`/FontFile`) or CFF (`/FontFile3` `/Type1C`) font program.
+fn builtin_encoding(
+    doc: &Document,
+    descriptor: Option<&Dictionary>,
+    streams: &mut StreamReader,
+) -> Option<Vec<Option<String>>> {
+    let descriptor = descriptor?;
+    if let Some(stream) = get(doc, descriptor, b"FontFile").and_then(as_stream) {
+        let data = streams.decode(stream).ok()?;
+        let table = pdfboss_encoding::type1_builtin_encoding(&data)?;
+        return Some(table.into_iter().collect());
+    }
+    let stream = get(doc, descriptor, b"FontFile3").and_then(as_stream)?;
+    if get_name(doc, &stream.dict, b"Subtype") != Some(b"Type1C") {
+        return None;
+    }
+    let data = streams.decode(stream).ok()?;
+    cff_builtin_encoding(&data)
+}
+
+/// Code → glyph name through a bare CFF font's encoding and charset.
+fn cff_builtin_encoding(data: &[u8]) -> Option<Vec<Option<String>>> {
+    use read_fonts::ps::cff::CffFontRef;
+    let cff = CffFontRef::new_cff(data, 0, None).ok()?;
+    if cff.is_cid() {
+        return None;
+    }
+    let encoding = cff.encoding()?;
+    let charset = encoding.charset().clone();
+    let names = (0..=255u8)
+        .map(|code| {
+            let gid = encoding.map(code).filter(|g| g.to_u32() != 0)?;
+            let name = cff.string(charset.string_id(gid)?)?;
+            std::str::from_utf8(name).ok().map(str::to_owned)
+        })
+        .collect::<Vec<_>>();
+    names.iter().any(Option::is_some).then_some(names)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
