@@ -243,6 +243,10 @@ pub struct TextSpan {
     pub mcid: Option<u32>,
     /// Inside `/Artifact` marked content (running headers, page numbers in tagged PDFs).
     pub artifact: bool,
+    /// Drawn in another direction than left to right (vertical, rotated or
+    /// upside-down text): the span is one whole rotated line, its words
+    /// separated by spaces, and `x0`/`x1`/`y` are where its glyphs start and end.
+    pub rotated: bool,
 }
 
 /// An axis-aligned box drawn on the page (a line is a box with zero or tiny width/height).

@@ -28,6 +28,8 @@ use super::{Shape, TextSpan};
 
 /// Largest gap, in em, between one glyph's advance and the next glyph inside a span.
 const MAX_GAP_EM: f32 = 0.15;
+/// Largest gap, in em, between words of one rotated line (one span, the gap a space).
+const MAX_ROTATED_GAP_EM: f32 = 1.5;
 /// Largest backward step, in em, inside a span (negative kerning, overlaps).
 const MAX_BACKSTEP_EM: f32 = 0.25;
 /// Baseline drift, in em, still counted as the same baseline.
@@ -188,6 +190,11 @@ struct OpenSpan {
     italic: bool,
 }
 
+/// Whether text runs other than left to right along the page's x axis.
+fn is_rotated(dir: (f32, f32)) -> bool {
+    dir.0 < 0.999
+}
+
 /// Collects one page's spans and shapes.
 pub(crate) struct PageCollector {
     pub spans: Vec<TextSpan>,
@@ -279,6 +286,7 @@ impl PageCollector {
             italic: open.italic,
             mcid: open.mcid,
             artifact: open.artifact,
+            rotated: is_rotated(open.dir),
         };
         Some((span, start))
     }
@@ -336,7 +344,12 @@ impl PageCollector {
             return false;
         }
         let gap = dot(open.dir, g.start) - open.end;
-        gap <= MAX_GAP_EM * size && gap >= -MAX_BACKSTEP_EM * size
+        let max_gap = if is_rotated(open.dir) {
+            MAX_ROTATED_GAP_EM
+        } else {
+            MAX_GAP_EM
+        };
+        gap <= max_gap * size && gap >= -MAX_BACKSTEP_EM * size
     }
 }
 
@@ -366,6 +379,16 @@ impl PageCollector {
         let Some(open) = self.open.as_mut() else {
             return;
         };
+        // Rotated text keeps a line's words in one span, the gaps as spaces:
+        // the layout reads each rotated span as a line of its own.
+        if is_rotated(open.dir)
+            && dot(open.dir, g.start) - open.end > MAX_GAP_EM * open.size.max(1e-3)
+            && !open.text.is_empty()
+            && !open.text.ends_with(' ')
+            && !g.text.starts_with(' ')
+        {
+            open.text.push(' ');
+        }
         if is_letter(g.text) {
             if self.letters.len() >= RECENT_LETTERS {
                 self.letters.pop_front();

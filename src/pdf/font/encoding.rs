@@ -209,6 +209,56 @@ fn wingdings_char(code: u8) -> Option<char> {
     Some(c)
 }
 
+/// The text of `code` in TeX's T1 (Cork) font encoding, which pdfTeX's
+/// bitmap (Type 3) fonts use with glyph names `a0`…`a255` that say only the
+/// code. No maintained crate carries TeX's font encodings, so the table is
+/// written out here (from `cork.enc`/`t1enc.def`).
+pub(crate) fn tex_t1_text(code: u8) -> Option<&'static str> {
+    #[rustfmt::skip]
+    const LOW: [&str; 32] = [
+        "`", "\u{B4}", "\u{2C6}", "\u{2DC}", "\u{A8}", "\u{2DD}", "\u{2DA}", "\u{2C7}",
+        "\u{2D8}", "\u{AF}", "\u{2D9}", "\u{B8}", "\u{2DB}", "\u{201A}", "\u{2039}", "\u{203A}",
+        "\u{201C}", "\u{201D}", "\u{201E}", "\u{AB}", "\u{BB}", "\u{2013}", "\u{2014}", "",
+        "0", "\u{131}", "\u{237}", "ff", "fi", "fl", "ffi", "ffl",
+    ];
+    #[rustfmt::skip]
+    const HIGH: [&str; 64] = [
+        "Ă", "Ą", "Ć", "Č", "Ď", "Ě", "Ę", "Ğ", "Ĺ", "Ľ", "Ł", "Ń", "Ň", "Ŋ", "Ő", "Ŕ",
+        "Ř", "Ś", "Š", "Ş", "Ť", "Ţ", "Ű", "Ů", "Ÿ", "Ź", "Ž", "Ż", "Ĳ", "İ", "đ", "§",
+        "ă", "ą", "ć", "č", "ď", "ě", "ę", "ğ", "ĺ", "ľ", "ł", "ń", "ň", "ŋ", "ő", "ŕ",
+        "ř", "ś", "š", "ş", "ť", "ţ", "ű", "ů", "ÿ", "ź", "ž", "ż", "ĳ", "¡", "¿", "£",
+    ];
+    let text = match code {
+        0x00..=0x1F => LOW.get(usize::from(code)).copied()?,
+        0x20 => " ",
+        0x27 => "\u{2019}",
+        0x60 => "\u{2018}",
+        0x7F => "-",
+        0x80..=0xBF => HIGH.get(usize::from(code - 0x80)).copied()?,
+        0xD7 => "Œ",
+        0xDF => "SS",
+        0xF7 => "œ",
+        0xFF => "ß",
+        // ASCII and Latin-1 elsewhere.
+        _ => return latin1_str(char::from(code)),
+    };
+    Some(text)
+}
+
+/// A static string holding one Latin-1 character.
+fn latin1_str(c: char) -> Option<&'static str> {
+    static T: OnceLock<Vec<String>> = OnceLock::new();
+    let table = T.get_or_init(|| {
+        (0u32..256)
+            .map(|u| char::from_u32(u).map(String::from).unwrap_or_default())
+            .collect()
+    });
+    table
+        .get(usize::try_from(u32::from(c)).ok()?)
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+}
+
 /// Which symbol table a font's private-use code points (`U+F0xx`) refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flavor {

@@ -189,7 +189,20 @@ impl Font {
                         m.get(3).copied().unwrap_or(0.001),
                     );
                     font.width_scale = a;
-                    font.size_scale = if d != 0.0 { (d * 1000.0).abs() } else { 1.0 };
+                    // The em in text space: the glyphs' height (FontBBox) through the
+                    // matrix, about 1 for 1000-unit glyphs under 0.001 and for pdfTeX's
+                    // bitmap fonts (pixel glyphs under 1/pixels-per-em); else read as
+                    // 1000-unit glyphs.
+                    let bbox_em = get_array(doc, dict, b"FontBBox")
+                        .and_then(|a| numbers(doc, a))
+                        .and_then(|b| Some((b.get(3)? - b.get(1)?).abs() * d.abs()))
+                        .filter(|h| h.is_finite() && *h > 1e-3);
+                    font.size_scale = match bbox_em {
+                        Some(h) if (0.5..=2.0).contains(&h) => 1.0,
+                        Some(h) => h,
+                        None if d != 0.0 => (d * 1000.0).abs(),
+                        None => 1.0,
+                    };
                 }
                 let simple = font.load_simple(
                     doc,
@@ -260,13 +273,16 @@ impl Font {
             && matches!(subtype, b"Type1" | b"MMType1"))
         .then(|| builtin_encoding(doc, descriptor, streams))
         .flatten();
-        let text = simple_text(
+        let mut text = simple_text(
             to_unicode,
             &differences,
             builtin.as_deref(),
             base,
             self.flavor,
         );
+        if subtype == b"Type3" && to_unicode.is_none() {
+            tex_bitmap_text(&differences, &mut text);
+        }
 
         let first_char = get_int(doc, dict, b"FirstChar").unwrap_or(0);
         let listed = get_array(doc, dict, b"Widths").map(|a| {
@@ -569,6 +585,30 @@ pub(crate) fn simple_text(
         });
     }
     text
+}
+
+/// pdfTeX's bitmap fonts (Type 3 from `.pk` files, as for T1-encoded
+/// Computer Modern without Type 1 files) name each glyph `a` and its code
+/// (`/a65`, not the Dingbats glyph of that name): those codes take TeX's T1
+/// text.
+fn tex_bitmap_text(differences: &Differences<'_>, text: &mut [Option<Box<str>>]) {
+    for (code, slot) in (0..=255u8).zip(text.iter_mut()) {
+        let numbered = differences.name(code).is_some_and(|n| {
+            n.strip_prefix(b"a")
+                .and_then(|d| std::str::from_utf8(d).ok())
+                .and_then(|d| d.parse::<u8>().ok())
+                == Some(code)
+        });
+        if numbered {
+            if let Some(t) = encoding::tex_t1_text(code) {
+                let mut buf = String::new();
+                for c in t.chars() {
+                    push_clean(c, Flavor::Text, &mut buf);
+                }
+                *slot = Some(buf.into());
+            }
+        }
+    }
 }
 
 fn builtin_name(builtin: Option<&[Option<String>]>, code: u8) -> Option<&str> {
