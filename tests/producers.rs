@@ -121,6 +121,13 @@ fn accents_drawn_apart_become_one_letter() {
     for word in ["Åse", "Pål", "Hélène", "Müller", "Ängström", "Ålesund", "Lefèvre", "naïve", "Sápmi"] {
         assert!(text.contains(word), "{word} not in\n{text}");
     }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(DIR)
+        .join("latex-ot1-cm-intl-nounicode.pdf");
+    let text = page_lines(&load(&path));
+    for word in ["Łódź", "Garçon", "Erdős", "Dvořák", "Ōsaka", "Ăbel", "Żaneta", "señor", "Straße", "Cœur"] {
+        assert!(text.contains(word), "{word} not in\n{text}");
+    }
 }
 
 #[test]
@@ -128,7 +135,14 @@ fn rotated_lines_stay_apart() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(DIR)
         .join("latex-t1-bitmap-rotated.pdf");
-    let text = page_lines(&load(&path));
+    let doc = load(&path);
+    // Its bitmap fonts carry no encoding but code numbers: read as TeX's T1, with a warning.
+    assert!(
+        doc.warnings.iter().any(|w| w.code == "guessed_encoding"),
+        "{:?}",
+        doc.warnings
+    );
+    let text = page_lines(&doc);
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     for line in ["KASSÖR", "Tips om regnskap", "Leder", "Nestleder", "Sekretær", "Varamedlem"] {
         assert!(lines.contains(&line), "{line:?} is not a line of its own in\n{text}");

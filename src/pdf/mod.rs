@@ -302,6 +302,7 @@ pub struct StructNode {
 /// | `missing_font` | `Tf` names a font the resources lack |
 /// | `unmapped_glyph` | some codes have no Unicode mapping; shown as U+FFFD |
 /// | `undecodable_font` | most of a font's codes map to nothing usable |
+/// | `guessed_encoding` | a font without any Unicode mapping is read in a guessed encoding (TeX's T1 for pdfTeX's bitmap fonts) |
 /// | `cmap_limit` | a CMap holds more mappings than any real font; the rest are ignored |
 /// | `page_tree_cycle`, `page_limit` | page tree problems (no page number) |
 /// | `truncated` | the file ends early (no `%%EOF` near the end, or `startxref` past the end) |

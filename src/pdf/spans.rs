@@ -85,6 +85,14 @@ fn is_letter(text: &str) -> bool {
 /// `letter` with `mark` on it, in NFC; a dotless i or j takes a mark above
 /// as the plain letter.
 fn compose(letter: &str, mark: char) -> String {
+    // The OT1 `suppress` bar: Unicode has ł and Ł with no decomposition.
+    if mark == '\u{337}' {
+        match letter {
+            "l" => return "ł".into(),
+            "L" => return "Ł".into(),
+            _ => {}
+        }
+    }
     let below = matches!(mark, '\u{327}' | '\u{328}');
     letter
         .chars()

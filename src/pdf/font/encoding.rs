@@ -259,6 +259,23 @@ fn latin1_str(c: char) -> Option<&'static str> {
         .filter(|s| !s.is_empty())
 }
 
+/// Glyph names of TeX's text fonts (OT1, T1 `.enc` files) that the Adobe
+/// Glyph List lacks or maps to a private-use code point. `suppress` is the
+/// bar OT1 draws over `l`/`L`, composed to `ł`/`Ł` like an accent.
+fn tex_glyph_text(name: &str) -> Option<&'static str> {
+    let text = match name {
+        "dotlessj" => "\u{237}",
+        "compwordmark" | "cwm" => "",
+        "perthousandzero" => "0",
+        "Germandbls" => "SS",
+        "visiblespace" | "visualspace" => "\u{2423}",
+        "suppress" => "\u{337}",
+        "sfthyphen" => "-",
+        _ => return None,
+    };
+    Some(text)
+}
+
 /// Which symbol table a font's private-use code points (`U+F0xx`) refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flavor {
@@ -374,6 +391,9 @@ pub(crate) fn glyph_name_text(name: &[u8]) -> Option<String> {
     let name = std::str::from_utf8(name).ok()?;
     if name.is_empty() || name == ".notdef" {
         return None;
+    }
+    if let Some(text) = tex_glyph_text(name) {
+        return Some(text.to_owned());
     }
     let text: String = read_fonts::ps::agl::name_to_chars(name).collect();
     if !text.is_empty() {

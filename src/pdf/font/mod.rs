@@ -49,6 +49,9 @@ pub(crate) struct Font {
     pub vertical: bool,
     /// Mappings its CMaps dropped over [`cmap::MAX_MAPPINGS`].
     pub cmap_dropped: usize,
+    /// Names the encoding its codes were read in when that is a guess
+    /// (TeX's T1 for pdfTeX's bitmap fonts).
+    pub guessed_encoding: Option<&'static str>,
     flavor: Flavor,
     /// Glyph-space width units to text space: 0.001, or a Type3 font's `FontMatrix[0]`.
     width_scale: f32,
@@ -165,6 +168,7 @@ impl Font {
             size_scale: 1.0,
             vertical: false,
             cmap_dropped,
+            guessed_encoding: None,
             flavor,
             width_scale: 0.001,
             kind: Kind::Simple(Box::new(SimpleFont {
@@ -204,7 +208,7 @@ impl Font {
                         None => 1.0,
                     };
                 }
-                let simple = font.load_simple(
+                let (simple, guess) = font.load_simple(
                     doc,
                     dict,
                     subtype,
@@ -214,6 +218,7 @@ impl Font {
                     streams,
                 );
                 font.kind = Kind::Simple(Box::new(simple));
+                font.guessed_encoding = guess;
             }
         }
         font
@@ -229,7 +234,7 @@ impl Font {
         flags: u32,
         to_unicode: Option<&CMap>,
         streams: &mut StreamReader,
-    ) -> SimpleFont {
+    ) -> (SimpleFont, Option<&'static str>) {
         let std = StdFont::from_name(&self.name);
         let default_base = match (std, self.flavor) {
             (Some(StdFont::Symbol), _) => BaseEncoding::Symbol,
@@ -280,9 +285,10 @@ impl Font {
             base,
             self.flavor,
         );
-        if subtype == b"Type3" && to_unicode.is_none() {
-            tex_bitmap_text(&differences, &mut text);
-        }
+        let guess = (subtype == b"Type3"
+            && to_unicode.is_none()
+            && tex_bitmap_text(&differences, &mut text))
+        .then_some("TeX's T1 (Cork)");
 
         let first_char = get_int(doc, dict, b"FirstChar").unwrap_or(0);
         let listed = get_array(doc, dict, b"Widths").map(|a| {
@@ -325,7 +331,7 @@ impl Font {
                 }
             })
             .collect();
-        SimpleFont { text, widths }
+        (SimpleFont { text, widths }, guess)
     }
 
     fn load_composite(
@@ -561,6 +567,11 @@ pub(crate) fn simple_text(
                 .name(code)
                 .or_else(|| builtin_name(builtin, code).map(str::as_bytes));
             let pushed = match name.and_then(encoding::glyph_name_text) {
+                // A glyph that stands for no text (TeX's compound word mark).
+                Some(t) if t.is_empty() => {
+                    status = TextStatus::Empty;
+                    false
+                }
                 Some(t) => t
                     .chars()
                     .fold(false, |p, c| push_clean(c, flavor, &mut buf) | p),
@@ -591,7 +602,9 @@ pub(crate) fn simple_text(
 /// Computer Modern without Type 1 files) name each glyph `a` and its code
 /// (`/a65`, not the Dingbats glyph of that name): those codes take TeX's T1
 /// text.
-fn tex_bitmap_text(differences: &Differences<'_>, text: &mut [Option<Box<str>>]) {
+/// Returns whether any code was read so.
+fn tex_bitmap_text(differences: &Differences<'_>, text: &mut [Option<Box<str>>]) -> bool {
+    let mut any = false;
     for (code, slot) in (0..=255u8).zip(text.iter_mut()) {
         let numbered = differences.name(code).is_some_and(|n| {
             n.strip_prefix(b"a")
@@ -606,9 +619,11 @@ fn tex_bitmap_text(differences: &Differences<'_>, text: &mut [Option<Box<str>>])
                     push_clean(c, Flavor::Text, &mut buf);
                 }
                 *slot = Some(buf.into());
+                any = true;
             }
         }
     }
+    any
 }
 
 fn builtin_name(builtin: Option<&[Option<String>]>, code: u8) -> Option<&str> {
