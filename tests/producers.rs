@@ -81,18 +81,23 @@ fn every_producer_pdf_gives_its_words() {
     assert!(files.len() >= 10, "fixtures missing: {}", files.len());
     let mut failures = Vec::new();
     for path in &files {
-        let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let doc = load(path);
         let text = page_lines(&doc);
         let want = words(&expected(path));
         let got = words(&text);
         // A page number is the only word the expected text leaves out.
         let mut got_no_numbers = got.clone();
-        got_no_numbers.retain(|w, _| want.contains_key(w) || !w.chars().all(|c| c.is_ascii_digit()));
+        got_no_numbers
+            .retain(|w, _| want.contains_key(w) || !w.chars().all(|c| c.is_ascii_digit()));
         let score = f1(&want, &got_no_numbers);
         let missing: Vec<&String> = want.keys().filter(|w| !got.contains_key(*w)).collect();
         if score < 0.99 {
-            failures.push(format!("{name}: word F1 {score:.3}, missing {missing:?}\n{text}"));
+            failures.push(format!(
+                "{name}: word F1 {score:.3}, missing {missing:?}\n{text}"
+            ));
         }
         if text.contains('\u{FFFD}') {
             failures.push(format!("{name}: U+FFFD in\n{text}"));
@@ -115,17 +120,31 @@ fn every_producer_pdf_gives_its_words() {
 
 #[test]
 fn accents_drawn_apart_become_one_letter() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR).join("latex-ot1-times.pdf");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(DIR)
+        .join("latex-ot1-times.pdf");
     let text = page_lines(&load(&path));
     // pdfTeX over Times draws the ring after the A; over CM before the a.
-    for word in ["Åse", "Pål", "Hélène", "Müller", "Ängström", "Ålesund", "Lefèvre", "naïve", "Sápmi"] {
+    for word in [
+        "Åse",
+        "Pål",
+        "Hélène",
+        "Müller",
+        "Ängström",
+        "Ålesund",
+        "Lefèvre",
+        "naïve",
+        "Sápmi",
+    ] {
         assert!(text.contains(word), "{word} not in\n{text}");
     }
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(DIR)
         .join("latex-ot1-cm-intl-nounicode.pdf");
     let text = page_lines(&load(&path));
-    for word in ["Łódź", "Garçon", "Erdős", "Dvořák", "Ōsaka", "Ăbel", "Żaneta", "señor", "Straße", "Cœur"] {
+    for word in [
+        "Łódź", "Garçon", "Erdős", "Dvořák", "Ōsaka", "Ăbel", "Żaneta", "señor", "Straße", "Cœur",
+    ] {
         assert!(text.contains(word), "{word} not in\n{text}");
     }
 }
@@ -144,14 +163,26 @@ fn rotated_lines_stay_apart() {
     );
     let text = page_lines(&doc);
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    for line in ["KASSÖR", "Tips om regnskap", "Leder", "Nestleder", "Sekretær", "Varamedlem"] {
-        assert!(lines.contains(&line), "{line:?} is not a line of its own in\n{text}");
+    for line in [
+        "KASSÖR",
+        "Tips om regnskap",
+        "Leder",
+        "Nestleder",
+        "Sekretær",
+        "Varamedlem",
+    ] {
+        assert!(
+            lines.contains(&line),
+            "{line:?} is not a line of its own in\n{text}"
+        );
     }
 }
 
 #[test]
 fn tabs_and_carriage_returns_in_strings_are_spaces() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR).join("handmade-std14.pdf");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(DIR)
+        .join("handmade-std14.pdf");
     let doc = load(&path);
     let text = page_lines(&doc);
     assert!(text.contains("Geschäftsführer Vorsitzende"), "{text}");

@@ -259,6 +259,77 @@ fn latin1_str(c: char) -> Option<&'static str> {
         .filter(|s| !s.is_empty())
 }
 
+/// Glyph names of codes 0–127 in TeX's OT1 text encoding, the built-in
+/// encoding of Computer Modern's text fonts (`cmr10`, `cmbx12`, `cmss10`…),
+/// for such a font referenced without its program and without any other
+/// encoding. `typewriter` is `cmtt`'s variant (ASCII where OT1 has
+/// ligatures and quotes). No maintained crate carries TeX's font encodings.
+pub(crate) fn tex_ot1_names(typewriter: bool) -> Vec<Option<String>> {
+    #[rustfmt::skip]
+    const LOW: [&str; 32] = [
+        "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
+        "Phi", "Psi", "Omega", "ff", "fi", "fl", "ffi", "ffl",
+        "dotlessi", "dotlessj", "grave", "acute", "caron", "breve", "macron", "ring",
+        "cedilla", "germandbls", "ae", "oe", "oslash", "AE", "OE", "Oslash",
+    ];
+    const TT_LOW: [&str; 5] = [
+        "arrowup",
+        "arrowdown",
+        "quotesingle",
+        "exclamdown",
+        "questiondown",
+    ];
+    (0u8..=255)
+        .map(|code| {
+            let name = match code {
+                0x0B..=0x0F if typewriter => TT_LOW.get(usize::from(code - 0x0B)).copied(),
+                0x00..=0x1F => LOW.get(usize::from(code)).copied(),
+                0x20 if typewriter => Some("visiblespace"),
+                0x20 => Some("suppress"),
+                0x27 => Some("quoteright"),
+                0x60 => Some("quoteleft"),
+                0x7F => Some("dieresis"),
+                0x21..=0x7E if typewriter => standard_ascii_name(code),
+                0x22 => Some("quotedblright"),
+                0x3C => Some("exclamdown"),
+                0x3E => Some("questiondown"),
+                0x5C => Some("quotedblleft"),
+                0x5E => Some("circumflex"),
+                0x5F => Some("dotaccent"),
+                0x7B => Some("endash"),
+                0x7C => Some("emdash"),
+                0x7D => Some("hungarumlaut"),
+                0x7E => Some("tilde"),
+                0x21..=0x7E => standard_ascii_name(code),
+                _ => None,
+            };
+            name.map(str::to_owned)
+        })
+        .collect()
+}
+
+/// Glyph names of codes 0–31 of TeX's OMS math symbol encoding (`cmsy10`:
+/// the list bullet, ≪ ≫ that stand in for guillemets in OT1, relations).
+pub(crate) fn tex_oms_names() -> Vec<Option<String>> {
+    #[rustfmt::skip]
+    const LOW: [&str; 32] = [
+        "minus", "periodcentered", "multiply", "asteriskmath", "divide", "diamondmath",
+        "plusminus", "minusplus", "circleplus", "circleminus", "circlemultiply",
+        "circledivide", "circledot", "circlecopyrt", "openbullet", "bullet",
+        "equivasymptotic", "equivalence", "reflexsubset", "reflexsuperset", "lessequal",
+        "greaterequal", "precedesequal", "followsequal", "similar", "approxequal",
+        "propersubset", "propersuperset", "lessmuch", "greatermuch", "precedes", "follows",
+    ];
+    (0u8..=255)
+        .map(|code| LOW.get(usize::from(code)).map(|n| (*n).to_owned()))
+        .collect()
+}
+
+/// The ASCII glyph name of a printable code, as in WinAnsiEncoding.
+fn standard_ascii_name(code: u8) -> Option<&'static str> {
+    pdfboss_encoding::win_ansi_glyph_name(code)
+}
+
 /// Glyph names of TeX's text fonts (OT1, T1 `.enc` files) that the Adobe
 /// Glyph List lacks or maps to a private-use code point. `suppress` is the
 /// bar OT1 draws over `l`/`L`, composed to `ł`/`Ł` like an accent.

@@ -276,7 +276,7 @@ impl Font {
         let builtin = (!base_named
             && to_unicode.is_none()
             && matches!(subtype, b"Type1" | b"MMType1"))
-        .then(|| builtin_encoding(doc, descriptor, streams))
+        .then(|| builtin_encoding(doc, descriptor, streams).or_else(|| tex_text_font(&self.name)))
         .flatten();
         let mut text = simple_text(
             to_unicode,
@@ -624,6 +624,35 @@ fn tex_bitmap_text(differences: &Differences<'_>, text: &mut [Option<Box<str>>])
         }
     }
     any
+}
+
+/// OT1 glyph names for a Computer Modern text font by its name (`CMR10`,
+/// `CMBX12`, `CMTT10`), or the first OMS codes for `CMSY` (not the math
+/// italic `CMMI` nor the extension font `CMEX`).
+fn tex_text_font(name: &str) -> Option<Vec<Option<String>>> {
+    let upper = name.to_ascii_uppercase();
+    let shape = upper
+        .strip_prefix("CM")?
+        .trim_end_matches(|c: char| c.is_ascii_digit());
+    let sized = upper.len() > shape.len() + 2 && shape.chars().all(|c| c.is_ascii_uppercase());
+    const TEXT: [&str; 20] = [
+        "R", "BX", "TI", "SL", "SS", "SSBX", "SSI", "SSDC", "SSQ", "SSQI", "CSC", "B", "BXSL",
+        "BXTI", "DUNH", "FIB", "FF", "FI", "U", "SSQ8",
+    ];
+    const TYPEWRITER: [&str; 5] = ["TT", "SLTT", "ITT", "VTT", "TCSC"];
+    if !sized {
+        return None;
+    }
+    if shape == "SY" || shape == "BSY" {
+        return Some(encoding::tex_oms_names());
+    }
+    if TYPEWRITER.contains(&shape) {
+        Some(encoding::tex_ot1_names(true))
+    } else if TEXT.contains(&shape) {
+        Some(encoding::tex_ot1_names(false))
+    } else {
+        None
+    }
 }
 
 fn builtin_name(builtin: Option<&[Option<String>]>, code: u8) -> Option<&str> {
