@@ -19,9 +19,13 @@
 //!   Two spans with a gap on one baseline are two words, or two cells.
 //! - **Text** is cleaned: ligatures are letters, Symbol private-use bullets
 //!   (`U+F0B7`) and dingbat discs are `•`, no-break space is a space, control
-//!   characters are gone, unmapped codes are `U+FFFD`. Soft hyphens (`U+00AD`)
-//!   stay where the producer drew them (Chromium draws `\u{ad}` and sometimes a
-//!   following `-` at a line end).
+//!   characters are gone (tab, CR and LF are spaces), unmapped codes are
+//!   `U+FFFD`. An accent drawn as a glyph of its own over or under a letter
+//!   (pdfTeX's OT1 `\aa`, `\'e`) is composed with it (`å`, `é`, NFC). Soft
+//!   hyphens (`U+00AD`) stay where the producer drew them (Chromium draws
+//!   `\u{ad}` and sometimes a following `-` at a line end).
+//! - **Rotated text** (any direction but left to right) comes as one span per
+//!   rotated line, words separated by spaces, flagged `rotated`.
 //! - **bold/italic** come from the font (name, descriptor flags, weight,
 //!   italic angle) or synthetic rendering (`Tr 2` fill+stroke, sheared matrix).
 //! - **Shapes** ([`Shape`]): stroked axis-aligned segments as `Stroke` boxes as

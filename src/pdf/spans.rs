@@ -42,6 +42,9 @@ const ACCENT_REACH_EM: f32 = 0.8;
 const ACCENT_SLACK_EM: f32 = 0.1;
 /// Letters remembered for accents drawn after them.
 const RECENT_LETTERS: usize = 48;
+/// Accents held for the letter drawn after them (stacked accents); older
+/// ones are drawn as text.
+const MAX_PENDING: usize = 3;
 
 /// The combining mark of a spacing accent (or of a combining mark drawn
 /// as a glyph of its own).
@@ -433,6 +436,12 @@ impl Device for PageCollector {
         if let Some(mark) = sole_accent(g.text) {
             let middle = glyph_middle(g.start, g.end, g.dir);
             if !self.attach_to_recent(mark, middle, g.dir) {
+                if self.pending.len() >= MAX_PENDING {
+                    let held = std::mem::take(&mut self.pending);
+                    for accent in &held {
+                        self.add(&accent.draw());
+                    }
+                }
                 self.pending.push(PendingAccent {
                     mark,
                     text: g.text.to_owned(),
@@ -482,5 +491,36 @@ impl Device for PageCollector {
         if finite && visible {
             self.shapes.push(s);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_compose_with_letters() {
+        assert_eq!(compose("a", '\u{30A}'), "å");
+        assert_eq!(compose("A", '\u{30A}'), "Å");
+        assert_eq!(compose("\u{131}", '\u{301}'), "í");
+        assert_eq!(compose("c", '\u{327}'), "ç");
+        assert_eq!(compose("L", '\u{337}'), "Ł");
+        assert_eq!(compose("é", '\u{308}'), "é\u{308}");
+        assert_eq!(sole_accent("\u{2DA}"), Some('\u{30A}'));
+        assert_eq!(sole_accent("\u{B4}"), Some('\u{301}'));
+        assert_eq!(sole_accent("a"), None);
+        assert_eq!(sole_accent("\u{B4}\u{B4}"), None);
+        assert!(is_letter("å") && is_letter("a\u{301}") && !is_letter("1") && !is_letter("fi"));
+    }
+
+    #[test]
+    fn accent_fits_only_over_its_letter() {
+        let right = (1.0, 0.0);
+        // A letter from 10 to 15 at baseline 100, size 10; an accent centred
+        // over it and raised 2 units fits; one beside it does not.
+        assert!(accent_fits(10.0, 15.0, 100.0, 10.0, right, (12.5, 98.0), right).is_some());
+        assert!(accent_fits(10.0, 15.0, 100.0, 10.0, right, (17.5, 100.0), right).is_none());
+        // On the next line (a line's height away) it does not.
+        assert!(accent_fits(10.0, 15.0, 100.0, 10.0, right, (12.5, 88.0), right).is_none());
     }
 }

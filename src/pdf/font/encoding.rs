@@ -508,5 +508,21 @@ mod tests {
         assert_eq!(glyph_name_text(b"u1F600").as_deref(), Some("😀"));
         assert_eq!(glyph_name_text(b"f_i").as_deref(), Some("fi"));
         assert_eq!(glyph_name_text(b"g17"), None);
+        assert_eq!(glyph_name_text(b"dotlessj").as_deref(), Some("\u{237}"));
+        assert_eq!(glyph_name_text(b"compwordmark").as_deref(), Some(""));
+        assert_eq!(glyph_name_text(b"ffi").as_deref(), Some("\u{FB03}"));
+    }
+
+    #[test]
+    fn tex_encodings() {
+        assert_eq!(tex_t1_text(0xE5), Some("å"));
+        assert_eq!(tex_t1_text(0x1C), Some("fi"));
+        assert_eq!(tex_t1_text(0x06), Some("\u{2DA}"));
+        assert_eq!(tex_t1_text(0x41), Some("A"));
+        let ot1 = tex_ot1_names(false);
+        assert_eq!(ot1[0x1C].as_deref(), Some("oslash"));
+        assert_eq!(ot1[0x7B].as_deref(), Some("endash"));
+        assert_eq!(ot1[0x61].as_deref(), Some("a"));
+        assert_eq!(tex_ot1_names(true)[0x7B].as_deref(), Some("braceleft"));
     }
 }

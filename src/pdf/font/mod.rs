@@ -659,6 +659,9 @@ fn builtin_name(builtin: Option<&[Option<String>]>, code: u8) -> Option<&str> {
     builtin?.get(usize::from(code))?.as_deref()
 }
 
+/// Most bytes of a Type 1 program read for its built-in encoding.
+const MAX_CLEAR_TEXT: usize = 1 << 20;
+
 /// Glyph name per code of the built-in encoding of an embedded Type 1
 /// (`/FontFile`) or CFF (`/FontFile3` `/Type1C`) font program.
 fn builtin_encoding(
@@ -669,7 +672,9 @@ fn builtin_encoding(
     let descriptor = descriptor?;
     if let Some(stream) = get(doc, descriptor, b"FontFile").and_then(as_stream) {
         let data = streams.decode(stream).ok()?;
-        let table = pdfboss_encoding::type1_builtin_encoding(&data)?;
+        // The encoding is in the clear text before `eexec`, a few kilobytes.
+        let clear = data.len().min(MAX_CLEAR_TEXT);
+        let table = pdfboss_encoding::type1_builtin_encoding(data.get(..clear).unwrap_or(&data))?;
         return Some(table.into_iter().collect());
     }
     let stream = get(doc, descriptor, b"FontFile3").and_then(as_stream)?;
