@@ -162,7 +162,7 @@ mod tests {
     use super::*;
 
     fn span(text: &str, x0: f32, x1: f32, y: f32) -> TextSpan {
-        TextSpan { text: text.into(), x0, x1, y, font_size: 10.0, font: String::new(), bold: false, italic: false, mcid: None, artifact: false }
+        TextSpan { text: text.into(), x0, x1, y, font_size: 10.0, font: String::new(), bold: false, italic: false, mcid: None, artifact: false, rotated: false }
     }
 
     #[test]

@@ -423,7 +423,9 @@ fn group_lines(spans: &[&TextSpan], page: u32) -> Vec<Line> {
     let mut lines: Vec<Vec<&TextSpan>> = Vec::new();
     for s in sorted {
         let tol = s.font_size.max(1.0) * 0.45;
-        match lines.iter_mut().rev().take(3).find(|l| l.first().is_some_and(|f| (f.y - s.y).abs() < tol || overlaps_as_super(f, s))) {
+        // A rotated span is a line of its own.
+        let joins = |f: &&TextSpan| !f.rotated && !s.rotated && ((f.y - s.y).abs() < tol || overlaps_as_super(f, s));
+        match lines.iter_mut().rev().take(3).find(|l| l.first().is_some_and(joins)) {
             Some(l) => l.push(s),
             None => lines.push(vec![s]),
         }

@@ -432,6 +432,16 @@ fn read_page(
     let mut stats: Vec<_> = stats.into_values().collect();
     stats.sort_by(|a, b| a.name.cmp(&b.name));
     for s in stats {
+        if let (Some(encoding), true) = (s.guessed_encoding, s.glyphs > 0) {
+            warnings.push(
+                "guessed_encoding",
+                format!(
+                    "font {} on page {number} has no Unicode mapping; its codes are read as {encoding} encoding",
+                    s.name
+                ),
+                Some(number),
+            );
+        }
         if s.glyphs > 0 && s.undecodable * 2 > s.glyphs {
             warnings.push(
                 "undecodable_font",

@@ -276,6 +276,8 @@ pub(crate) struct FontStats {
     pub glyphs: usize,
     pub unmapped: usize,
     pub undecodable: usize,
+    /// The encoding the font's codes were read in by a guess, if any.
+    pub guessed_encoding: Option<&'static str>,
 }
 
 /// Interprets the content of one page (and the Form XObjects it draws).
@@ -664,6 +666,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 .entry(stats_key)
                 .or_insert_with(|| FontStats {
                     name: font.name.clone(),
+                    guessed_encoding: font.guessed_encoding,
                     ..FontStats::default()
                 });
             stats.glyphs += 1;

@@ -19,9 +19,13 @@
 //!   Two spans with a gap on one baseline are two words, or two cells.
 //! - **Text** is cleaned: ligatures are letters, Symbol private-use bullets
 //!   (`U+F0B7`) and dingbat discs are `•`, no-break space is a space, control
-//!   characters are gone, unmapped codes are `U+FFFD`. Soft hyphens (`U+00AD`)
-//!   stay where the producer drew them (Chromium draws `\u{ad}` and sometimes a
-//!   following `-` at a line end).
+//!   characters are gone (tab, CR and LF are spaces), unmapped codes are
+//!   `U+FFFD`. An accent drawn as a glyph of its own over or under a letter
+//!   (pdfTeX's OT1 `\aa`, `\'e`) is composed with it (`å`, `é`, NFC). Soft
+//!   hyphens (`U+00AD`) stay where the producer drew them (Chromium draws
+//!   `\u{ad}` and sometimes a following `-` at a line end).
+//! - **Rotated text** (any direction but left to right) comes as one span per
+//!   rotated line, words separated by spaces, flagged `rotated`.
 //! - **bold/italic** come from the font (name, descriptor flags, weight,
 //!   italic angle) or synthetic rendering (`Tr 2` fill+stroke, sheared matrix).
 //! - **Shapes** ([`Shape`]): stroked axis-aligned segments as `Stroke` boxes as
@@ -108,7 +112,7 @@ pub mod fuzzing {
                 .into_iter()
                 .cycle(),
         ) {
-            let text = simple_text(Some(&cmap), &differences, base, flavor);
+            let text = simple_text(Some(&cmap), &differences, None, base, flavor);
             chars += text.iter().flatten().map(|t| t.len()).sum::<usize>();
         }
         chars
@@ -243,6 +247,10 @@ pub struct TextSpan {
     pub mcid: Option<u32>,
     /// Inside `/Artifact` marked content (running headers, page numbers in tagged PDFs).
     pub artifact: bool,
+    /// Drawn in another direction than left to right (vertical, rotated or
+    /// upside-down text): the span is one whole rotated line, its words
+    /// separated by spaces, and `x0`/`x1`/`y` are where its glyphs start and end.
+    pub rotated: bool,
 }
 
 /// An axis-aligned box drawn on the page (a line is a box with zero or tiny width/height).
@@ -298,6 +306,7 @@ pub struct StructNode {
 /// | `missing_font` | `Tf` names a font the resources lack |
 /// | `unmapped_glyph` | some codes have no Unicode mapping; shown as U+FFFD |
 /// | `undecodable_font` | most of a font's codes map to nothing usable |
+/// | `guessed_encoding` | a font without any Unicode mapping is read in a guessed encoding (TeX's T1 for pdfTeX's bitmap fonts) |
 /// | `cmap_limit` | a CMap holds more mappings than any real font; the rest are ignored |
 /// | `page_tree_cycle`, `page_limit` | page tree problems (no page number) |
 /// | `truncated` | the file ends early (no `%%EOF` near the end, or `startxref` past the end) |

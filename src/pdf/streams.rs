@@ -62,7 +62,8 @@ impl StreamReader {
             return Err(self.over_cap(cap));
         }
         let filtered = stream.filters().is_ok_and(|f| !f.is_empty());
-        if data.is_empty() && filtered && !stream.content.is_empty() {
+        if data.is_empty() && filtered && !stream.content.is_empty() && !inflates_to_nothing(stream)
+        {
             return Err(StreamError::Undecodable(
                 "compressed data does not inflate".into(),
             ));
@@ -79,4 +80,20 @@ impl StreamReader {
             StreamError::TooLarge
         }
     }
+}
+
+/// Whether a stream is one `FlateDecode` stream of valid zlib data that
+/// inflates to zero bytes (a producer's empty page), which lopdf returns the
+/// same way as data that does not inflate at all.
+fn inflates_to_nothing(stream: &Stream) -> bool {
+    use std::io::Read;
+    let single_flate = stream
+        .filters()
+        .is_ok_and(|f| matches!(f.as_slice(), [name] if *name == b"FlateDecode"));
+    if !single_flate {
+        return false;
+    }
+    let mut out = [0u8; 1];
+    let mut decoder = flate2::read::ZlibDecoder::new(stream.content.as_slice());
+    matches!(decoder.read(&mut out), Ok(0))
 }

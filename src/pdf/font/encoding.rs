@@ -34,6 +34,16 @@ impl BaseEncoding {
         }
     }
 
+    /// The glyph name of `code` in the Latin text encodings.
+    pub fn glyph_name(self, code: u8) -> Option<&'static str> {
+        match self {
+            BaseEncoding::Standard => pdfboss_encoding::standard_encoding_name(code),
+            BaseEncoding::WinAnsi => pdfboss_encoding::win_ansi_glyph_name(code),
+            BaseEncoding::MacRoman => pdfboss_encoding::mac_roman_glyph_name(code),
+            _ => None,
+        }
+    }
+
     /// The character of `code`, `None` where the encoding leaves it undefined.
     pub fn char(self, code: u8) -> Option<char> {
         let table = match self {
@@ -199,6 +209,144 @@ fn wingdings_char(code: u8) -> Option<char> {
     Some(c)
 }
 
+/// The text of `code` in TeX's T1 (Cork) font encoding, which pdfTeX's
+/// bitmap (Type 3) fonts use with glyph names `a0`…`a255` that say only the
+/// code. No maintained crate carries TeX's font encodings, so the table is
+/// written out here (from `cork.enc`/`t1enc.def`).
+pub(crate) fn tex_t1_text(code: u8) -> Option<&'static str> {
+    #[rustfmt::skip]
+    const LOW: [&str; 32] = [
+        "`", "\u{B4}", "\u{2C6}", "\u{2DC}", "\u{A8}", "\u{2DD}", "\u{2DA}", "\u{2C7}",
+        "\u{2D8}", "\u{AF}", "\u{2D9}", "\u{B8}", "\u{2DB}", "\u{201A}", "\u{2039}", "\u{203A}",
+        "\u{201C}", "\u{201D}", "\u{201E}", "\u{AB}", "\u{BB}", "\u{2013}", "\u{2014}", "",
+        "0", "\u{131}", "\u{237}", "ff", "fi", "fl", "ffi", "ffl",
+    ];
+    #[rustfmt::skip]
+    const HIGH: [&str; 64] = [
+        "Ă", "Ą", "Ć", "Č", "Ď", "Ě", "Ę", "Ğ", "Ĺ", "Ľ", "Ł", "Ń", "Ň", "Ŋ", "Ő", "Ŕ",
+        "Ř", "Ś", "Š", "Ş", "Ť", "Ţ", "Ű", "Ů", "Ÿ", "Ź", "Ž", "Ż", "Ĳ", "İ", "đ", "§",
+        "ă", "ą", "ć", "č", "ď", "ě", "ę", "ğ", "ĺ", "ľ", "ł", "ń", "ň", "ŋ", "ő", "ŕ",
+        "ř", "ś", "š", "ş", "ť", "ţ", "ű", "ů", "ÿ", "ź", "ž", "ż", "ĳ", "¡", "¿", "£",
+    ];
+    let text = match code {
+        0x00..=0x1F => LOW.get(usize::from(code)).copied()?,
+        0x20 => " ",
+        0x27 => "\u{2019}",
+        0x60 => "\u{2018}",
+        0x7F => "-",
+        0x80..=0xBF => HIGH.get(usize::from(code - 0x80)).copied()?,
+        0xD7 => "Œ",
+        0xDF => "SS",
+        0xF7 => "œ",
+        0xFF => "ß",
+        // ASCII and Latin-1 elsewhere.
+        _ => return latin1_str(char::from(code)),
+    };
+    Some(text)
+}
+
+/// A static string holding one Latin-1 character.
+fn latin1_str(c: char) -> Option<&'static str> {
+    static T: OnceLock<Vec<String>> = OnceLock::new();
+    let table = T.get_or_init(|| {
+        (0u32..256)
+            .map(|u| char::from_u32(u).map(String::from).unwrap_or_default())
+            .collect()
+    });
+    table
+        .get(usize::try_from(u32::from(c)).ok()?)
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// Glyph names of codes 0–127 in TeX's OT1 text encoding, the built-in
+/// encoding of Computer Modern's text fonts (`cmr10`, `cmbx12`, `cmss10`…),
+/// for such a font referenced without its program and without any other
+/// encoding. `typewriter` is `cmtt`'s variant (ASCII where OT1 has
+/// ligatures and quotes). No maintained crate carries TeX's font encodings.
+pub(crate) fn tex_ot1_names(typewriter: bool) -> Vec<Option<String>> {
+    #[rustfmt::skip]
+    const LOW: [&str; 32] = [
+        "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
+        "Phi", "Psi", "Omega", "ff", "fi", "fl", "ffi", "ffl",
+        "dotlessi", "dotlessj", "grave", "acute", "caron", "breve", "macron", "ring",
+        "cedilla", "germandbls", "ae", "oe", "oslash", "AE", "OE", "Oslash",
+    ];
+    const TT_LOW: [&str; 5] = [
+        "arrowup",
+        "arrowdown",
+        "quotesingle",
+        "exclamdown",
+        "questiondown",
+    ];
+    (0u8..=255)
+        .map(|code| {
+            let name = match code {
+                0x0B..=0x0F if typewriter => TT_LOW.get(usize::from(code - 0x0B)).copied(),
+                0x00..=0x1F => LOW.get(usize::from(code)).copied(),
+                0x20 if typewriter => Some("visiblespace"),
+                0x20 => Some("suppress"),
+                0x27 => Some("quoteright"),
+                0x60 => Some("quoteleft"),
+                0x7F => Some("dieresis"),
+                0x21..=0x7E if typewriter => standard_ascii_name(code),
+                0x22 => Some("quotedblright"),
+                0x3C => Some("exclamdown"),
+                0x3E => Some("questiondown"),
+                0x5C => Some("quotedblleft"),
+                0x5E => Some("circumflex"),
+                0x5F => Some("dotaccent"),
+                0x7B => Some("endash"),
+                0x7C => Some("emdash"),
+                0x7D => Some("hungarumlaut"),
+                0x7E => Some("tilde"),
+                0x21..=0x7E => standard_ascii_name(code),
+                _ => None,
+            };
+            name.map(str::to_owned)
+        })
+        .collect()
+}
+
+/// Glyph names of codes 0–31 of TeX's OMS math symbol encoding (`cmsy10`:
+/// the list bullet, ≪ ≫ that stand in for guillemets in OT1, relations).
+pub(crate) fn tex_oms_names() -> Vec<Option<String>> {
+    #[rustfmt::skip]
+    const LOW: [&str; 32] = [
+        "minus", "periodcentered", "multiply", "asteriskmath", "divide", "diamondmath",
+        "plusminus", "minusplus", "circleplus", "circleminus", "circlemultiply",
+        "circledivide", "circledot", "circlecopyrt", "openbullet", "bullet",
+        "equivasymptotic", "equivalence", "reflexsubset", "reflexsuperset", "lessequal",
+        "greaterequal", "precedesequal", "followsequal", "similar", "approxequal",
+        "propersubset", "propersuperset", "lessmuch", "greatermuch", "precedes", "follows",
+    ];
+    (0u8..=255)
+        .map(|code| LOW.get(usize::from(code)).map(|n| (*n).to_owned()))
+        .collect()
+}
+
+/// The ASCII glyph name of a printable code, as in WinAnsiEncoding.
+fn standard_ascii_name(code: u8) -> Option<&'static str> {
+    pdfboss_encoding::win_ansi_glyph_name(code)
+}
+
+/// Glyph names of TeX's text fonts (OT1, T1 `.enc` files) that the Adobe
+/// Glyph List lacks or maps to a private-use code point. `suppress` is the
+/// bar OT1 draws over `l`/`L`, composed to `ł`/`Ł` like an accent.
+fn tex_glyph_text(name: &str) -> Option<&'static str> {
+    let text = match name {
+        "dotlessj" => "\u{237}",
+        "compwordmark" | "cwm" => "",
+        "perthousandzero" => "0",
+        "Germandbls" => "SS",
+        "visiblespace" | "visualspace" => "\u{2423}",
+        "suppress" => "\u{337}",
+        "sfthyphen" => "-",
+        _ => return None,
+    };
+    Some(text)
+}
+
 /// Which symbol table a font's private-use code points (`U+F0xx`) refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flavor {
@@ -244,7 +392,8 @@ pub(crate) fn push_clean(c: char, flavor: Flavor, out: &mut String) -> bool {
             sym.unwrap_or(c)
         }
         '\u{25CF}' if flavor != Flavor::Text => '\u{2022}',
-        '\u{A0}' | '\t' => ' ',
+        // Tabs, carriage returns and line feeds inside a string separate words.
+        '\u{A0}' | '\t' | '\r' | '\n' => ' ',
         c if c.is_control() => return false,
         c => c,
     };
@@ -314,8 +463,15 @@ pub(crate) fn glyph_name_text(name: &[u8]) -> Option<String> {
     if name.is_empty() || name == ".notdef" {
         return None;
     }
+    if let Some(text) = tex_glyph_text(name) {
+        return Some(text.to_owned());
+    }
     let text: String = read_fonts::ps::agl::name_to_chars(name).collect();
-    (!text.is_empty()).then_some(text)
+    if !text.is_empty() {
+        return Some(text);
+    }
+    // TeX math and extension fonts' names the Adobe Glyph List lacks.
+    pdfboss_encoding::glyph_to_text(name).filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]
@@ -352,5 +508,21 @@ mod tests {
         assert_eq!(glyph_name_text(b"u1F600").as_deref(), Some("😀"));
         assert_eq!(glyph_name_text(b"f_i").as_deref(), Some("fi"));
         assert_eq!(glyph_name_text(b"g17"), None);
+        assert_eq!(glyph_name_text(b"dotlessj").as_deref(), Some("\u{237}"));
+        assert_eq!(glyph_name_text(b"compwordmark").as_deref(), Some(""));
+        assert_eq!(glyph_name_text(b"ffi").as_deref(), Some("\u{FB03}"));
+    }
+
+    #[test]
+    fn tex_encodings() {
+        assert_eq!(tex_t1_text(0xE5), Some("å"));
+        assert_eq!(tex_t1_text(0x1C), Some("fi"));
+        assert_eq!(tex_t1_text(0x06), Some("\u{2DA}"));
+        assert_eq!(tex_t1_text(0x41), Some("A"));
+        let ot1 = tex_ot1_names(false);
+        assert_eq!(ot1[0x1C].as_deref(), Some("oslash"));
+        assert_eq!(ot1[0x7B].as_deref(), Some("endash"));
+        assert_eq!(ot1[0x61].as_deref(), Some("a"));
+        assert_eq!(tex_ot1_names(true)[0x7B].as_deref(), Some("braceleft"));
     }
 }

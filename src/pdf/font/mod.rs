@@ -2,8 +2,10 @@
 //! each code's advance width, and each code's Unicode text.
 //!
 //! Text comes from, in order: the `/ToUnicode` CMap; for simple fonts the
-//! `/Encoding` `/Differences` glyph names, then the base encoding; for
-//! composite fonts a `Uni…-UCS2` CMap or the embedded TrueType's `cmap`.
+//! `/Encoding` `/Differences` glyph names, then the embedded Type 1 or CFF
+//! program's built-in encoding (when the PDF names no base encoding and
+//! gives no ToUnicode), then the base encoding; for composite fonts a
+//! `Uni…-UCS2` CMap or the embedded TrueType's `cmap`.
 
 pub(crate) mod cmap;
 pub(crate) mod encoding;
@@ -47,6 +49,9 @@ pub(crate) struct Font {
     pub vertical: bool,
     /// Mappings its CMaps dropped over [`cmap::MAX_MAPPINGS`].
     pub cmap_dropped: usize,
+    /// Names the encoding its codes were read in when that is a guess
+    /// (TeX's T1 for pdfTeX's bitmap fonts).
+    pub guessed_encoding: Option<&'static str>,
     flavor: Flavor,
     /// Glyph-space width units to text space: 0.001, or a Type3 font's `FontMatrix[0]`.
     width_scale: f32,
@@ -163,6 +168,7 @@ impl Font {
             size_scale: 1.0,
             vertical: false,
             cmap_dropped,
+            guessed_encoding: None,
             flavor,
             width_scale: 0.001,
             kind: Kind::Simple(Box::new(SimpleFont {
@@ -187,16 +193,38 @@ impl Font {
                         m.get(3).copied().unwrap_or(0.001),
                     );
                     font.width_scale = a;
-                    font.size_scale = if d != 0.0 { (d * 1000.0).abs() } else { 1.0 };
+                    // The em in text space: the glyphs' height (FontBBox) through the
+                    // matrix, about 1 for 1000-unit glyphs under 0.001 and for pdfTeX's
+                    // bitmap fonts (pixel glyphs under 1/pixels-per-em); else read as
+                    // 1000-unit glyphs.
+                    let bbox_em = get_array(doc, dict, b"FontBBox")
+                        .and_then(|a| numbers(doc, a))
+                        .and_then(|b| Some((b.get(3)? - b.get(1)?).abs() * d.abs()))
+                        .filter(|h| h.is_finite() && *h > 1e-3);
+                    font.size_scale = match bbox_em {
+                        Some(h) if (0.5..=2.0).contains(&h) => 1.0,
+                        Some(h) => h,
+                        None if d != 0.0 => (d * 1000.0).abs(),
+                        None => 1.0,
+                    };
                 }
-                let simple =
-                    font.load_simple(doc, dict, subtype, descriptor, flags, to_unicode.as_deref());
+                let (simple, guess) = font.load_simple(
+                    doc,
+                    dict,
+                    subtype,
+                    descriptor,
+                    flags,
+                    to_unicode.as_deref(),
+                    streams,
+                );
                 font.kind = Kind::Simple(Box::new(simple));
+                font.guessed_encoding = guess;
             }
         }
         font
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn load_simple(
         &self,
         doc: &Document,
@@ -205,7 +233,8 @@ impl Font {
         descriptor: Option<&Dictionary>,
         flags: u32,
         to_unicode: Option<&CMap>,
-    ) -> SimpleFont {
+        streams: &mut StreamReader,
+    ) -> (SimpleFont, Option<&'static str>) {
         let std = StdFont::from_name(&self.name);
         let default_base = match (std, self.flavor) {
             (Some(StdFont::Symbol), _) => BaseEncoding::Symbol,
@@ -217,13 +246,20 @@ impl Font {
         };
         let mut base = default_base;
         let mut differences = Differences::default();
+        // Whether the PDF names the base encoding; if not, a Type 1 font's
+        // own program says it (PDF 32000-1 §9.6.6.1).
+        let mut base_named = false;
         match get(doc, dict, b"Encoding") {
-            Some(Object::Name(n)) => base = BaseEncoding::from_name(n).unwrap_or(default_base),
+            Some(Object::Name(n)) => {
+                base_named = BaseEncoding::from_name(n).is_some();
+                base = BaseEncoding::from_name(n).unwrap_or(default_base);
+            }
             Some(Object::Dictionary(enc)) => {
                 if let Some(b) =
                     get_name(doc, enc, b"BaseEncoding").and_then(BaseEncoding::from_name)
                 {
                     base = b;
+                    base_named = true;
                 }
                 let items = get_array(doc, enc, b"Differences").unwrap_or(&[]);
                 differences =
@@ -237,7 +273,22 @@ impl Font {
             }
             _ => {}
         }
-        let text = simple_text(to_unicode, &differences, base, self.flavor);
+        let builtin = (!base_named
+            && to_unicode.is_none()
+            && matches!(subtype, b"Type1" | b"MMType1"))
+        .then(|| builtin_encoding(doc, descriptor, streams).or_else(|| tex_text_font(&self.name)))
+        .flatten();
+        let mut text = simple_text(
+            to_unicode,
+            &differences,
+            builtin.as_deref(),
+            base,
+            self.flavor,
+        );
+        let guess = (subtype == b"Type3"
+            && to_unicode.is_none()
+            && tex_bitmap_text(&differences, &mut text))
+        .then_some("TeX's T1 (Cork)");
 
         let first_char = get_int(doc, dict, b"FirstChar").unwrap_or(0);
         let listed = get_array(doc, dict, b"Widths").map(|a| {
@@ -260,6 +311,17 @@ impl Font {
                     .and_then(|i| w.get(i).copied())
                     .unwrap_or(missing),
                 None => {
+                    // The standard 14 fonts' AFM widths, by glyph name.
+                    let glyph = differences
+                        .name(code)
+                        .and_then(|n| std::str::from_utf8(n).ok())
+                        .or_else(|| builtin_name(builtin.as_deref(), code))
+                        .or_else(|| base.glyph_name(code));
+                    if let Some(w) =
+                        glyph.and_then(|g| pdfboss_encoding::standard_14_width(&self.name, g))
+                    {
+                        return w;
+                    }
                     let c = text
                         .get(usize::from(code))
                         .and_then(|t| t.as_deref())
@@ -269,7 +331,7 @@ impl Font {
                 }
             })
             .collect();
-        SimpleFont { text, widths }
+        (SimpleFont { text, widths }, guess)
     }
 
     fn load_composite(
@@ -478,6 +540,7 @@ impl CompositeFont {
 pub(crate) fn simple_text(
     to_unicode: Option<&CMap>,
     differences: &Differences<'_>,
+    builtin: Option<&[Option<String>]>,
     base: BaseEncoding,
     flavor: Flavor,
 ) -> Vec<Option<Box<str>>> {
@@ -500,7 +563,15 @@ pub(crate) fn simple_text(
         }
         if status != TextStatus::Mapped {
             buf.clear();
-            let pushed = match differences.name(code).and_then(encoding::glyph_name_text) {
+            let name = differences
+                .name(code)
+                .or_else(|| builtin_name(builtin, code).map(str::as_bytes));
+            let pushed = match name.and_then(encoding::glyph_name_text) {
+                // A glyph that stands for no text (TeX's compound word mark).
+                Some(t) if t.is_empty() => {
+                    status = TextStatus::Empty;
+                    false
+                }
                 Some(t) => t
                     .chars()
                     .fold(false, |p, c| push_clean(c, flavor, &mut buf) | p),
@@ -512,6 +583,12 @@ pub(crate) fn simple_text(
                 status = TextStatus::Mapped;
             }
         }
+        // Tab, line feed and carriage return codes no table maps separate words.
+        if status == TextStatus::Unmapped && matches!(code, b'\t' | b'\n' | b'\r') {
+            buf.clear();
+            buf.push(' ');
+            status = TextStatus::Mapped;
+        }
         text.push(match status {
             TextStatus::Mapped => Some(buf.as_str().into()),
             TextStatus::Empty => Some("".into()),
@@ -519,6 +596,112 @@ pub(crate) fn simple_text(
         });
     }
     text
+}
+
+/// pdfTeX's bitmap fonts (Type 3 from `.pk` files, as for T1-encoded
+/// Computer Modern without Type 1 files) name each glyph `a` and its code
+/// (`/a65`, not the Dingbats glyph of that name): those codes take TeX's T1
+/// text.
+/// Returns whether any code was read so.
+fn tex_bitmap_text(differences: &Differences<'_>, text: &mut [Option<Box<str>>]) -> bool {
+    let mut any = false;
+    for (code, slot) in (0..=255u8).zip(text.iter_mut()) {
+        let numbered = differences.name(code).is_some_and(|n| {
+            n.strip_prefix(b"a")
+                .and_then(|d| std::str::from_utf8(d).ok())
+                .and_then(|d| d.parse::<u8>().ok())
+                == Some(code)
+        });
+        if numbered {
+            if let Some(t) = encoding::tex_t1_text(code) {
+                let mut buf = String::new();
+                for c in t.chars() {
+                    push_clean(c, Flavor::Text, &mut buf);
+                }
+                *slot = Some(buf.into());
+                any = true;
+            }
+        }
+    }
+    any
+}
+
+/// OT1 glyph names for a Computer Modern text font by its name (`CMR10`,
+/// `CMBX12`, `CMTT10`), or the first OMS codes for `CMSY` (not the math
+/// italic `CMMI` nor the extension font `CMEX`).
+fn tex_text_font(name: &str) -> Option<Vec<Option<String>>> {
+    let upper = name.to_ascii_uppercase();
+    let shape = upper
+        .strip_prefix("CM")?
+        .trim_end_matches(|c: char| c.is_ascii_digit());
+    let sized = upper.len() > shape.len() + 2 && shape.chars().all(|c| c.is_ascii_uppercase());
+    const TEXT: [&str; 20] = [
+        "R", "BX", "TI", "SL", "SS", "SSBX", "SSI", "SSDC", "SSQ", "SSQI", "CSC", "B", "BXSL",
+        "BXTI", "DUNH", "FIB", "FF", "FI", "U", "SSQ8",
+    ];
+    const TYPEWRITER: [&str; 5] = ["TT", "SLTT", "ITT", "VTT", "TCSC"];
+    if !sized {
+        return None;
+    }
+    if shape == "SY" || shape == "BSY" {
+        return Some(encoding::tex_oms_names());
+    }
+    if TYPEWRITER.contains(&shape) {
+        Some(encoding::tex_ot1_names(true))
+    } else if TEXT.contains(&shape) {
+        Some(encoding::tex_ot1_names(false))
+    } else {
+        None
+    }
+}
+
+fn builtin_name(builtin: Option<&[Option<String>]>, code: u8) -> Option<&str> {
+    builtin?.get(usize::from(code))?.as_deref()
+}
+
+/// Most bytes of a Type 1 program read for its built-in encoding.
+const MAX_CLEAR_TEXT: usize = 1 << 20;
+
+/// Glyph name per code of the built-in encoding of an embedded Type 1
+/// (`/FontFile`) or CFF (`/FontFile3` `/Type1C`) font program.
+fn builtin_encoding(
+    doc: &Document,
+    descriptor: Option<&Dictionary>,
+    streams: &mut StreamReader,
+) -> Option<Vec<Option<String>>> {
+    let descriptor = descriptor?;
+    if let Some(stream) = get(doc, descriptor, b"FontFile").and_then(as_stream) {
+        let data = streams.decode(stream).ok()?;
+        // The encoding is in the clear text before `eexec`, a few kilobytes.
+        let clear = data.len().min(MAX_CLEAR_TEXT);
+        let table = pdfboss_encoding::type1_builtin_encoding(data.get(..clear).unwrap_or(&data))?;
+        return Some(table.into_iter().collect());
+    }
+    let stream = get(doc, descriptor, b"FontFile3").and_then(as_stream)?;
+    if get_name(doc, &stream.dict, b"Subtype") != Some(b"Type1C") {
+        return None;
+    }
+    let data = streams.decode(stream).ok()?;
+    cff_builtin_encoding(&data)
+}
+
+/// Code → glyph name through a bare CFF font's encoding and charset.
+fn cff_builtin_encoding(data: &[u8]) -> Option<Vec<Option<String>>> {
+    use read_fonts::ps::cff::CffFontRef;
+    let cff = CffFontRef::new_cff(data, 0, None).ok()?;
+    if cff.is_cid() {
+        return None;
+    }
+    let encoding = cff.encoding()?;
+    let charset = encoding.charset().clone();
+    let names = (0..=255u8)
+        .map(|code| {
+            let gid = encoding.map(code).filter(|g| g.to_u32() != 0)?;
+            let name = cff.string(charset.string_id(gid)?)?;
+            std::str::from_utf8(name).ok().map(str::to_owned)
+        })
+        .collect::<Vec<_>>();
+    names.iter().any(Option::is_some).then_some(names)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
