@@ -52,7 +52,7 @@ pub enum SourceFormat {
     Text,
     Markdown,
     Docx,
-    /// A web page (`.html`, `.htm`).
+    // A web page (`.html`, `.htm`); a plain comment keeps the schema a plain enum.
     Html,
 }
 

@@ -1,11 +1,11 @@
 //! `planparse convert FILE|DIR... [-o OUTDIR] [--jsonl FILE|-] [--xlsx FILE]
-//! [--files-from FILE|-] [--jobs N] [--timeout SECS] [--force] [--quiet] [--pretty]
+//! [--files-from FILE|-] [--ext EXT,...] [--jobs N] [--timeout SECS] [--force] [--quiet] [--pretty]
 //! [--max-stream-bytes N] [--max-document-bytes N] [--max-objects N]
 //! [--max-ops-per-page N] [--max-xobject-depth N] [--max-pages N]`
 //!
 //! Documents to JSON. Without `-o` (and without `--jsonl`/`--xlsx`) each
 //! document's JSON goes to stdout. With `-o OUTDIR` it is a batch: folders are
-//! walked for `.pdf .docx .txt .md`, files are converted in parallel, and each
+//! walked for `.pdf .docx .html .htm .txt .md` (or the `--ext` list), files are converted in parallel, and each
 //! input gets `OUTDIR/<relative path>.json`, mirroring the input tree.
 //!
 //! Guarantees of a batch, and how they are kept:
@@ -43,11 +43,14 @@ use super::export::AtomicFile;
 const EXIT_INTERRUPTED: i32 = 130;
 
 /// Extensions picked up when walking a folder (compared case-insensitively).
-pub(super) const DOCUMENT_EXTENSIONS: [&str; 4] = ["pdf", "docx", "txt", "md"];
+pub(super) const DOCUMENT_EXTENSIONS: [&str; 6] = ["pdf", "docx", "html", "htm", "txt", "md"];
+
+/// Every extension `--ext` may name: the walked ones and their variants.
+const KNOWN_EXTENSIONS: [&str; 9] = ["pdf", "docx", "html", "htm", "xhtml", "txt", "text", "md", "markdown"];
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Input files or folders (folders are walked for .pdf, .docx, .txt, .md)
+    /// Input files or folders (folders are walked for .pdf, .docx, .html, .htm, .txt, .md)
     #[arg(required_unless_present = "files_from")]
     inputs: Vec<PathBuf>,
     /// Output folder: one <relative path>.json per input, plus errors.jsonl;
@@ -67,6 +70,10 @@ pub struct Args {
     /// their path as listed (made relative) under OUTDIR
     #[arg(long, value_name = "FILE|-")]
     files_from: Option<PathBuf>,
+    /// Only files with these extensions when walking folders, comma-separated
+    /// (e.g. `--ext html,htm`) [default: pdf,docx,html,htm,txt,md]
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',', value_parser = parse_extension)]
+    ext: Vec<String>,
     /// Files converted at once [default: number of cores]
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -254,7 +261,9 @@ fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Ve
         }
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
-            walk(root, &path, prefix, extensions, out);
+            if !is_saved_page_assets(&path) {
+                walk(root, &path, prefix, extensions, out);
+            }
             continue;
         }
         let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
@@ -263,6 +272,25 @@ fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Ve
             let rel = join_rel(prefix, &relative_path(path.strip_prefix(root).unwrap_or(&path)));
             out.push(Input { path, rel, error: None });
         }
+    }
+}
+
+/// A browser's "save page" folder of assets (`page_files/` beside
+/// `page.html`): its frames and scripts are not documents.
+pub(super) fn is_saved_page_assets(dir: &Path) -> bool {
+    let Some(stem) = dir.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix("_files")) else {
+        return false;
+    };
+    ["html", "htm"].iter().any(|e| dir.with_file_name(format!("{stem}.{e}")).is_file())
+}
+
+/// One `--ext` value: a known input extension, without a leading dot.
+fn parse_extension(s: &str) -> Result<String, String> {
+    let e = s.trim().trim_start_matches('.').to_ascii_lowercase();
+    if KNOWN_EXTENSIONS.contains(&e.as_str()) {
+        Ok(e)
+    } else {
+        Err(format!("not an input extension planparse reads (one of {})", KNOWN_EXTENSIONS.join(", ")))
     }
 }
 
@@ -561,7 +589,8 @@ pub fn run(args: Args) -> i32 {
 
 fn run_batch(args: Args) -> Result<i32, String> {
     let started = Instant::now();
-    let mut inputs = collect_inputs(&args.inputs, args.files_from.as_deref(), &DOCUMENT_EXTENSIONS)?;
+    let extensions: Vec<&str> = if args.ext.is_empty() { DOCUMENT_EXTENSIONS.to_vec() } else { args.ext.iter().map(String::as_str).collect() };
+    let mut inputs = collect_inputs(&args.inputs, args.files_from.as_deref(), &extensions)?;
     if args.output.is_some() {
         fail_name_collisions(&mut inputs);
     }
