@@ -174,11 +174,13 @@ pub fn main_content<'a>(root: ElementRef<'a>, sheet: &StyleSheet) -> MainContent
             break;
         }
         let h1s = count_h1(current);
-        let next = current
-            .children()
-            .filter_map(ElementRef::wrap)
-            .filter(|c| is_container(c.value().name()))
-            .find(|c| len(c) as f64 >= DOMINANT_SHARE * total as f64 && count_h1(*c) == h1s);
+        let dominant = |c: &ElementRef| len(c) as f64 >= DOMINANT_SHARE * total as f64 && count_h1(*c) == h1s;
+        // A layout table is entered cell-first: its dominant cell, or not at all.
+        let next = current.children().filter_map(ElementRef::wrap).find_map(|c| match c.value().name() {
+            "table" => table_cells(c).into_iter().find(|td| dominant(td)),
+            name if is_container(name) && dominant(&c) => Some(c),
+            _ => None,
+        });
         match next {
             Some(c) => current = c,
             None => break,
@@ -196,7 +198,17 @@ pub fn main_content<'a>(root: ElementRef<'a>, sheet: &StyleSheet) -> MainContent
 
 /// Elements that only group others, which main-content search may enter.
 fn is_container(name: &str) -> bool {
-    matches!(name, "div" | "section" | "center" | "span" | "font" | "form" | "table" | "tbody" | "tr" | "td")
+    matches!(name, "div" | "section" | "center" | "span" | "font" | "form")
+}
+
+/// The cells of a table's own rows (not of tables nested in them).
+fn table_cells(table: ElementRef) -> Vec<ElementRef> {
+    let rows = table.children().filter_map(ElementRef::wrap).flat_map(|g| match g.value().name() {
+        "tr" => vec![g],
+        "thead" | "tbody" | "tfoot" => g.children().filter_map(ElementRef::wrap).filter(|r| r.value().name() == "tr").collect(),
+        _ => Vec::new(),
+    });
+    rows.flat_map(|r| r.children().filter_map(ElementRef::wrap).filter(|c| matches!(c.value().name(), "td" | "th")).collect::<Vec<_>>()).collect()
 }
 
 fn count_h1(el: ElementRef) -> usize {

@@ -171,8 +171,9 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// Fails unless the text holds HTML markup: no NUL characters, and a
-/// doctype, an `html`/`head`/`body`/`title` tag, or two or more tags of
-/// common body elements in the first [`SNIFF_CHARS`] characters.
+/// doctype, an `html`/`head`/`body`/`title` tag, or two or more (opening or
+/// closing) tags of common body elements in the first [`SNIFF_CHARS`]
+/// characters.
 fn check_markup(text: &str) -> Result<(), HtmlError> {
     static DOCUMENT_TAG: OnceLock<regex::Regex> = OnceLock::new();
     static BODY_TAG: OnceLock<regex::Regex> = OnceLock::new();
@@ -185,7 +186,7 @@ fn check_markup(text: &str) -> Result<(), HtmlError> {
         return Ok(());
     }
     let body = BODY_TAG.get_or_init(|| {
-        regex::Regex::new(r"(?i)<(p|div|h[1-6]|table|tr|td|ul|ol|li|main|article|section|span|a|br)(\s[^>]*)?/?>").expect("valid regex")
+        regex::Regex::new(r"(?i)</?(p|div|h[1-6]|table|tr|td|ul|ol|li|main|article|section|span|a|br)(\s[^>]*)?/?>").expect("valid regex")
     });
     if body.find_iter(&head).nth(1).is_some() {
         return Ok(());
