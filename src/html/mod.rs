@@ -35,6 +35,11 @@ const CHARSET_PRESCAN_BYTES: usize = 4096;
 /// How many leading characters must show HTML markup for a page to be read.
 const SNIFF_CHARS: usize = 64 * 1024;
 
+/// Deepest element nesting handed to the parser. html5ever checks its stack
+/// of open elements for most tags, so deeper nesting costs quadratic time;
+/// browsers cap the depth too (Blink at 512).
+const MAX_PARSE_DEPTH: usize = 512;
+
 /// Why a web page could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum HtmlError {
@@ -51,6 +56,14 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, HtmlError> {
     let mut warnings = Vec::new();
     let text = decode(bytes, &mut warnings);
     check_markup(&text)?;
+    let (text, flattened) = limit_nesting(&text);
+    if flattened > 0 {
+        warnings.push(Warning::new(
+            "html_too_deep",
+            format!("{flattened} tag(s) nested deeper than {MAX_PARSE_DEPTH} elements dropped (their text kept)"),
+            None,
+        ));
+    }
     let page = Html::parse_document(&text);
     let sheet = css::StyleSheet::from_page(&page);
     let root = page.root_element();
@@ -194,6 +207,81 @@ fn check_markup(text: &str) -> Result<(), HtmlError> {
     Err(HtmlError::NotHtml("no HTML markup (doctype, <html>, <body> or body tags) found".to_string()))
 }
 
+/// Drops the tags that would nest elements deeper than [`MAX_PARSE_DEPTH`],
+/// keeping their text; returns the text and how many tags were dropped.
+///
+/// Hand-written because no parser crate caps nesting: a linear scan over
+/// tags that counts opening tags of elements that must be closed (void
+/// elements, self-closing tags and those whose end tag is implied, like
+/// `p` and `li`, do not count), skipping comments and raw-text elements.
+fn limit_nesting(text: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    const NOT_NESTING: [&str; 26] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param",
+        "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp",
+    ];
+    const RAW_TEXT: [&str; 6] = ["script", "style", "textarea", "title", "xmp", "noscript"];
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut dropped = 0usize;
+    let mut out = String::new();
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    let find = |from: usize, needle: &[u8]| bytes.get(from..).and_then(|rest| rest.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))).map(|p| from + p);
+    while let Some(start) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'<')).map(|p| i + p) {
+        if bytes[start..].starts_with(b"<!--") {
+            i = find(start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        let close = bytes.get(start + 1) == Some(&b'/');
+        let name_start = start + 1 + usize::from(close);
+        let name_len = bytes[name_start.min(bytes.len())..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 {
+            i = start + 1;
+            continue;
+        }
+        // The tag's end, past quoted attribute values.
+        let mut end = name_start + name_len;
+        let mut quote = None;
+        while let Some(&b) = bytes.get(end) {
+            match (quote, b) {
+                (None, b'"' | b'\'') => quote = Some(b),
+                (Some(q), b) if b == q => quote = None,
+                (None, b'>') => break,
+                _ => {}
+            }
+            end += 1;
+        }
+        if end >= bytes.len() {
+            break;
+        }
+        let name = text[name_start..name_start + name_len].to_ascii_lowercase();
+        i = end + 1;
+        if !close && RAW_TEXT.contains(&name.as_str()) {
+            i = find(i, format!("</{name}").as_bytes()).unwrap_or(bytes.len());
+            continue;
+        }
+        if NOT_NESTING.contains(&name.as_str()) || !close && bytes[end - 1] == b'/' {
+            continue;
+        }
+        if !close {
+            depth += 1;
+        }
+        if depth > MAX_PARSE_DEPTH {
+            out.push_str(&text[copied..start]);
+            copied = end + 1;
+            dropped += 1;
+        }
+        if close {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    if dropped == 0 {
+        return (std::borrow::Cow::Borrowed(text), 0);
+    }
+    out.push_str(&text[copied..]);
+    (std::borrow::Cow::Owned(out), dropped)
+}
+
 /// The title the page gives: the main content's first `h1` (else its first
 /// heading of any level); without one, the `<title>` with a trailing
 /// ` - Site name` removed, and a warning that this is a guess.
@@ -243,6 +331,16 @@ mod tests {
         assert_eq!(strip_site_name("Handlingsplan 2021-2025 | Sykehuset"), "Handlingsplan 2021-2025");
         assert_eq!(strip_site_name("Handlingsplan 2021-2025"), "Handlingsplan 2021-2025");
         assert_eq!(strip_site_name(" - Site"), "- Site");
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_past_the_cap() {
+        let deep = "<div>".repeat(600) + "x" + &"</div>".repeat(600);
+        let (flat, dropped) = limit_nesting(&deep);
+        assert_eq!(dropped, 2 * (600 - MAX_PARSE_DEPTH));
+        assert!(flat.contains('x'));
+        let page = "<p>a<p>b<ul><li>c<li>d</ul><script>if (a<b) {}</script><!-- <div> -->";
+        assert_eq!(limit_nesting(page), (std::borrow::Cow::Borrowed(page), 0));
     }
 
     #[test]
