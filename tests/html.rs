@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use planparse::html;
-use planparse::layout::{Block, LayoutDocument};
+use planparse::layout::{Block, LayoutDocument, Table};
 use planparse::model::{Document, SourceFormat};
 use planparse::pipeline::{convert_bytes, layout_bytes, ConvertError, Options};
 
@@ -22,6 +22,20 @@ fn fixture(name: &str) -> PathBuf {
 fn convert_fixture(name: &str) -> Document {
     let bytes = std::fs::read(fixture(name)).expect("fixture");
     convert_bytes(name, &bytes, &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The layout of a fixture page.
+fn read_fixture(name: &str) -> LayoutDocument {
+    let bytes = std::fs::read(fixture(name)).expect("fixture");
+    html::read(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The first table of a layout.
+fn first_table(doc: &LayoutDocument) -> &Table {
+    doc.blocks
+        .iter()
+        .find_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
+        .expect("a table")
 }
 
 fn page(html: &str) -> LayoutDocument {
@@ -82,23 +96,13 @@ fn corpus_pages_keep_their_list_labels_and_header_rows() {
         text.iter().any(|l| l == "b. Antall doktorgrader"),
         "{text:#?}"
     );
-    let first_table = doc
-        .blocks
-        .iter()
-        .find_map(|b| {
-            if let Block::Table(t) = b {
-                Some(t)
-            } else {
-                None
-            }
-        })
-        .expect("a table");
+    let table = first_table(&doc);
     assert!(
-        first_table.rows[0].header && !first_table.rows[1].header,
+        table.rows[0].header && !table.rows[1].header,
         "the thead row is the header"
     );
     assert_eq!(
-        first_table.rows[0].texts(),
+        table.rows[0].texts(),
         ["", "Hovedtiltak:", "Hovedansvar"]
     );
 }
@@ -143,8 +147,7 @@ fn web_minutes_with_site_furniture_match_their_gold() {
 
 #[test]
 fn main_content_is_found_by_text_density_without_main_or_article() {
-    let bytes = std::fs::read(fixture("site-without-main.html")).expect("fixture");
-    let doc = html::read(&bytes).expect("reads");
+    let doc = read_fixture("site-without-main.html");
     let text = lines(&doc);
     assert_eq!(
         text.first().map(String::as_str),
@@ -177,8 +180,7 @@ fn main_content_is_found_by_text_density_without_main_or_article() {
 
 #[test]
 fn character_references_nbsp_and_soft_hyphens_decode() {
-    let bytes = std::fs::read(fixture("site-without-main.html")).expect("fixture");
-    let text = lines(&html::read(&bytes).expect("reads"));
+    let text = lines(&read_fixture("site-without-main.html"));
     assert!(
         text.contains(
             &"Planen følger opp forskningsstrategien og gjelder alle klinikker i foretaket."
@@ -199,8 +201,7 @@ fn character_references_nbsp_and_soft_hyphens_decode() {
 
 #[test]
 fn footnote_marks_leave_the_text_and_label_their_notes() {
-    let bytes = std::fs::read(fixture("site-without-main.html")).expect("fixture");
-    let doc = html::read(&bytes).expect("reads");
+    let doc = read_fixture("site-without-main.html");
     let text = lines(&doc);
     assert!(text
         .iter()
@@ -263,8 +264,7 @@ fn headings_carry_their_level_and_css_makes_bold_and_size() {
 
 #[test]
 fn lists_print_their_numbering() {
-    let bytes = std::fs::read(fixture("site-without-main.html")).expect("fixture");
-    let text = lines(&html::read(&bytes).expect("reads"));
+    let text = lines(&read_fixture("site-without-main.html"));
     let want = [
         "c. Styrke veiledning av stipendiater",
         "g. Etablere felles biobank",
@@ -283,19 +283,8 @@ fn lists_print_their_numbering() {
 
 #[test]
 fn spanned_cells_print_once_on_the_grid() {
-    let bytes = std::fs::read(fixture("site-without-main.html")).expect("fixture");
-    let doc = html::read(&bytes).expect("reads");
-    let table = doc
-        .blocks
-        .iter()
-        .find_map(|b| {
-            if let Block::Table(t) = b {
-                Some(t)
-            } else {
-                None
-            }
-        })
-        .expect("table");
+    let doc = read_fixture("site-without-main.html");
+    let table = first_table(&doc);
     let rows: Vec<Vec<String>> = table.rows.iter().map(|r| r.texts()).collect();
     assert_eq!(
         rows,
@@ -542,8 +531,7 @@ fn index_search_and_diff_take_web_pages() {
 
 #[test]
 fn an_article_page_reads_without_its_site() {
-    let bytes = std::fs::read(fixture("article-plan.html")).expect("fixture");
-    let layout = html::read(&bytes).expect("reads");
+    let layout = read_fixture("article-plan.html");
     let text = lines(&layout);
     assert_eq!(
         text.first().map(String::as_str),

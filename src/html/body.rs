@@ -18,7 +18,7 @@ use scraper::ElementRef;
 
 use super::css::{Style, StyleSheet};
 use super::furniture;
-use crate::layout::{Block, Cell, Line, Row, Table, TableOrigin};
+use crate::layout::{dominant_size, flatten, Block, Cell, Line, Row, Table, TableOrigin};
 use crate::model::Warning;
 
 /// Deepest element nesting read; deeper content is skipped with a warning.
@@ -185,14 +185,7 @@ impl Sink {
             Some((label, bullet)) => (format!("{label}{body}"), bullet),
             None => (body.to_string(), false),
         };
-        let font_size = lt
-            .sizes
-            .iter()
-            .fold(None::<(f32, usize)>, |best, &(s, n)| match best {
-                Some((_, bn)) if bn >= n => best,
-                _ => Some((s, n)),
-            })
-            .map_or(super::css::DEFAULT_FONT_SIZE, |(s, _)| s);
+        let font_size = dominant_size(&lt.sizes).unwrap_or(super::css::DEFAULT_FONT_SIZE);
         self.blocks.push(Block::Line(Line {
             text,
             font_size,
@@ -672,24 +665,6 @@ fn span(el: ElementRef, attr: &str, default: usize) -> usize {
             digits.parse::<usize>().ok()
         })
         .map_or(default, |n| n.min(MAX_ROWSPAN))
-}
-
-/// Lines of blocks, tables read row by row, cell by cell.
-fn flatten(blocks: Vec<Block>) -> Vec<Line> {
-    let mut out = Vec::new();
-    for block in blocks {
-        match block {
-            Block::Line(line) => out.push(line),
-            Block::Table(table) => {
-                for row in table.rows {
-                    for cell in row.cells {
-                        out.extend(cell.lines);
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The label of item `n` for a `list-style-type` value: bullets as `"• "`,

@@ -161,6 +161,37 @@ impl Cell {
     }
 }
 
+/// Lines of blocks, tables read row by row, cell by cell: the content of a
+/// table cell or text box as the lines a reader sees.
+pub fn flatten(blocks: Vec<Block>) -> Vec<Line> {
+    let mut out = Vec::new();
+    for block in blocks {
+        match block {
+            Block::Line(line) => out.push(line),
+            Block::Table(table) => {
+                for row in table.rows {
+                    for cell in row.cells {
+                        out.extend(cell.lines);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The font size most printing characters of a line have, from
+/// `(size, characters)` counts; the first of equal counts wins.
+pub fn dominant_size(sizes: &[(f32, usize)]) -> Option<f32> {
+    sizes
+        .iter()
+        .fold(None::<(f32, usize)>, |best, &(s, n)| match best {
+            Some((_, bn)) if bn >= n => best,
+            _ => Some((s, n)),
+        })
+        .map(|(s, _)| s)
+}
+
 impl Row {
     /// Text of every cell.
     pub fn texts(&self) -> Vec<String> {
