@@ -34,7 +34,13 @@ fn read_fixture(name: &str) -> LayoutDocument {
 fn first_table(doc: &LayoutDocument) -> &Table {
     doc.blocks
         .iter()
-        .find_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
+        .find_map(|b| {
+            if let Block::Table(t) = b {
+                Some(t)
+            } else {
+                None
+            }
+        })
         .expect("a table")
 }
 
@@ -101,10 +107,7 @@ fn corpus_pages_keep_their_list_labels_and_header_rows() {
         table.rows[0].header && !table.rows[1].header,
         "the thead row is the header"
     );
-    assert_eq!(
-        table.rows[0].texts(),
-        ["", "Hovedtiltak:", "Hovedansvar"]
-    );
+    assert_eq!(table.rows[0].texts(), ["", "Hovedtiltak:", "Hovedansvar"]);
 }
 
 #[test]
@@ -568,4 +571,42 @@ fn an_article_page_reads_without_its_site() {
         .collect();
     assert_eq!(labels, ["1.1", "1.2", "2.1", "2.2"]);
     assert_eq!(doc.measures[0].responsible, ["Fagdirektør"]);
+}
+
+#[test]
+fn a_page_laid_out_with_a_table_is_read_from_its_content_cell() {
+    let doc = read_fixture("layout-table-minutes.html");
+    let text = lines(&doc);
+    assert_eq!(
+        text.first().map(String::as_str),
+        Some("Protokoll fra styremøte 5. mai 2025")
+    );
+    assert!(
+        !text
+            .iter()
+            .any(|l| l.contains("Forside") || l.contains("Sist oppdatert")),
+        "{text:#?}"
+    );
+    assert!(codes(&doc).contains(&"html_main_by_density"));
+    let minutes = convert_fixture("layout-table-minutes.html");
+    let items: Vec<_> = minutes
+        .meeting
+        .expect("minutes")
+        .items
+        .into_iter()
+        .map(|i| (i.number, i.decision))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            (
+                "20/25".to_string(),
+                Some("Årsregnskapet godkjennes.".to_string())
+            ),
+            (
+                "21/25".to_string(),
+                Some("Budsjettet vedtas som foreslått.".to_string())
+            ),
+        ]
+    );
 }
