@@ -9,6 +9,7 @@
 pub mod dataset;
 pub mod diff;
 pub mod docx;
+pub mod html;
 pub mod layout;
 pub mod model;
 pub mod pdf;

@@ -52,6 +52,8 @@ pub enum SourceFormat {
     Text,
     Markdown,
     Docx,
+    // A web page (`.html`, `.htm`); a plain comment keeps the schema a plain enum.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash)]

@@ -16,9 +16,11 @@ pub enum ConvertError {
     Pdf(#[from] pdf::PdfError),
     #[error("{0}")]
     Docx(#[from] crate::docx::DocxError),
+    #[error("{0}")]
+    Html(#[from] crate::html::HtmlError),
     #[error("empty file")]
     Empty,
-    #[error("unsupported input format (expected .pdf, .docx, .txt or .md)")]
+    #[error("unsupported input format (expected .pdf, .docx, .html, .txt or .md)")]
     Unsupported,
 }
 
@@ -28,8 +30,8 @@ pub struct Options {
     pub limits: pdf::Limits,
 }
 
-/// The input format, from the content first (`%PDF`, a zip) and the file
-/// extension second.
+/// The input format, from the content first (`%PDF`, a zip, a doctype or
+/// `<html>`) and the file extension second.
 pub fn detect_format(name: &str, bytes: &[u8]) -> Result<SourceFormat, ConvertError> {
     let head = &bytes[..bytes.len().min(1024)];
     let lower = name.to_lowercase();
@@ -38,6 +40,9 @@ pub fn detect_format(name: &str, bytes: &[u8]) -> Result<SourceFormat, ConvertEr
     }
     if head.starts_with(b"PK\x03\x04") || lower.ends_with(".docx") {
         return Ok(SourceFormat::Docx);
+    }
+    if crate::html::sniff(head) || [".html", ".htm", ".xhtml"].iter().any(|e| lower.ends_with(e)) {
+        return Ok(SourceFormat::Html);
     }
     if lower.ends_with(".md") || lower.ends_with(".markdown") {
         return Ok(SourceFormat::Markdown);
@@ -59,6 +64,7 @@ pub fn layout_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<LayoutDo
             Ok(layout::pdf::layout(&doc))
         }
         SourceFormat::Docx => Ok(crate::docx::read(bytes)?),
+        SourceFormat::Html => Ok(crate::html::read(bytes)?),
         format => {
             let (text, warning) = layout::text::decode(bytes);
             let mut doc = layout::text::layout_with(&text, format, Some(&crate::segment::vocab::TEXT_TABLE_CUES));

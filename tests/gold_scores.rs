@@ -189,6 +189,14 @@ fn docx_files_score_against_gold() {
     }
 }
 
+#[test]
+fn web_pages_score_against_gold() {
+    let t = tally(".html", "");
+    for (name, min) in [("measures", 0.99), ("actions", 0.99), ("indicators", 0.99), ("responsible", 0.99), ("items", 1.0), ("decisions", 1.0), ("participants", 0.99)] {
+        assert_min(&t, "HTML", name, min);
+    }
+}
+
 /// Text input is the hardest form (columns interleaved, rows cut at page
 /// breaks and resumed after the repeated header).
 #[test]
@@ -214,7 +222,7 @@ fn every_form_of_a_plan_gives_the_same_measures() {
             .map(|m| key(m["label"].as_str().map(str::to_string), &s(&m["text"]), arr(m, "responsible").iter().map(s).collect(), arr(m, "indicators").len()))
             .collect();
         want.sort();
-        for ext in ["pdf", "chromium.pdf", "docx", "txt"] {
+        for ext in ["pdf", "chromium.pdf", "docx", "html", "txt"] {
             let doc = common::convert(&format!("{base}.{ext}"));
             let mut got: Vec<Key> = doc.measures.iter().map(|m| key(m.label.clone(), &m.text, m.responsible.clone(), m.indicators.len())).collect();
             got.sort();

@@ -1,5 +1,5 @@
 //! `planparse convert FILE|DIR... [-o OUTDIR] [--jsonl FILE|-] [--xlsx FILE]
-//! [--files-from FILE|-] [--jobs N] [--timeout SECS] [--force] [--quiet] [--pretty]
+//! [--files-from FILE|-] [--ext EXT,...] [--jobs N] [--timeout SECS] [--force] [--quiet] [--pretty]
 //! [--max-stream-bytes N] [--max-document-bytes N] [--max-objects N]
 //! [--max-ops-per-page N] [--max-xobject-depth N] [--max-pages N]`
 //!
@@ -49,6 +49,9 @@ const EXIT_INTERRUPTED: i32 = 130;
 /// Others (`.md`, `.html`) only when asked for with `--ext`.
 pub(super) const DOCUMENT_EXTENSIONS: [&str; 3] = ["pdf", "docx", "txt"];
 
+/// Every extension `--ext` may name.
+const KNOWN_EXTENSIONS: [&str; 9] = ["pdf", "docx", "html", "htm", "xhtml", "txt", "text", "md", "markdown"];
+
 /// Why a file found in a folder is not converted, by its extension.
 fn skip_reason(ext: &str) -> &'static str {
     match ext {
@@ -64,8 +67,8 @@ pub struct Args {
     /// Input files or folders (folders are walked for .pdf, .docx, .txt)
     #[arg(required_unless_present = "files_from")]
     inputs: Vec<PathBuf>,
-    /// Also take files with these extensions from folders (`--ext md`)
-    #[arg(long, value_name = "EXT,...", value_delimiter = ',')]
+    /// Also take files with these extensions from folders (`--ext md`, `--ext html,htm`)
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',', value_parser = parse_extension)]
     ext: Vec<String>,
     /// Output folder: one <relative path>.json per input, plus errors.jsonl;
     /// without it, JSON goes to stdout
@@ -325,7 +328,9 @@ fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Ve
         }
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
-            walk(root, &path, prefix, extensions, out, skipped);
+            if !is_saved_page_assets(&path) {
+                walk(root, &path, prefix, extensions, out, skipped);
+            }
             continue;
         }
         let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
@@ -336,6 +341,25 @@ fn walk(root: &Path, dir: &Path, prefix: &str, extensions: &[&str], out: &mut Ve
         } else if is_file {
             skipped.add(&path);
         }
+    }
+}
+
+/// A browser's "save page" folder of assets (`page_files/` beside
+/// `page.html`): its frames and scripts are not documents.
+pub(super) fn is_saved_page_assets(dir: &Path) -> bool {
+    let Some(stem) = dir.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix("_files")) else {
+        return false;
+    };
+    ["html", "htm"].iter().any(|e| dir.with_file_name(format!("{stem}.{e}")).is_file())
+}
+
+/// One `--ext` value: a known input extension, without a leading dot.
+fn parse_extension(s: &str) -> Result<String, String> {
+    let e = s.trim().trim_start_matches('.').to_ascii_lowercase();
+    if KNOWN_EXTENSIONS.contains(&e.as_str()) {
+        Ok(e)
+    } else {
+        Err(format!("not an input extension planparse reads (one of {})", KNOWN_EXTENSIONS.join(", ")))
     }
 }
 

@@ -31,7 +31,7 @@ pub enum Format {
     after_help = "Examples:\n  planparse diff corpus/krn-2020-2022.pdf krn-2023-2025.pdf\n  planparse diff old.json new.docx --format html -o changes.html\n  planparse diff --schema > schemas/diff.schema.json"
 )]
 pub struct Args {
-    /// The earlier version (.pdf, .docx, .txt, .md, or .json from `planparse convert`)
+    /// The earlier version (.pdf, .docx, .html, .txt, .md, or .json from `planparse convert`)
     #[arg(required_unless_present = "schema")]
     old: Option<PathBuf>,
     /// The later version

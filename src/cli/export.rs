@@ -30,7 +30,7 @@ enum Format {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Converted .json files, documents (.pdf, .docx, .txt, .md), or folders of them
+    /// Converted .json files, documents (.pdf, .docx, .html, .txt, .md), or folders of them
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Output format [default: from the extension of -o: .csv, .xlsx, .ndjson]

@@ -10,7 +10,7 @@ use planparse::pipeline;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Input files (.pdf, .docx, .txt, .md)
+    /// Input files (.pdf, .docx, .html, .txt, .md)
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Dump pages and spans with coordinates, fonts and flags (PDF); with --layout,

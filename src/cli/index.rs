@@ -18,7 +18,7 @@ use rayon::prelude::*;
 pub struct Args {
     /// The dataset file (created when missing)
     db: PathBuf,
-    /// Input files or folders (.pdf, .docx, .txt, .md, or converted .json documents)
+    /// Input files or folders (.pdf, .docx, .html, .txt, .md, or converted .json documents)
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Re-index inputs even when their bytes are unchanged
@@ -38,7 +38,7 @@ pub struct Args {
 
 /// Extensions a folder walk picks up (a file named on the command line is
 /// always read).
-const EXTENSIONS: [&str; 6] = ["pdf", "docx", "txt", "md", "markdown", "json"];
+const EXTENSIONS: [&str; 8] = ["pdf", "docx", "html", "htm", "txt", "md", "markdown", "json"];
 
 /// Inputs converted in parallel per batch; the writer takes them in order.
 const BATCH: usize = 32;
@@ -218,7 +218,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            walk(&path, files, errors);
+            if !super::convert::is_saved_page_assets(&path) {
+                walk(&path, files, errors);
+            }
         } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
             files.push(path);
         }

@@ -21,7 +21,7 @@ pub const EXIT_USAGE: i32 = 2;
 #[command(
     name = "planparse",
     version,
-    about = "Turn Norwegian health-research action plans and meeting minutes (PDF, DOCX, text) into structured JSON",
+    about = "Turn Norwegian health-research action plans and meeting minutes (PDF, DOCX, web pages, text) into structured JSON",
     long_about = None,
     after_help = "Examples:\n  planparse convert corpus/hlk-2021-2025.pdf --pretty\n  planparse convert corpus -o out --jsonl out/measures.jsonl\n  planparse extract corpus/krn-2020-2022.pdf --layout\n  planparse schema > schemas/document.schema.json\n\nExit codes: 0 all inputs ok, 1 some inputs failed, 2 usage error."
 )]

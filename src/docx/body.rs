@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::numbering::{roman, Counters, Label, Numbering};
 use super::styles::{left_indent, outline_heading, NumRef, ParagraphStyle, RunProps, StyleSheet};
 use super::xml::{toggle, Element};
-use crate::layout::{Block, Cell, Line, Row, Table, TableOrigin};
+use crate::layout::{dominant_size, flatten, Block, Cell, Line, Row, Table, TableOrigin};
 use crate::model::Warning;
 
 /// Most grid columns a row is padded to (Word allows 63).
@@ -474,24 +474,6 @@ fn pad(cells: &mut Vec<Cell>, n: Option<i64>) {
     }
 }
 
-/// Lines of blocks, tables read row by row, cell by cell.
-fn flatten(blocks: Vec<Block>) -> Vec<Line> {
-    let mut out = Vec::new();
-    for block in blocks {
-        match block {
-            Block::Line(line) => out.push(line),
-            Block::Table(table) => {
-                for row in table.rows {
-                    for cell in row.cells {
-                        out.extend(cell.lines);
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The children of `el` that carry content, with wrappers opened: content
 /// controls, custom XML, smart tags, hyperlinks, simple fields, tracked
 /// insertions and moves in, and the chosen branch of markup-compatibility
@@ -618,14 +600,7 @@ impl ParagraphText {
                 Some(l) => (format!("{}{body}", l.text), l.bullet),
                 None => (body.to_string(), false),
             };
-            let font_size = lt
-                .sizes
-                .iter()
-                .fold(None::<(f32, usize)>, |best, &(s, n)| match best {
-                    Some((_, bn)) if bn >= n => best,
-                    _ => Some((s, n)),
-                })
-                .map_or(DEFAULT_FONT_SIZE, |(s, _)| s);
+            let font_size = dominant_size(&lt.sizes).unwrap_or(DEFAULT_FONT_SIZE);
             out.push(Line {
                 text,
                 font_size,

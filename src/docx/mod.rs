@@ -147,8 +147,9 @@ const LAYOUT_CELL_CHARS: usize = 300;
 /// column of headings and paragraphs. Such a table (one or two rows, some
 /// cell holding running text, no measure-table header) is read as its
 /// cells' paragraphs, cell by cell, so headings and lists inside it reach
-/// the segmenters; a `layout_table` warning says so.
-fn unwrap_layout_tables(blocks: Vec<Block>, warnings: &mut Vec<Warning>) -> Vec<Block> {
+/// the segmenters; a `layout_table` warning says so. Web pages laid out
+/// with tables get the same reading ([`crate::html`]).
+pub(crate) fn unwrap_layout_tables(blocks: Vec<Block>, warnings: &mut Vec<Warning>) -> Vec<Block> {
     let mut out = Vec::with_capacity(blocks.len());
     for block in blocks {
         let Block::Table(t) = &block else {

@@ -2,8 +2,8 @@
 //!
 //! Every input format ends here. A PDF's spans are rebuilt into lines, blocks
 //! and table cells from coordinates (or from structure tags); a text file is one
-//! column of lines without coordinates; a DOCX file gives paragraphs and tables
-//! directly. The segmenters never know which format they read.
+//! column of lines without coordinates; a DOCX file or a web page gives
+//! paragraphs and tables directly. The segmenters never know which format they read.
 //!
 //! Coordinates (where present) are PDF points with a top-left origin, y down,
 //! as produced by [`crate::pdf`].
@@ -29,11 +29,12 @@ pub struct LayoutDocument {
     pub warnings: Vec<Warning>,
     /// A title the container declares (PDF `/Info /Title`, DOCX core title).
     pub declared_title: Option<String>,
-    /// How tables were found: `"geometry"`, `"tags"`, `"text"`, `"docx"`.
+    /// How tables were found: `"geometry"`, `"tags"`, `"text"`, `"docx"`, `"html"`.
     pub table_source: &'static str,
     /// Where heading levels came from: `"tags"` (tagged PDF `H1`..`H6`),
-    /// `"styles"` (DOCX heading styles), `"fonts"` (PDF bold/size, read by
-    /// the segmenter) or `"text"` (numbering and keywords only).
+    /// `"styles"` (DOCX heading styles), `"html"` (`h1`..`h6`), `"fonts"`
+    /// (PDF bold/size, read by the segmenter) or `"text"` (numbering and
+    /// keywords only).
     pub heading_source: &'static str,
 }
 
@@ -78,7 +79,8 @@ pub struct Line {
     pub font_size: f32,
     pub bold: bool,
     pub italic: bool,
-    /// Heading level from tags (`H1`..`H6`) or DOCX styles (`Heading1`..).
+    /// Heading level from tags (`H1`..`H6`), DOCX styles (`Heading1`..) or
+    /// HTML (`h1`..`h6`).
     pub heading: Option<u8>,
     /// Vertical space before this line: blank lines for text input, gap in
     /// line heights for PDFs (0 for a line that follows directly).
@@ -112,6 +114,8 @@ pub enum TableOrigin {
     Tabs,
     /// `w:tbl` in a DOCX file.
     Docx,
+    /// `table` in a web page.
+    Html,
     /// Lines that pair up as name and title (a member list), found by the segmenter.
     Pairs,
     /// A table's cells printed one after another in text input, rebuilt by the segmenter.
@@ -183,6 +187,37 @@ impl LayoutDocument {
         }
         v
     }
+}
+
+/// Lines of blocks, tables read row by row, cell by cell: the content of a
+/// table cell or text box as the lines a reader sees.
+pub fn flatten(blocks: Vec<Block>) -> Vec<Line> {
+    let mut out = Vec::new();
+    for block in blocks {
+        match block {
+            Block::Line(line) => out.push(line),
+            Block::Table(table) => {
+                for row in table.rows {
+                    for cell in row.cells {
+                        out.extend(cell.lines);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The font size most printing characters of a line have, from
+/// `(size, characters)` counts; the first of equal counts wins.
+pub fn dominant_size(sizes: &[(f32, usize)]) -> Option<f32> {
+    sizes
+        .iter()
+        .fold(None::<(f32, usize)>, |best, &(s, n)| match best {
+            Some((_, bn)) if bn >= n => best,
+            _ => Some((s, n)),
+        })
+        .map(|(s, _)| s)
 }
 
 impl Row {

@@ -327,6 +327,9 @@ impl Store {
         let (content_type, download) = match extension.as_str() {
             "pdf" => ("application/pdf", false),
             "docx" => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", true),
+            // A saved page is offered as a download, never rendered: its
+            // scripts must not run in the dataset's origin.
+            "html" | "htm" | "xhtml" => ("text/html", true),
             "json" => ("application/json; charset=utf-8", false),
             _ => ("text/plain; charset=utf-8", false),
         };
