@@ -266,6 +266,8 @@ impl Corpus {
                     actions,
                     indicators: (0..rng.between(0, 2)).map(|_| self.sentence(rng.between(4, 14), rng)).collect(),
                     responsible: rng.pick(&self.parties).clone(),
+                    deadline: None,
+                    status: None,
                     pages: vec![page],
                     extra: Vec::new(),
                 }

@@ -101,6 +101,14 @@ fn score(gold: &Value, out: &Value, t: &mut Tally) {
     t.add("measures", pairs.len(), gm.len(), om.len());
     let mut resp_ok = 0;
     for (g, o) in &pairs {
+        // Every word as printed: label, text, actions and items equal after white-space folding.
+        t.add("text_exact", usize::from(norm(&measure_key(g)) == norm(&measure_key(o))), 1, 1);
+        for k in ["deadline", "status"] {
+            if g.get(k).is_some() {
+                let same = norm(&s(&g[k])).to_lowercase() == norm(&s(&o[k])).to_lowercase();
+                t.add(if k == "deadline" { "deadline" } else { "status" }, usize::from(same), 1, 1);
+            }
+        }
         let (ga, oa) = (arr(g, "actions"), arr(o, "actions"));
         let ap = match_lists(&ga, &oa, |a| format!("{} {}", s(&a["text"]), arr(a, "items").iter().map(s).collect::<Vec<_>>().join(" ")), 0.85);
         t.add("actions", ap.len(), ga.len(), oa.len());
@@ -117,6 +125,12 @@ fn score(gold: &Value, out: &Value, t: &mut Tally) {
         if !pairs.iter().any(|(pg, _)| std::ptr::eq(*pg, g)) {
             t.add("actions", 0, arr(g, "actions").len(), 0);
             t.add("indicators", 0, arr(g, "indicators").len(), 0);
+            t.add("text_exact", 0, 1, 1);
+            for k in ["deadline", "status"] {
+                if g.get(k).is_some() {
+                    t.add(if k == "deadline" { "deadline" } else { "status" }, 0, 1, 1);
+                }
+            }
         }
     }
     if !gm.is_empty() {
@@ -229,4 +243,59 @@ fn every_form_of_a_plan_gives_the_same_measures() {
             assert_eq!(got, want, "{base}.{ext}: measures differ from gold");
         }
     }
+}
+
+/// Scores every file of `corpus/<set>/` whose name ends with `ext` against
+/// its gold in `corpus/<set>/gold/` (the gold's base name is the file name up to the first dot).
+fn tally_set(set: &str, ext: &str, skip: &str) -> Tally {
+    let dir = common::corpus().join(set);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(ext) && (skip.is_empty() || !n.ends_with(skip)))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "no {ext} files in {}", dir.display());
+    let mut t = Tally::default();
+    for name in names {
+        let out = serde_json::to_value(common::convert(&format!("{set}/{name}"))).expect("serializable");
+        let base = name.split('.').next().unwrap_or(&name);
+        let gold_path = dir.join("gold").join(format!("{base}.json"));
+        let gold: Value = serde_json::from_str(&std::fs::read_to_string(&gold_path).expect("gold file")).expect("gold json");
+        score(&gold, &out, &mut t);
+    }
+    t
+}
+
+/// The zoo: eight plans, one per layout family (goal rows, six-column
+/// landscape tables, `Kva | Kven | Når`, year columns with marks, list forms,
+/// responsibility parentheses, merged goal cells, one heading per measure).
+/// Floors per format at the goals, below what the rules reach today.
+fn zoo_floors(what: &str, t: &Tally) {
+    for (name, min) in [
+        ("measures", 0.97),
+        ("indicators", 0.95),
+        ("responsible", 0.93),
+        ("deadline", 0.95),
+        ("status", 0.95),
+        ("text_exact", 0.93),
+    ] {
+        assert_min(t, what, name, min);
+    }
+}
+
+#[test]
+fn zoo_plans_in_every_layout_score_as_pdf() {
+    zoo_floors("zoo PDFs", &tally_set("zoo", ".pdf", ""));
+}
+
+#[test]
+fn zoo_plans_in_every_layout_score_as_docx() {
+    zoo_floors("zoo DOCX", &tally_set("zoo", ".docx", ""));
+}
+
+#[test]
+fn zoo_plans_in_every_layout_score_as_text() {
+    zoo_floors("zoo text", &tally_set("zoo", ".txt", ""));
 }

@@ -428,7 +428,7 @@ fn hostile_markup_does_not_panic() {
 }
 
 #[test]
-fn folders_are_walked_for_web_pages_and_ext_chooses() {
+fn folders_give_web_pages_with_ext_html() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("in");
     std::fs::create_dir_all(input.join("side_files")).expect("mkdir");
@@ -469,13 +469,14 @@ fn folders_are_walked_for_web_pages_and_ext_chooses() {
         names
     };
     assert_eq!(
-        run(&[], &dir.path().join("all")),
-        ["krn.txt.json", "side.html.json"],
-        "saved-page assets are skipped"
+        run(&[], &dir.path().join("default")),
+        ["krn.txt.json"],
+        "pages are taken from folders only when asked for"
     );
     assert_eq!(
         run(&["--ext", "html"], &dir.path().join("web")),
-        ["side.html.json"]
+        ["krn.txt.json", "side.html.json"],
+        "--ext html adds pages; saved-page assets are skipped"
     );
     let bad = bin()
         .arg("convert")

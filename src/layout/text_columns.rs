@@ -184,6 +184,17 @@ fn read_table(raws: &[&str], head: usize, header: Vec<(usize, String)>, cues: &T
     if body.first().is_none_or(|b| b.0 > head + 1 + usize::from(timeline.is_some())) {
         return None;
     }
+    // The body's cells must start under the header's: a header centred over
+    // its columns (text starting far left of it) is another layout, left to
+    // the line reader.
+    let measure_start = columns.iter().find(|c| (cues.header_cell)(&c.header) == Some(HeaderCell::Measure)).map_or(0, |c| c.start);
+    let aligned = body
+        .iter()
+        .filter(|(k, _)| chunks(raws[*k]).iter().any(|(st, _)| *st + LEFT_SLACK >= measure_start && *st <= measure_start + 2))
+        .count();
+    if aligned * 5 < body.len() * 2 {
+        return None;
+    }
     // Cut each body line into cells.
     let mut cut: Vec<(Vec<String>, Vec<usize>)> = body.iter().map(|(k, starts)| cut_line(raws[*k], starts, timeline.as_ref().map(|t| t.0), cues)).collect();
     // Timeline marks: map clusters of mark positions to the labels in order.

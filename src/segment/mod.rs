@@ -283,8 +283,7 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
     if let Some((name, _)) = names.into_iter().filter(|(_, n)| *n >= 2).max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(&a.0))) {
         return guess(name, "the name with a legal form the text uses most");
     }
-    // An acronym the text defines (`… (KRN)`) and uses often; never a fragment such as `UH`.
-    let text: String = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" ");
+    // The acronym the text uses most (three letters or more: never a fragment such as `UH`).
     let mut counts: HashMap<String, usize> = HashMap::new();
     for l in lines {
         for w in l.text.split_whitespace() {
@@ -295,10 +294,10 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
     }
     match counts
         .into_iter()
-        .filter(|(w, n)| *n >= 3 && text.contains(&format!("({w})")))
+        .filter(|(w, n)| *n >= 3 && w.chars().count() >= 3)
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
     {
-        Some((w, _)) => guess(w, "an acronym the text defines and uses most"),
+        Some((w, _)) => guess(w, "the acronym the text uses most"),
         None => (None, None),
     }
 }

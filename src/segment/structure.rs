@@ -74,6 +74,10 @@ struct Walker<'a> {
     last_columns: Option<Columns>,
     /// The document reads as an action plan: measure tables give measures.
     plan_like: bool,
+    /// Ids of the measures so far (unique ids without a scan per measure).
+    measure_ids: std::collections::HashSet<String>,
+    /// Ids of the sections so far.
+    section_ids: std::collections::HashSet<String>,
     /// Numbered heading candidates that occur again later: the earlier ones are lists or a table of contents.
     superseded: Vec<bool>,
     last_number_objective: Option<String>,
@@ -126,6 +130,8 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool, organizat
         row_counts: HashMap::new(),
         last_columns: None,
         plan_like,
+        measure_ids: Default::default(),
+        section_ids: Default::default(),
         superseded: Vec::new(),
         last_number_objective: None,
         body_font,
@@ -368,6 +374,7 @@ impl<'a> Walker<'a> {
             parent = self.sections[p].parent;
         }
         let id = self.unique_id(h.number.as_deref(), &h.title);
+        self.section_ids.insert(id.clone());
         self.sections.push(SectionDraft { id, number: h.number, title: h.title, level: h.level.max(1), text: vec![], objectives: vec![], parent, table_goal: false });
         self.current = Some(self.sections.len() - 1);
     }
@@ -386,7 +393,7 @@ impl<'a> Walker<'a> {
         };
         let mut id = base.clone();
         let mut n = 2;
-        while self.sections.iter().any(|s| s.id == id) {
+        while self.section_ids.contains(&id) {
             id = format!("{base}-{n}");
             n += 1;
         }
@@ -468,8 +475,10 @@ impl<'a> Walker<'a> {
                 if let Some(i) = self.current {
                     let title = join_lines(&[self.sections[i].title.as_str(), t.as_str()], &[]);
                     if self.sections[i].number.is_none() {
-                        self.sections[i].id = String::new();
+                        let old = std::mem::take(&mut self.sections[i].id);
+                        self.section_ids.remove(&old);
                         self.sections[i].id = self.unique_id(None, &title);
+                        self.section_ids.insert(self.sections[i].id.clone());
                     }
                     self.sections[i].title = title;
                 }
@@ -848,19 +857,23 @@ impl<'a> Walker<'a> {
                 && !vocab::action_label().is_match(&t)
                 && !vocab::indicator_heading().is_match(&t)
         };
-        let prose = |rest: &[Line]| {
-            let words: usize = rest.iter().map(|l| l.text.split_whitespace().count()).sum();
-            let sentences = rest.iter().filter(|l| l.text.trim_end().ends_with('.')).count();
-            let listy = rest.iter().any(|l| {
-                let t = l.text.trim();
-                strip_bullet(t).is_some() || l.bullet || vocab::indicator_heading().is_match(t) || vocab::action_label().is_match(t)
-            });
-            words >= 30 && rest.len() >= 2 && sentences > 0 && !listy
-        };
-        (0..row.content.len()).find(|&k| {
+        // Suffix sums over the row's lines, so each candidate start is
+        // checked in constant time (a long row stays linear).
+        let n = row.content.len();
+        let mut words = vec![0usize; n + 1];
+        let mut sentences = vec![0usize; n + 1];
+        let mut listy = vec![false; n + 1];
+        for (k, l) in row.content.iter().enumerate().rev() {
+            let t = l.text.trim();
+            words[k] = words[k + 1] + t.split_whitespace().count();
+            sentences[k] = sentences[k + 1] + usize::from(t.ends_with('.'));
+            listy[k] = listy[k + 1] || strip_bullet(t).is_some() || l.bullet || vocab::indicator_heading().is_match(t) || vocab::action_label().is_match(t);
+        }
+        let prose = |from: usize| words[from] >= 30 && n - from >= 2 && sentences[from] > 0 && !listy[from];
+        (0..n).find(|&k| {
             let line = &row.content[k];
             let set_off = if k == 0 { bare } else { !row.responsible.is_empty() && line.space_before >= 2.0 };
-            set_off && title_like(line) && prose(&row.content[k + 1..])
+            set_off && title_like(line) && prose(k + 1)
         })
     }
 
@@ -872,14 +885,12 @@ impl<'a> Walker<'a> {
         if m.responsible.is_empty() {
             self.warnings.push(Warning::new("no_responsible", format!("measure {} has no responsible party", m.id), m.pages.first().copied()));
         }
-        let id = m.id.clone();
-        if self.measures.iter().any(|x| x.id == id) {
-            let mut m = m;
-            m.id = format!("{id}-{}", self.measures.len() + 1);
-            self.measures.push(m);
-        } else {
-            self.measures.push(m);
+        let mut m = m;
+        if !self.measure_ids.insert(m.id.clone()) {
+            m.id = format!("{}-{}", m.id, self.measures.len() + 1);
+            self.measure_ids.insert(m.id.clone());
         }
+        self.measures.push(m);
     }
 
     /// A table: a measure table (its columns named by their headers, or a
@@ -974,8 +985,14 @@ impl<'a> Walker<'a> {
         let mut drafts = std::mem::take(&mut self.sections);
         // An unnumbered "heading" that holds a sentence break was a bold
         // lead paragraph: fold it into the section before it.
+        let mut has_children = vec![false; drafts.len()];
+        for d in &drafts {
+            if let Some(p) = d.parent {
+                has_children[p] = true;
+            }
+        }
         for i in 0..drafts.len() {
-            if drafts[i].number.is_none() && (drafts[i].title.contains(". ") || drafts[i].title.ends_with('.')) && drafts.iter().all(|d| d.parent != Some(i)) {
+            if drafts[i].number.is_none() && (drafts[i].title.contains(". ") || drafts[i].title.ends_with('.')) && !has_children[i] {
                 let line = Line::plain(drafts[i].title.clone());
                 let mut text = vec![line];
                 text.append(&mut drafts[i].text);

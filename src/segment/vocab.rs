@@ -331,7 +331,8 @@ pub fn is_reference_header(s: &str) -> bool {
 pub fn is_table_header_line(s: &str) -> bool {
     let l = s.to_lowercase();
     // A sentence that mentions measures and responsibility is prose, not a header.
-    if l.split_whitespace().count() > 10 || l.trim_end().ends_with(['.', ',']) {
+    let words = l.split_whitespace().count();
+    if l.trim_end().ends_with(['.', ',']) || words > 10 && !l.contains(':') || words > 20 {
         return false;
     }
     let measure = l.contains("tiltak");
