@@ -287,7 +287,7 @@ pub fn agenda(layout: &LayoutDocument) -> Agenda {
 /// before signatures, a follow-up list heading.
 fn is_closing(t: &str) -> bool {
     let l = t.to_lowercase();
-    v::CLOSING_STARTS.iter().any(|w| l.starts_with(w)) || v::place_date().is_match(t)
+    v::CLOSING_STARTS.iter().any(|w| l.starts_with(w)) || v::CLOSING_LINES.contains(&l.trim_end_matches(':')) || v::place_date().is_match(t)
 }
 
 /// A table of follow-up points (`Hva | Hvem | Frist`).
@@ -411,6 +411,10 @@ fn parse_times(t: &str) -> Option<(String, Option<String>)> {
     if let Some(c) = v::time_range().captures(t) {
         return Some((format!("{:0>2}:{}", &c[1], &c[2]), Some(format!("{:0>2}:{}", &c[3], &c[4]))));
     }
+    if let Some(c) = v::hour_range().captures(t) {
+        let minutes = |i: usize| c.get(i).map_or("00", |m| m.as_str()).to_string();
+        return Some((format!("{:0>2}:{}", &c[1], minutes(2)), Some(format!("{:0>2}:{}", &c[3], minutes(4)))));
+    }
     v::start_time().captures(t).map(|c| (format!("{:0>2}:{}", &c[1], &c[2]), None))
 }
 
@@ -465,8 +469,20 @@ fn meeting_facts(m: &mut Meeting, layout: &LayoutDocument, head_end: usize, titl
         let cols = |l: &Line| l.text.split("   ").map(clean).filter(|c| !c.is_empty()).collect::<Vec<_>>();
         header_rows.push((cols(w[0].1), cols(w[1].1)));
     }
+    // A borderless label/value table: `Dato: | 14.03.2025` rows.
+    for b in &layout.blocks[..head_end] {
+        let Block::Table(t) = b else { continue };
+        for row in &t.rows {
+            let cells = row.texts();
+            if let [label, value, ..] = cells.as_slice() {
+                if is_fact_label(label) {
+                    header_rows.push((vec![label.clone()], vec![value.clone()]));
+                }
+            }
+        }
+    }
     for (h, r) in header_rows {
-        if h.len() < 2 || h.len() != r.len() || !h.iter().all(|c| is_fact_label(c)) {
+        if h.is_empty() || h.len() != r.len() || !h.iter().all(|c| is_fact_label(c)) {
             continue;
         }
         for (label, value) in h.iter().zip(&r) {
@@ -523,6 +539,58 @@ pub fn is_fact_table(t: &Table) -> bool {
     header_facts || label_rows
 }
 
+/// A name written in one word with an inner capital (`KlinNord`, `NorSmerte`).
+fn camel_name(w: &str) -> bool {
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    let chars: Vec<char> = w.chars().collect();
+    chars.len() >= 5
+        && chars.iter().all(|c| c.is_alphabetic())
+        && chars[0].is_uppercase()
+        && chars[1..].iter().position(|c| c.is_uppercase()).is_some_and(|p| p >= 2 && chars[1..=p].iter().all(|c| c.is_lowercase()))
+}
+
+/// The body that owns minutes: a one-word name with an inner capital in the title
+/// (`... styringsgruppen for KlinNord`), a `... HF`/`... RHF` name ending the title, or
+/// the last logo line above the title (`Kirurgisk klinikk`; skip links, menus and
+/// breadcrumbs passed over).
+pub fn organization(title: Option<&str>, lines: &[&Line]) -> Option<String> {
+    let title = title?;
+    if let Some(w) = title.split_whitespace().find(|w| camel_name(w)) {
+        return Some(w.trim_matches(|c: char| !c.is_alphanumeric()).to_string());
+    }
+    let words: Vec<&str> = title.split_whitespace().collect();
+    if words.last().is_some_and(|w| matches!(*w, "HF" | "RHF")) {
+        // Back to the first capitalised word of the name: `i Sykehuset Fjordvik HF`.
+        let mut start = words.len() - 1;
+        while start > 0 && words[start - 1].chars().next().is_some_and(char::is_uppercase) && words.len() - start < 5 {
+            start -= 1;
+        }
+        if words.len() - start >= 2 && start > 0 {
+            return Some(words[start..].join(" "));
+        }
+    }
+    let at = lines.iter().take(16).position(|l| {
+        let t = clean(&l.text);
+        !t.is_empty() && title.starts_with(&t)
+    })?;
+    for l in lines[..at].iter().rev() {
+        // A menu printed in columns is not a name.
+        let parts = l.text.split("   ").filter(|p| !p.trim().is_empty()).count();
+        let t = clean(l.text.split("   ").next().unwrap_or(""));
+        let n = t.split_whitespace().count();
+        if parts >= 3 || n == 1 && !camel_name(&t) || t.is_empty() || t.contains(['›', '»', '>', ':', '|']) || t.chars().any(|c| c.is_ascii_digit()) || n > 8 || n == 0 {
+            continue;
+        }
+        if let Some(w) = t.split_whitespace().next().filter(|w| camel_name(w) && n > 1) {
+            return Some(w.to_string());
+        }
+        if !t.to_lowercase().starts_with("hopp til") && t.chars().next().is_some_and(char::is_uppercase) {
+            return Some(t);
+        }
+    }
+    None
+}
+
 /// Builds the meeting and adds the agenda items to the section tree.
 pub fn meeting(layout: &LayoutDocument, agenda: &Agenda, title: Option<&str>, structure: &mut Structure) -> Meeting {
     let body = title.map(|t| {
@@ -549,6 +617,11 @@ pub fn meeting(layout: &LayoutDocument, agenda: &Agenda, title: Option<&str>, st
     meeting_facts(&mut m, layout, head_end, title);
     let mut participants = table_participants(&structure.tables);
     participants.extend(label_participants(layout, head_end, &agenda.furniture));
+    // `''` where the list prints no institution or role (as in a table's empty cell).
+    for p in &mut participants {
+        p.institution.get_or_insert_with(String::new);
+        p.role.get_or_insert_with(String::new);
+    }
     m.participants = participants;
     structure.tables.retain(|t| !is_fact_table(t));
     let (mut items, sections, warnings) = agenda_items(layout, agenda);
@@ -738,7 +811,12 @@ fn parse_entries(entries: &[String], group: ParticipantGroup) -> Vec<Participant
         return out;
     }
     for entry in entries {
-        let pieces = split_top(entry);
+        // `Kari Hansen – Helse Vest`: a dash between a name and its unit, without a comma.
+        let entry = match entry.split_once(" – ").or_else(|| entry.split_once(" - ")) {
+            Some((a, b)) if !entry.contains(',') && is_person_name(&split_paren(a).0) => format!("{a}, {b}"),
+            _ => entry.clone(),
+        };
+        let pieces = split_top(&entry);
         let Some(head) = pieces.first() else { continue };
         let names = split_og(head);
         let names = if names.len() > 1 && names.iter().all(|n| is_person_name(&split_paren(n).0)) { names } else { vec![head.clone()] };
@@ -774,7 +852,9 @@ fn label_participants(layout: &LayoutDocument, head_end: usize, furniture: &Hash
         };
         let alone = rest.is_empty();
         let has_colon = l.text.trim_end().ends_with(':') || l.text.contains(':') || l.text.contains('\t');
-        let group = v::participant_group(&label).filter(|_| has_colon || alone && !label.eq_ignore_ascii_case("referat") || l.text.contains("   "));
+        let group = v::participant_group(&label)
+            .filter(|_| has_colon || alone && !label.eq_ignore_ascii_case("referat") || l.text.contains("   "))
+            .or_else(|| (has_colon && label.split_whitespace().count() >= 2).then(|| v::group_of_title(&label)).flatten());
         let Some(group) = group else {
             i += 1;
             continue;
@@ -784,7 +864,7 @@ fn label_participants(layout: &LayoutDocument, head_end: usize, furniture: &Hash
         let mut rows: Vec<(String, String)> = Vec::new(); // (raw, cleaned)
         if !rest.is_empty() {
             let raw = l.text.trim();
-            let raw_rest = raw.find([':', '\t']).map_or_else(|| raw[label.len().min(raw.len())..].to_string(), |k| raw[k + 1..].to_string());
+            let raw_rest = raw.find([':', '\t']).map(|k| &raw[k + 1..]).or_else(|| raw.find("   ").map(|k| &raw[k..])).unwrap_or("");
             rows.push((raw_rest.trim_start_matches([':', '\t', ' ']).to_string(), rest.clone()));
         }
         let mut j = i + 1;
@@ -834,7 +914,10 @@ fn label_participants(layout: &LayoutDocument, head_end: usize, furniture: &Hash
                     _ => entries.push(t.clone()),
                 }
             }
-            out.extend(parse_entries(&entries, group));
+            out.extend(parse_entries(&entries, group).into_iter().filter(|p| {
+                let l = p.name.to_lowercase();
+                !(l.starts_with("ingen") || l == "alle" || l.starts_with("alle ") || l.starts_with("n.n") || !p.name.chars().any(char::is_alphabetic))
+            }));
         }
         i = j.max(i + 1);
     }

@@ -215,6 +215,11 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
             return Some(w.trim_matches(|c: char| !c.is_alphanumeric()).to_string());
         }
     }
+    if kind == DocumentKind::MeetingMinutes {
+        if let Some(o) = minutes::organization(title, lines) {
+            return Some(o);
+        }
+    }
     for l in lines.iter().take(15) {
         let t = clean(&l.text);
         let legal_form = t.ends_with(" RHF") || t.ends_with(" HF");

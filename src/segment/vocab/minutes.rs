@@ -41,7 +41,7 @@ pattern!(
 );
 pattern!(
     /// `I. Vedtakssaker`, `II Orienteringssaker`: a roman part grouping items.
-    roman_part = r"^((?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\.?\s+(\S.*)$"
+    roman_part = r"^((?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\.\s+(\S.*)$"
 );
 pattern!(
     /// Decision labels: `Vedtak:`, `Forslag til vedtak:`, `Framlegg til vedtak:`,
@@ -56,6 +56,10 @@ pattern!(
 pattern!(
     /// A time range: `09:30-14:30`, `kl. 09.00–13.30`, `10.00 til 15.00`.
     time_range = r"(?:^|[^\d.])(\d{1,2})[:.](\d{2})\s*(?:[-–—]|til)\s*(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b"
+);
+pattern!(
+    /// Whole hours after `kl.`: `kl. 10-15`, `kl 9–11.30`.
+    hour_range = r"(?i)\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?\s*[-–—]\s*(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\b"
 );
 pattern!(
     /// A start time alone: `kl. 10.00`, `kl 9:30`.
@@ -145,7 +149,7 @@ pub const PLACE_LABELS: &[&str] = &["sted", "stad", "møtested", "møtestad", "m
 /// Words before a date that make it another date than the meeting's (`Publisert`,
 /// `Neste møte`, `Forfall meldes ... innen`).
 pub const OTHER_DATE_WORDS: &[&str] =
-    &["publisert", "oppdatert", "innen", "frist", "neste møte", "neste nettverksmøte", "sendt", "utsendt", "forrige møte", "godkjent"];
+    &["publisert", "oppdatert", "innen", "innan", "frist", "neste møte", "neste nettverksmøte", "sendt", "utsendt", "forrige møte", "godkjent"];
 
 /// Lines that close the body of the last item: the next meeting, greetings, signatures,
 /// a follow-up list.
@@ -153,6 +157,9 @@ pub const CLOSING_STARTS: &[&str] = &[
     "neste møte", "vel møtt", "velkommen til møtet", "med vennlig hilsen", "med venleg helsing", "mvh", "oppfølgingspunkter", "oppfølgingsliste",
     "aksjonsliste", "aksjonspunkter", "oppfølging av saker", "underskrifter", "signaturer",
 ];
+
+/// Whole lines (headings) that close the body of the last item.
+pub const CLOSING_LINES: &[&str] = &["oppfølging", "oppfølgingspunkt", "oppfølgingssaker", "signatur", "underskrift", "vedlegg"];
 
 /// Header cells of a follow-up table (`Hva | Hvem | Frist`): never a participant list.
 pub const FOLLOW_UP_HEADERS: &[&str] = &["hva", "kva", "hvem", "kven", "frist", "tiltak", "ansvarlig", "ansvar", "når", "status", "oppfølging"];
@@ -236,6 +243,7 @@ mod tests {
             assert!(decision_label().is_match(t), "{t}");
         }
         assert!(!decision_label().is_match("Vedtaket ble enstemmig"));
+        assert!(hour_range().is_match("kl. 10-15") && !roman_part().is_match("I dag ble saken drøftet"));
         assert!(time_range().is_match("kl. 09.00–13.30") && time_range().is_match("Tid: 09:30-14:30"));
         assert!(place_date().is_match("Fjordvik, 14. mars 2025") && place_date().is_match("Nordvik, 28. mai 2025"));
         assert!(date().is_match("9. april 2025") && date().is_match("14.03.2025"));
