@@ -155,6 +155,7 @@ fn sak_colon_items_with_board_decisions_and_a_follow_up_table() {
         ]
     );
     assert!(m.items[1].text.contains("Forslag til vedtak: Styret tar saken til orientering."), "the proposal stays in the text: {}", m.items[1].text);
+    assert!(m.items[1].text.contains("Sak 4/23 ble fulgt opp"), "a sentence naming an item is not a heading: {}", m.items[1].text);
     assert_eq!(
         people(&d),
         vec![
@@ -162,8 +163,9 @@ fn sak_colon_items_with_board_decisions_and_a_follow_up_table() {
             ("Bjørn Dahl".into(), ParticipantGroup::Members, "UNN".into()),
             ("Cecilie Moe".into(), ParticipantGroup::Members, String::new()),
             ("Dag Nilsen".into(), ParticipantGroup::Absent, String::new()),
+            ("Eva Lund".into(), ParticipantGroup::Secretariat, String::new()),
         ],
-        "names in the `Hvem` column are not participants"
+        "names in the `Hvem` column are not participants; a `Referent:` after the items is"
     );
     assert!(d.tables.iter().any(|t| t.header == ["Hva", "Hvem", "Frist"]), "the follow-up table is a table: {:?}", d.tables);
 }

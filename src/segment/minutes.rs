@@ -169,8 +169,9 @@ fn archive_heading(t: &str) -> Option<(String, String, Option<String>)> {
         let after_number = &t[c.get(1).map_or(0, |m| m.end())..];
         let plain = !number.contains(['/', '-']);
         // `Sak 5 ble utsatt` is a sentence: a plain number needs a colon, a period or a capital after it.
-        let titled = rest.chars().next().is_none_or(|ch| ch.is_uppercase() || ch.is_ascii_digit() || "«\"".contains(ch));
-        if !plain || after_number.trim_start().starts_with([':', '.']) || titled && !rest.is_empty() {
+        let titled = rest.chars().next().is_none_or(|ch| ch.is_uppercase() || ch.is_ascii_digit() || "«\"(".contains(ch));
+        // `Sak 12/24 ble utsatt` is a sentence that names an item, not its heading.
+        if titled && (!plain || after_number.trim_start().starts_with([':', '.']) || !rest.is_empty()) {
             let kind = c.get(2).and_then(|m| v::kind_from_letter(m.as_str())).map(str::to_string);
             return Some((number, rest.trim().to_string(), kind));
         }
@@ -216,6 +217,21 @@ pub fn agenda(layout: &LayoutDocument) -> Agenda {
             let (title, span) = match (title.is_empty(), line_at(layout, i + 1)) {
                 (true, Some(next)) => (text_of(next), 2),
                 _ => (title, 1),
+            };
+            // A heading title that wraps onto a line of the same style starting in lowercase.
+            let (title, span) = match line_at(layout, i + span) {
+                Some(next)
+                    if formatting
+                        && span == 1
+                        && next.bold == l.bold
+                        && next.heading == l.heading
+                        && (next.font_size - l.font_size).abs() < 0.5
+                        && next.text.trim_start().starts_with(char::is_lowercase)
+                        && !title.ends_with(['.', ':']) =>
+                {
+                    (join_lines(&[title.as_str(), text_of(next).as_str()], &[]), 2)
+                }
+                _ => (title, span),
             };
             let (title, paren_kind) = split_title_kind(&title);
             archive.push(Heading { block: i, span, number: Some(number), title, kind: kind.or(paren_kind), style: Style::Archive });
@@ -307,7 +323,9 @@ fn agenda_end(layout: &LayoutDocument, headings: &[Heading], furniture: &HashSet
             Block::Line(l) => {
                 let t = text_of(l);
                 let higher = matches!((l.heading, item_level), (Some(a), Some(b)) if a <= b);
-                if is_closing(&t) || higher {
+                // `Referent: Kari Nordmann` printed after the last item.
+                let secretary = l.text.contains(':') && split_label(&l.text).is_some_and(|(lab, _)| v::participant_group(&lab) == Some(ParticipantGroup::Secretariat));
+                if is_closing(&t) || higher || secretary {
                     return i;
                 }
             }
@@ -616,7 +634,12 @@ pub fn meeting(layout: &LayoutDocument, agenda: &Agenda, title: Option<&str>, st
     let head_end = agenda.start().unwrap_or(layout.blocks.len());
     meeting_facts(&mut m, layout, head_end, title);
     let mut participants = table_participants(&structure.tables);
-    participants.extend(label_participants(layout, head_end, &agenda.furniture));
+    participants.extend(label_participants(layout, 0, head_end, &agenda.furniture));
+    if agenda.start().is_some() {
+        // A `Referent:` line after the last item.
+        let tail = label_participants(layout, agenda.end, layout.blocks.len(), &agenda.furniture);
+        participants.extend(tail.into_iter().filter(|p| p.group == ParticipantGroup::Secretariat));
+    }
     // `''` where the list prints no institution or role (as in a table's empty cell).
     for p in &mut participants {
         p.institution.get_or_insert_with(String::new);
@@ -625,8 +648,11 @@ pub fn meeting(layout: &LayoutDocument, agenda: &Agenda, title: Option<&str>, st
     m.participants = participants;
     structure.tables.retain(|t| !is_fact_table(t));
     let (mut items, sections, warnings) = agenda_items(layout, agenda);
+    // A `Saksliste` table lists the items printed below it: each item once.
+    let numbers: HashSet<String> = items.iter().map(|i| i.number.clone()).collect();
     let (table_items, table_sections) = table_agenda_items(layout);
-    items.extend(table_items);
+    let table_sections: Vec<Section> = table_sections.into_iter().filter(|s| s.number.as_ref().is_none_or(|n| !numbers.contains(n))).collect();
+    items.extend(table_items.into_iter().filter(|i| !numbers.contains(&i.number)));
     structure.warnings.extend(warnings);
     m.items = items;
     let mut sections = sections;
@@ -838,9 +864,9 @@ fn parse_entries(entries: &[String], group: ParticipantGroup) -> Vec<Participant
 
 /// Participants from label sections in the head: `Til stede: A, B`, a label on a line of
 /// its own with one person per line under it, text columns `Navn  Institusjon  Rolle`.
-fn label_participants(layout: &LayoutDocument, head_end: usize, furniture: &HashSet<usize>) -> Vec<Participant> {
+fn label_participants(layout: &LayoutDocument, from: usize, head_end: usize, furniture: &HashSet<usize>) -> Vec<Participant> {
     let mut out = Vec::new();
-    let mut i = 0;
+    let mut i = from;
     while i < head_end {
         let Some(l) = line_at(layout, i) else {
             i += 1;
@@ -945,6 +971,8 @@ fn agenda_items(layout: &LayoutDocument, agenda: &Agenda) -> (Vec<AgendaItem>, V
         let mut decision: Vec<Line> = Vec::new();
         let mut in_decision = false;
         let mut proposal = false;
+        // The decision's lines as printed, label included.
+        let mut printed: Vec<Line> = Vec::new();
         let mut pages: Vec<u32> = line_at(layout, h.block).and_then(|l| l.page).into_iter().collect();
         for i in h.block + h.span..stop {
             if agenda.furniture.contains(&i) || part_blocks.contains(&i) {
@@ -967,12 +995,11 @@ fn agenda_items(layout: &LayoutDocument, agenda: &Agenda) -> (Vec<AgendaItem>, V
                 let label = c[1].to_lowercase();
                 let is_proposal = ["forslag", "framlegg", "innstilling til", "tilråding til"].iter().any(|p| label.starts_with(p));
                 if in_decision && proposal && !is_proposal {
-                    // A proposal followed by the decision: the proposal stays in the text.
-                    let mut label_line = line.clone();
-                    label_line.text = "Forslag til vedtak:".into();
-                    text_lines.push(label_line);
-                    text_lines.append(&mut decision);
+                    // A proposal followed by the decision: the proposal stays in the text, as printed.
+                    text_lines.append(&mut printed);
+                    decision.clear();
                 }
+                printed = vec![line.clone()];
                 in_decision = true;
                 proposal = is_proposal;
                 if let Some(rest) = c.get(2).map(|m| m.as_str().trim()).filter(|r| !r.is_empty()) {
@@ -984,6 +1011,7 @@ fn agenda_items(layout: &LayoutDocument, agenda: &Agenda) -> (Vec<AgendaItem>, V
             }
             if in_decision {
                 decision.push(line.clone());
+                printed.push(line.clone());
             } else {
                 text_lines.push(line.clone());
             }
