@@ -169,3 +169,29 @@ fn sak_colon_items_with_board_decisions_and_a_follow_up_table() {
     );
     assert!(d.tables.iter().any(|t| t.header == ["Hva", "Hvem", "Frist"]), "the follow-up table is a table: {:?}", d.tables);
 }
+
+#[test]
+fn numbered_items_after_a_numbered_agenda_list() {
+    let d = convert("nummerert-saksliste.txt");
+    assert_eq!(d.kind.as_str(), "meeting_minutes");
+    let m = d.meeting.as_ref().expect("meeting");
+    assert_eq!((m.date.as_deref(), m.start.as_deref(), m.end.as_deref()), (Some("2025-03-05"), Some("12:00"), Some("15:00")));
+    assert_eq!(
+        items(&d),
+        vec![
+            ("1".into(), Some("Innkallingen ble godkjent.".into())),
+            ("2".into(), Some("1. Midlene fordeles etter søknad. 2. Ny utlysning i august.".into())),
+            ("3".into(), None),
+        ],
+        "the numbered agenda list is not the items; numbered decision points are not items"
+    );
+    assert_eq!(m.items[1].text, "Rådet drøftet fordelingen.");
+    assert_eq!(
+        people(&d),
+        vec![
+            ("Kari Hansen".into(), ParticipantGroup::Members, "Hjerteavdelingen".into()),
+            ("Per Olsen".into(), ParticipantGroup::Members, "Lungeavdelingen".into()),
+            ("Ola Berg".into(), ParticipantGroup::Absent, "Nyreavdelingen".into()),
+        ]
+    );
+}

@@ -336,18 +336,27 @@ pub fn agenda(layout: &LayoutDocument) -> Agenda {
             });
         }
     }
-    // `1.` headings count only as a run 1, 2, 3 ... of at least three.
-    let mut chain: Vec<Heading> = Vec::new();
+    // `1.` headings count only as a run 1, 2, 3 ... of at least three; a `1.` starts a
+    // new run (a numbered `Saksliste` before the items), and the longest run wins
+    // (the later one on a tie: the items, not their list).
+    let mut chains: Vec<Vec<Heading>> = Vec::new();
     for h in numbered {
         let n: usize = h
             .number
             .as_deref()
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
-        if n == chain.len() + 1 {
-            chain.push(h);
+        if n == 1 {
+            chains.push(vec![h]);
+        } else if let Some(c) = chains.last_mut().filter(|c| n == c.len() + 1) {
+            c.push(h);
         }
     }
+    let chain = chains
+        .into_iter()
+        .rev()
+        .max_by_key(|c| c.len())
+        .unwrap_or_default();
     let mut headings = if archive.len() >= 2 || chain.len() < 3 {
         archive
     } else {
@@ -897,6 +906,19 @@ pub fn meeting(
     m.items = items;
     let mut sections = sections;
     sections.extend(table_sections);
+    // A numbered `Saksliste` read as headings before the items: the items are the sections.
+    fn ids(s: &Section, out: &mut HashSet<String>) {
+        out.insert(s.id.clone());
+        s.sections.iter().for_each(|c| ids(c, out));
+    }
+    let mut item_ids = HashSet::new();
+    sections.iter().for_each(|s| ids(s, &mut item_ids));
+    fn drop_ids(list: &mut Vec<Section>, item_ids: &HashSet<String>) {
+        list.retain(|s| !item_ids.contains(&s.id));
+        list.iter_mut()
+            .for_each(|s| drop_ids(&mut s.sections, item_ids));
+    }
+    drop_ids(&mut structure.sections, &item_ids);
     if !sections.is_empty() {
         let agenda_section = structure.sections.iter_mut().rev().find(|s| {
             let t = s.title.to_lowercase();
