@@ -143,7 +143,11 @@ fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind) -> (
         let minutes_head = lines.iter().take(14).enumerate().map(|(i, l)| (i, clean(&l.text)));
         if let Some((i, t)) = minutes_head.clone().find(|(_, t)| {
             let l = t.to_lowercase();
-            vocab::minutes::TITLE_WORDS.iter().any(|w| l.starts_with(w)) && !t.ends_with(':') && t.split_whitespace().count() <= 20
+            vocab::minutes::TITLE_WORDS.iter().any(|w| l.starts_with(w))
+                && !t.ends_with(':')
+                && t.split_whitespace().count() <= 20
+                && vocab::minutes::participant_group(t.split(':').next().unwrap_or("")).is_none()
+                && !l.starts_with("protokollfører")
         }) {
             let (mut title, mut used) = with_wrap(i, &t);
             // Plain text has no fonts: a title line followed directly by a line in lowercase wraps.

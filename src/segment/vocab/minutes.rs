@@ -80,6 +80,9 @@ pub const TITLE_WORDS: &[&str] = &[
     "innkalling",
     "møteinnkalling",
     "møtebok",
+    "møtenotat",
+    "notat fra møte",
+    "notat frå møte",
     "sakskart",
 ];
 
