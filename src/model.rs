@@ -189,7 +189,8 @@ pub enum ParticipantGroup {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct AgendaItem {
-    /// As printed after `Sak`: `33/25`, `1/07`, `12-2024`.
+    /// As printed after `Sak`/`Saksnr.`: `33/25`, `1/07`, `12-2024`, `FU 7/25` (a series prefix
+    /// stays), `1`; `""` for an item printed without a number (`Eventuelt`).
     pub number: String,
     pub title: String,
     /// `Diskusjonssak`, `Beslutningssak`, `Orienteringssak`..., `null` if unstated.

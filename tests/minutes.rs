@@ -102,3 +102,96 @@ fn sak_table_minutes_from_word_and_pdf() {
         assert!(names.contains(&("Liv Dahl", ParticipantGroup::Absent)) && names.contains(&("Anne Lie", ParticipantGroup::Secretariat)), "{name}: {names:?}");
     }
 }
+
+fn people(d: &Document) -> Vec<(String, ParticipantGroup, String)> {
+    d.meeting
+        .as_ref()
+        .map(|m| m.participants.iter().map(|p| (p.name.clone(), p.group, p.institution.clone().unwrap_or_default())).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn nynorsk_notice_with_ps_numbers_and_proposed_conclusions() {
+    let d = convert("ps-innkalling-nynorsk.txt");
+    assert_eq!(d.kind.as_str(), "meeting_minutes", "a notice (innkalling) is minutes too");
+    assert_eq!(d.title.as_deref(), Some("Innkalling til møte i forskingsutvalet"));
+    let m = d.meeting.as_ref().expect("meeting");
+    assert_eq!((m.date.as_deref(), m.start.as_deref(), m.end.as_deref()), (Some("2025-02-06"), Some("10:00"), Some("15:00")));
+    assert_eq!(m.place.as_deref(), Some("Møterom Fjellet, Vestkyst sjukehus"));
+    assert_eq!(
+        items(&d),
+        vec![
+            ("PS 1/25".into(), Some("Innkalling og sakliste vert godkjend.".into())),
+            ("PS 2/25".into(), Some("1. Budsjettet vert godkjent. 2. Utvalet ber om ei ny vurdering i juni.".into())),
+            ("PS 3/25".into(), None),
+        ]
+    );
+    assert_eq!((m.items[1].title.as_str(), m.items[1].kind.as_deref()), ("Budsjett for forskingsmidlar 2025", Some("Drøftingssak")));
+    assert_eq!(
+        people(&d),
+        vec![
+            ("Kari Hansen".into(), ParticipantGroup::Members, "Kirurgisk klinikk".into()),
+            ("Per Olsen".into(), ParticipantGroup::Members, "Medisinsk klinikk".into()),
+            ("Lise Berg".into(), ParticipantGroup::Invited, String::new()),
+            ("Ola Vik".into(), ParticipantGroup::Invited, String::new()),
+        ],
+        "`Meldt forfall: Ingen` names nobody; `Kopi:` lists no participant"
+    );
+    assert_eq!(m.participants[0].role.as_deref(), Some("leiar"));
+}
+
+#[test]
+fn sak_colon_items_with_board_decisions_and_a_follow_up_table() {
+    let d = convert("sak-kolon-referat.txt");
+    assert_eq!(d.kind.as_str(), "meeting_minutes");
+    let m = d.meeting.as_ref().expect("meeting");
+    assert_eq!((m.date.as_deref(), m.start.as_deref(), m.end.as_deref()), (Some("2024-03-12"), Some("09:30"), Some("11:00")));
+    assert_eq!(
+        items(&d),
+        vec![
+            ("1".into(), Some("Innkallingen godkjennes.".into())),
+            ("2".into(), Some("Styret tar saken til orientering og ber om ny sak i juni.".into())),
+            ("3".into(), None),
+        ]
+    );
+    assert!(m.items[1].text.contains("Forslag til vedtak: Styret tar saken til orientering."), "the proposal stays in the text: {}", m.items[1].text);
+    assert!(m.items[1].text.contains("Sak 4/23 ble fulgt opp"), "a sentence naming an item is not a heading: {}", m.items[1].text);
+    assert_eq!(
+        people(&d),
+        vec![
+            ("Anne Lie".into(), ParticipantGroup::Members, "UNN".into()),
+            ("Bjørn Dahl".into(), ParticipantGroup::Members, "UNN".into()),
+            ("Cecilie Moe".into(), ParticipantGroup::Members, String::new()),
+            ("Dag Nilsen".into(), ParticipantGroup::Absent, String::new()),
+            ("Eva Lund".into(), ParticipantGroup::Secretariat, String::new()),
+        ],
+        "names in the `Hvem` column are not participants; a `Referent:` after the items is"
+    );
+    assert!(d.tables.iter().any(|t| t.header == ["Hva", "Hvem", "Frist"]), "the follow-up table is a table: {:?}", d.tables);
+}
+
+#[test]
+fn numbered_items_after_a_numbered_agenda_list() {
+    let d = convert("nummerert-saksliste.txt");
+    assert_eq!(d.kind.as_str(), "meeting_minutes");
+    let m = d.meeting.as_ref().expect("meeting");
+    assert_eq!((m.date.as_deref(), m.start.as_deref(), m.end.as_deref()), (Some("2025-03-05"), Some("12:00"), Some("15:00")));
+    assert_eq!(
+        items(&d),
+        vec![
+            ("1".into(), Some("Innkallingen ble godkjent.".into())),
+            ("2".into(), Some("1. Midlene fordeles etter søknad. 2. Ny utlysning i august.".into())),
+            ("3".into(), None),
+        ],
+        "the numbered agenda list is not the items; numbered decision points are not items"
+    );
+    assert_eq!(m.items[1].text, "Rådet drøftet fordelingen.");
+    assert_eq!(
+        people(&d),
+        vec![
+            ("Kari Hansen".into(), ParticipantGroup::Members, "Hjerteavdelingen".into()),
+            ("Per Olsen".into(), ParticipantGroup::Members, "Lungeavdelingen".into()),
+            ("Ola Berg".into(), ParticipantGroup::Absent, "Nyreavdelingen".into()),
+        ]
+    );
+}

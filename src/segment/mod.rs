@@ -25,19 +25,30 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
     let layout = with_flat.as_ref().unwrap_or(layout);
     member_warnings.extend(flat_warnings);
     let lines: Vec<&Line> = layout.blocks.iter().filter_map(|b| if let Block::Line(l) = b { Some(l) } else { None }).collect();
-    let kind = detect_kind(layout, &lines);
+    let agenda = minutes::agenda(layout);
+    let kind = detect_kind(layout, &lines, &agenda);
     let mut title_warnings = Vec::new();
     let (title, title_lines) = find_title(layout, &lines, kind, &mut title_warnings);
     let plan_like = kind == DocumentKind::ActionPlan;
     let (mut structure, meeting) = if kind == DocumentKind::MeetingMinutes {
-        // Sections and tables come from what precedes the agenda items; the
-        // items themselves become the agenda's sub-sections.
+        // Sections and tables come from what precedes the agenda items and
+        // what follows them (follow-up tables); the items themselves become
+        // sections of their own.
         let mut head = layout.clone();
-        if let Some(i) = minutes::first_agenda_block(layout) {
+        let mut tail = layout.clone();
+        if let Some(i) = agenda.start() {
             head.blocks.truncate(i);
+            tail.blocks.drain(..agenda.end.min(tail.blocks.len()));
+        } else {
+            tail.blocks.clear();
         }
         let mut structure = structure::walk(&head, title_lines, false, None, true);
-        let meeting = minutes::meeting(layout, &lines, title.as_deref(), &mut structure);
+        let meeting = minutes::meeting(layout, &agenda, title.as_deref(), &mut structure);
+        if !tail.blocks.is_empty() {
+            let after = structure::walk(&tail, 0, false, None, true);
+            structure.sections.extend(after.sections);
+            structure.tables.extend(after.tables.into_iter().filter(|t| !minutes::is_fact_table(t)));
+        }
         (structure, Some(meeting))
     } else {
         let (organization, _) = find_organization(title.as_deref(), &lines, kind);
@@ -68,21 +79,22 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
     }
 }
 
-/// Kind from cues: agenda items and a `Referat` title make minutes; measure
+/// Kind from cues: a numbered agenda with a minutes title, decision labels or
+/// participant sections makes minutes (a notice with an agenda too); measure
 /// tables or a `handlingsplan` title make an action plan; tables or report
 /// words make a report.
-fn detect_kind(layout: &LayoutDocument, lines: &[&Line]) -> DocumentKind {
+fn detect_kind(layout: &LayoutDocument, lines: &[&Line], agenda: &minutes::Agenda) -> DocumentKind {
     let head: String = lines.iter().take(12).map(|l| l.text.to_lowercase()).collect::<Vec<_>>().join("\n");
-    let agenda = lines.iter().filter(|l| minutes::agenda_number(&clean(&l.text)).is_some()).count()
-        + layout
-            .blocks
-            .iter()
-            .filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
-            .flat_map(|t| &t.rows)
-            .filter(|r| r.cells.first().is_some_and(|c| minutes::agenda_number(&clean(&c.text())).is_some() || minutes::is_bare_agenda_number(&clean(&c.text()))))
-            .count();
-    let minutes_word = ["referat", "protokoll", "møtereferat", "innkalling"].iter().any(|w| head.contains(w));
-    if agenda >= 2 && (minutes_word || agenda >= 3) {
+    let plan_word = head.contains("handlingsplan") || head.contains("tiltaksplan");
+    let mut evidence = minutes::evidence(layout, agenda, &head);
+    evidence.archive_items += layout
+        .blocks
+        .iter()
+        .filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
+        .flat_map(|t| &t.rows)
+        .filter(|r| r.cells.first().is_some_and(|c| minutes::agenda_number(&clean(&c.text())).is_some() || minutes::is_bare_agenda_number(&clean(&c.text()))))
+        .count();
+    if evidence.is_minutes(plan_word) {
         return DocumentKind::MeetingMinutes;
     }
     if plan_evidence(layout, lines, &head) {
@@ -138,11 +150,28 @@ fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind, warn
         (title, used)
     };
     if kind == DocumentKind::MeetingMinutes {
-        if let Some((i, t)) = head.iter().find(|(_, t)| {
+        // The first line that opens with a minutes word (`Referat fra ...`, `Innkalling til ...`),
+        // past logo lines, a skip link, a menu and breadcrumbs.
+        let minutes_head = lines.iter().take(14).enumerate().map(|(i, l)| (i, clean(&l.text)));
+        if let Some((i, t)) = minutes_head.clone().find(|(_, t)| {
             let l = t.to_lowercase();
-            l.starts_with("referat") || l.starts_with("protokoll") || l.starts_with("møtereferat")
+            vocab::minutes::TITLE_WORDS.iter().any(|w| l.starts_with(w))
+                && !t.ends_with(':')
+                && t.split_whitespace().count() <= 20
+                && vocab::minutes::participant_group(t.split(':').next().unwrap_or("")).is_none()
+                && !l.starts_with("protokollfører")
         }) {
-            let (title, used) = with_wrap(*i, t);
+            let (mut title, mut used) = with_wrap(i, &t);
+            // Plain text has no fonts: a title line followed directly by a line in lowercase wraps.
+            while let (Some(a), Some(b)) = (lines.get(used - 1), lines.get(used)) {
+                let next = clean(&b.text);
+                let plain = a.font_size == 0.0 && b.font_size == 0.0 && b.space_before < 1.0;
+                if !plain || !next.chars().next().is_some_and(char::is_lowercase) || next.contains(':') || next.split_whitespace().count() > 6 {
+                    break;
+                }
+                title = crate::text::join_lines(&[title.as_str(), next.as_str()], &[]);
+                used += 1;
+            }
             return (Some(title), used);
         }
     }
@@ -263,6 +292,11 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
         }
         if let Some(w) = t.split_whitespace().find(|w| acronym(w)) {
             return (Some(w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()), None);
+        }
+    }
+    if kind == DocumentKind::MeetingMinutes {
+        if let Some(o) = minutes::organization(title, lines) {
+            return (Some(o), None);
         }
     }
     if let Some(t) = lines.iter().take(15).map(|l| clean(&l.text)).find(|t| vocab::is_organization_line(t)) {

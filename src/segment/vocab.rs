@@ -1,6 +1,8 @@
 //! The document cues the segmenters key on: numbering patterns and keywords,
 //! each in one place with the cue it stands for.
 
+pub mod minutes;
+
 use regex::Regex;
 use std::sync::OnceLock;
 
