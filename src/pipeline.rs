@@ -23,9 +23,17 @@ pub enum ConvertError {
 }
 
 /// Options of a conversion.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub limits: pdf::Limits,
+    /// Largest inflated size of one DOCX part (`--max-docx-part-bytes`).
+    pub max_docx_part_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { limits: pdf::Limits::default(), max_docx_part_bytes: crate::docx::MAX_PART_BYTES }
+    }
 }
 
 /// The input format, from the content first (`%PDF`, a zip) and the file
@@ -58,7 +66,7 @@ pub fn layout_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<LayoutDo
             let doc = pdf::extract(bytes, &opts.limits)?;
             Ok(layout::pdf::layout(&doc))
         }
-        SourceFormat::Docx => Ok(crate::docx::read(bytes)?),
+        SourceFormat::Docx => Ok(crate::docx::read_limited(bytes, opts.max_docx_part_bytes)?),
         format => {
             let (text, warning) = layout::text::decode(bytes);
             let mut doc = layout::text::layout(&text, format);

@@ -108,6 +108,10 @@ pub(super) struct LimitArgs {
     /// Max pages read from one PDF; later pages are skipped with a warning
     #[arg(long, value_name = "N", default_value_t = pdf::Limits::default().max_pages, value_parser = parse_count)]
     max_pages: usize,
+    /// Max bytes one part of a DOCX may inflate to; a larger main document
+    /// fails the file, a larger styles or numbering part is skipped with a warning
+    #[arg(long, value_name = "BYTES", default_value_t = planparse::docx::MAX_PART_BYTES as usize, value_parser = parse_count)]
+    max_docx_part_bytes: usize,
 }
 
 impl LimitArgs {
@@ -121,6 +125,7 @@ impl LimitArgs {
                 max_pages: self.max_pages,
                 max_objects: self.max_objects,
             },
+            max_docx_part_bytes: self.max_docx_part_bytes as u64,
         }
     }
 }
