@@ -295,10 +295,21 @@ impl std::fmt::Display for Isolation {
     }
 }
 
+/// Fault injection for the isolation tests: a run whose name ends with the
+/// value of this variable panics instead of working, as a parser bug would.
+pub(super) const INJECT_PANIC_VAR: &str = "PLANPARSE_TEST_PANIC";
+
 /// Runs `work` on its own thread, catching a panic and giving up after
 /// `limit`. After a timeout the thread keeps running detached; its result is
 /// dropped. The thread is named after the file so a panic message names it.
 pub(super) fn isolated<T: Send + 'static>(name: &str, limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Isolation> {
+    let inject = std::env::var(INJECT_PANIC_VAR).ok().filter(|suffix| !suffix.is_empty() && name.ends_with(suffix.as_str()));
+    let work = move || {
+        if let Some(suffix) = inject {
+            panic!("injected by {INJECT_PANIC_VAR}={suffix}");
+        }
+        work()
+    };
     let (tx, rx) = mpsc::sync_channel(1);
     let spawned = std::thread::Builder::new()
         .name(format!("convert {name}"))
