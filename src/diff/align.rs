@@ -564,6 +564,62 @@ mod tests {
         assert_eq!(m.old_to_new, vec![Some(1), Some(0)]);
     }
 
+    /// Sum of the scores of a matching.
+    fn total(m: &Matching) -> f64 {
+        m.scores.iter().flatten().map(|s| (s.score * SCORE_SCALE).round().max(1.0)).sum()
+    }
+
+    #[test]
+    fn large_inputs_are_solved_by_groups_as_well_as_by_one_dense_assignment() {
+        // 1,000 items a side in groups of up to 8 linked candidates: the
+        // grouped solution scores the same total as the dense optimum.
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as f64 / (1u64 << 31) as f64
+        };
+        let n = 1_000;
+        let mut pairs = Vec::new();
+        for i in 0..n {
+            let block = i / 8 * 8;
+            for j in block..(block + 8).min(n) {
+                if next() < 0.5 {
+                    let score = 0.5 + next() / 2.0;
+                    pairs.push((i, j, PairScore { similarity: score, score }));
+                }
+            }
+        }
+        let grouped = optimal_matching(n, n, pairs.clone());
+        let dense = dense_matching(n, n, pairs);
+        assert!(grouped.note.is_none(), "every group is small");
+        assert!((total(&grouped) - total(&dense)).abs() < 0.5, "{} vs {}", total(&grouped), total(&dense));
+        for (i, j) in grouped.old_to_new.iter().enumerate() {
+            if let Some(j) = j {
+                assert_eq!(grouped.new_to_old[*j], Some(i));
+            }
+        }
+    }
+
+    #[test]
+    fn a_group_too_large_for_the_exact_method_is_matched_greedily_with_a_note() {
+        let n = EXACT_ASSIGNMENT_ITEMS + 100;
+        // Everything linked to everything through item 0's row and column.
+        let pairs: Vec<_> = (0..n).flat_map(|k| [(0, k), (k, 0), (k, k)]).map(|(i, j)| (i, j, PairScore { similarity: 0.9, score: if i == j { 0.9 } else { 0.6 } })).collect();
+        let m = optimal_matching(n, n, pairs);
+        assert!(m.note.as_deref().is_some_and(|n| n.contains("paired best score first")));
+        assert!((0..n).all(|k| m.old_to_new[k] == Some(k)), "the diagonal scores best");
+    }
+
+    #[test]
+    fn sharing_pairs_skip_features_common_to_many_items() {
+        let common = 1u64;
+        let old: Vec<Vec<u64>> = (0..200).map(|i| vec![common, 1_000 + i]).collect();
+        let new: Vec<Vec<u64>> = (0..200).map(|i| vec![common, 1_000 + (199 - i)]).collect();
+        let pairs = sharing_pairs(&old, &new, 3);
+        assert_eq!(pairs.len(), 200, "only the rare word proposes pairs: {}", pairs.len());
+        assert!(pairs.iter().all(|&(i, j)| i + j == 199));
+    }
+
     #[test]
     fn removed_items_are_listed_where_they_used_to_be() {
         let m = Matching { old_to_new: vec![Some(0), None, Some(1), None], new_to_old: vec![Some(0), Some(2), None], scores: vec![None; 4], note: None };

@@ -214,6 +214,26 @@ mod tests {
     }
 
     #[test]
+    fn text_far_off_the_page_or_reversed_sizes_nothing() {
+        // A span ending 40 trillion points to the right (a mutated text
+        // matrix), one with its ends swapped, one at NaN: bins stay capped.
+        for far in [4.0e13, f32::MAX, f32::INFINITY, f32::NAN] {
+            let mut spans = Vec::new();
+            for i in 0..5 {
+                let y = 60.0 + i as f32 * 12.0;
+                spans.push(span("left column text", 50.0, 260.0, y));
+                spans.push(span("right column text", 300.0, 500.0, y));
+            }
+            spans.push(span("off the page", 300.0, far, 200.0));
+            spans.push(span("reversed", 400.0, 80.0, 220.0));
+            let refs: Vec<&TextSpan> = spans.iter().collect();
+            let groups = split(&refs);
+            let kept: usize = groups.map_or(refs.len(), |g| g.iter().map(|g| g.spans.len()).sum());
+            assert_eq!(kept, refs.len(), "no span lost at x1 = {far}");
+        }
+    }
+
+    #[test]
     fn three_columns_split_twice() {
         let mut spans = Vec::new();
         for i in 0..4 {

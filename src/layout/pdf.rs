@@ -626,3 +626,57 @@ pub fn page_text(page: &PdfPage) -> String {
     let spans: Vec<&TextSpan> = page.spans.iter().collect();
     group_lines(&spans, page.number).into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The share of data rows in which each column has text, recounted from
+    /// scratch: what [`FillCounts`] must equal after every page.
+    fn naive_fill(rows: &[Row]) -> Vec<f32> {
+        let data: Vec<&Row> = rows.iter().filter(|r| !r.header).collect();
+        let width = data.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+        (0..width)
+            .map(|i| {
+                let filled = data.iter().filter(|r| r.cells.get(i).is_some_and(|c| !c.is_empty())).count();
+                if data.is_empty() { 0.0 } else { filled as f32 / data.len() as f32 }
+            })
+            .collect()
+    }
+
+    fn row(texts: &[&str]) -> Row {
+        let cells = texts.iter().map(|t| Cell { lines: vec![Line { text: (*t).to_string(), ..Line::default() }] }).collect();
+        Row { cells, pages: vec![1], header: false }
+    }
+
+    #[test]
+    fn fill_counts_agree_with_a_recount_as_a_table_grows() {
+        // Rows of varying width and emptiness, a first row that turns into a
+        // header, and a last row that a later page fills in.
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let mut rows = vec![row(&["Nr", "Tiltak", "Ansvar"])];
+        let mut counts = FillCounts::default();
+        for page in 0..200 {
+            assert_eq!(counts.rows_fill(&rows), naive_fill(&rows), "page {page}");
+            if page == 50 {
+                rows[0].header = true;
+            }
+            if let Some(last) = rows.last_mut() {
+                if next() % 3 == 0 {
+                    if let Some(cell) = last.cells.first_mut() {
+                        cell.lines = vec![Line { text: "filled".into(), ..Line::default() }];
+                    }
+                }
+            }
+            for _ in 0..next() % 4 {
+                let width = 2 + next() % 3;
+                let texts: Vec<&str> = (0..width).map(|_| if next() % 4 == 0 { "" } else { "x" }).collect();
+                rows.push(row(&texts));
+            }
+        }
+    }
+}
