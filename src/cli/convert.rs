@@ -112,6 +112,9 @@ pub(super) struct LimitArgs {
     /// fails the file, a larger styles or numbering part is skipped with a warning
     #[arg(long, value_name = "BYTES", default_value_t = planparse::docx::MAX_PART_BYTES as usize, value_parser = parse_count)]
     max_docx_part_bytes: usize,
+    /// Max bytes of a text or Markdown input; a larger one fails
+    #[arg(long, value_name = "BYTES", default_value_t = pipeline::MAX_TEXT_BYTES, value_parser = parse_count)]
+    max_text_bytes: usize,
 }
 
 impl LimitArgs {
@@ -126,6 +129,7 @@ impl LimitArgs {
                 max_objects: self.max_objects,
             },
             max_docx_part_bytes: self.max_docx_part_bytes as u64,
+            max_text_bytes: self.max_text_bytes,
         }
     }
 }

@@ -24,7 +24,15 @@ pub fn decode(bytes: &[u8]) -> (String, Option<Warning>) {
 /// Builds the layout of a text document. Form feeds count as page breaks
 /// only for blank-line accounting; bare page-number lines are dropped.
 pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\u{000C}', "\n\n");
+    // Copied only when there is something to replace: a large input is not
+    // duplicated three times over.
+    let mut text = std::borrow::Cow::Borrowed(text);
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n").into();
+    }
+    if text.contains('\u{000C}') {
+        text = text.replace('\u{000C}', "\n\n").into();
+    }
     let mut blocks = Vec::new();
     let mut blank = 0.0f32;
     let mut pending_rows: Vec<(Vec<String>, f32)> = Vec::new();
