@@ -106,7 +106,13 @@ impl Server {
                     };
                     let store = Store::new(dataset, caches);
                     while let Ok(request) = http.recv() {
-                        answer(&store, loopback, request);
+                        // A panic answering one request (its connection is
+                        // closed) must not take the worker with it.
+                        let url = request.url().to_string();
+                        let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(&store, loopback, request)));
+                        if answered.is_err() {
+                            eprintln!("planparse serve: internal error answering {url}");
+                        }
                     }
                 })
             })
