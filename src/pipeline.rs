@@ -22,12 +22,30 @@ pub enum ConvertError {
     Empty,
     #[error("unsupported input format (expected .pdf, .docx, .html, .txt or .md)")]
     Unsupported,
+    #[error("limit exceeded: the text is {size} bytes, over the limit of {limit} (raise it with --max-text-bytes)")]
+    TextTooLarge { size: usize, limit: String },
 }
 
 /// Options of a conversion.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub limits: pdf::Limits,
+    /// Largest inflated size of one DOCX part (`--max-docx-part-bytes`).
+    pub max_docx_part_bytes: u64,
+    /// Largest text or Markdown input (`--max-text-bytes`).
+    pub max_text_bytes: usize,
+}
+
+/// Default [`Options::max_text_bytes`]: 16 MiB, thousands of pages of text.
+/// Reading text takes 7 to 18 times its size in memory (decoded, lines, table
+/// cells: a million two-cell tab rows in 27 MB laid out in 500 MiB), so this
+/// keeps one file's layout within about 300 MiB.
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { limits: pdf::Limits::default(), max_docx_part_bytes: crate::docx::MAX_PART_BYTES, max_text_bytes: MAX_TEXT_BYTES }
+    }
 }
 
 /// The input format, from the content first (`%PDF`, a zip, a doctype or
@@ -63,7 +81,10 @@ pub fn layout_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<LayoutDo
             let doc = pdf::extract(bytes, &opts.limits)?;
             Ok(layout::pdf::layout(&doc))
         }
-        SourceFormat::Docx => Ok(crate::docx::read(bytes)?),
+        SourceFormat::Docx => Ok(crate::docx::read_limited(bytes, opts.max_docx_part_bytes)?),
+        _ if bytes.len() > opts.max_text_bytes => {
+            Err(ConvertError::TextTooLarge { size: bytes.len(), limit: crate::docx::format_bytes(opts.max_text_bytes as u64) })
+        }
         SourceFormat::Html => Ok(crate::html::read(bytes)?),
         format => {
             let (text, warning) = layout::text::decode(bytes);

@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
             max_ops_per_page: 200_000,
             ..pdf::Limits::default()
         },
+        ..pipeline::Options::default()
     };
     let _ = pipeline::convert_bytes("fuzz.pdf", data, &opts);
 });

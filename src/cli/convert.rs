@@ -128,6 +128,13 @@ pub(super) struct LimitArgs {
     /// Max pages read from one PDF; later pages are skipped with a warning
     #[arg(long, value_name = "N", default_value_t = pdf::Limits::default().max_pages, value_parser = parse_count)]
     max_pages: usize,
+    /// Max bytes one part of a DOCX may inflate to; a larger main document
+    /// fails the file, a larger styles or numbering part is skipped with a warning
+    #[arg(long, value_name = "BYTES", default_value_t = planparse::docx::MAX_PART_BYTES as usize, value_parser = parse_count)]
+    max_docx_part_bytes: usize,
+    /// Max bytes of a text or Markdown input; a larger one fails
+    #[arg(long, value_name = "BYTES", default_value_t = pipeline::MAX_TEXT_BYTES, value_parser = parse_count)]
+    max_text_bytes: usize,
 }
 
 impl LimitArgs {
@@ -141,6 +148,8 @@ impl LimitArgs {
                 max_pages: self.max_pages,
                 max_objects: self.max_objects,
             },
+            max_docx_part_bytes: self.max_docx_part_bytes as u64,
+            max_text_bytes: self.max_text_bytes,
         }
     }
 }
@@ -387,10 +396,21 @@ impl std::fmt::Display for Isolation {
     }
 }
 
+/// Fault injection for the isolation tests: a run whose name ends with the
+/// value of this variable panics instead of working, as a parser bug would.
+pub(super) const INJECT_PANIC_VAR: &str = "PLANPARSE_TEST_PANIC";
+
 /// Runs `work` on its own thread, catching a panic and giving up after
 /// `limit`. After a timeout the thread keeps running detached; its result is
 /// dropped. The thread is named after the file so a panic message names it.
 pub(super) fn isolated<T: Send + 'static>(name: &str, limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Isolation> {
+    let inject = std::env::var(INJECT_PANIC_VAR).ok().filter(|suffix| !suffix.is_empty() && name.ends_with(suffix.as_str()));
+    let work = move || {
+        if let Some(suffix) = inject {
+            panic!("injected by {INJECT_PANIC_VAR}={suffix}");
+        }
+        work()
+    };
     let (tx, rx) = mpsc::sync_channel(1);
     let spawned = std::thread::Builder::new()
         .name(format!("convert {name}"))

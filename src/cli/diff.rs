@@ -11,10 +11,11 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use planparse::diff;
 use planparse::model::Document;
-use planparse::pipeline::{self, Options};
+use planparse::pipeline::Options;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -49,16 +50,20 @@ pub struct Args {
     /// Print the JSON schema of the diff output and exit
     #[arg(long, conflicts_with_all = ["old", "new"])]
     schema: bool,
+    /// Time limit in seconds for converting each input and for the comparison
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = super::convert::parse_seconds)]
+    timeout: Duration,
 }
 
-/// Reads one side: a converted document (`.json`) or any input `convert` reads.
-pub fn load(path: &Path) -> Result<Document, String> {
+/// Reads one side: a converted document (`.json`) or any input `convert`
+/// reads, converted in isolation (a panic or a time-out is this file's error).
+pub fn load(path: &Path, limit: Duration) -> Result<Document, String> {
     let bytes = super::read_input(path)?;
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     if name.to_lowercase().ends_with(".json") {
         return serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a planparse document: {e}", path.display()));
     }
-    pipeline::convert_bytes(&name, &bytes, &Options::default()).map_err(|e| format!("{}: {e}", path.display()))
+    super::convert::convert_isolated(&name, bytes, &Options::default(), limit).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 pub fn run(args: Args) -> i32 {
@@ -69,7 +74,7 @@ pub fn run(args: Args) -> i32 {
         eprintln!("planparse diff: OLD and NEW are required");
         return super::EXIT_USAGE;
     };
-    let (old, new) = match (load(old_path), load(new_path)) {
+    let (old, new) = match (load(old_path, args.timeout), load(new_path, args.timeout)) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
             for e in [o.err(), n.err()].into_iter().flatten() {
@@ -78,7 +83,13 @@ pub fn run(args: Args) -> i32 {
             return super::EXIT_FAILED;
         }
     };
-    let comparison = diff::compare(&old, &new);
+    let comparison = match super::convert::isolated("diff", args.timeout, move || diff::compare(&old, &new)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("planparse diff: {} and {}: cannot compare: {e}", old_path.display(), new_path.display());
+            return super::EXIT_FAILED;
+        }
+    };
     let output = match args.format {
         Format::Text => {
             let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

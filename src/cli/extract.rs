@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use planparse::layout::Block;
 use planparse::pipeline;
@@ -20,8 +21,20 @@ pub struct Args {
     /// Print lines in reading order with table cells separated by ` | `
     #[arg(long)]
     layout: bool,
+    /// Per-file time limit in seconds; a file over it fails with "time limit exceeded"
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = super::convert::parse_seconds)]
+    timeout: Duration,
     #[command(flatten)]
     limits: super::convert::LimitArgs,
+}
+
+/// What extracting one file printed: the text for stdout, and its warnings
+/// and error for stderr.
+#[derive(Default)]
+struct Extracted {
+    out: String,
+    warnings: Vec<String>,
+    error: Option<String>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -39,57 +52,18 @@ pub fn run(args: Args) -> i32 {
             }
         };
         let name = path.display().to_string();
-        let is_pdf = matches!(pipeline::detect_format(&name, &bytes), Ok(planparse::model::SourceFormat::Pdf));
-        if is_pdf && !args.layout {
-            match planparse::pdf::extract(&bytes, &opts.limits) {
-                Ok(doc) => {
-                    for w in &doc.warnings {
-                        eprintln!("planparse: {name}: warning: {}", w.message);
-                    }
-                    if args.json {
-                        let _ = writeln!(out, "{}", spans_json(&doc));
-                    } else {
-                        for page in &doc.pages {
-                            let _ = writeln!(out, "{}", planparse::layout::pdf::page_text(page));
-                            let _ = write!(out, "\u{000C}");
-                        }
-                    }
-                }
-                Err(e) => {
-                    eprintln!("planparse: {name}: {e}");
-                    failed = true;
-                }
-            }
-            continue;
+        let (json, layout, opts) = (args.json, args.layout, opts.clone());
+        let work_name = name.clone();
+        // Isolated as in `convert`: a panic or a time-out is this file's error.
+        let done = super::convert::isolated(&name, args.timeout, move || extract_one(&work_name, &bytes, json, layout, &opts));
+        let done = done.unwrap_or_else(|e| Extracted { error: Some(e.to_string()), ..Extracted::default() });
+        for w in &done.warnings {
+            eprintln!("planparse: {name}: warning: {w}");
         }
-        match pipeline::layout_bytes(&name, &bytes, &opts) {
-            Ok(doc) if args.json => match serde_json::to_string(&doc) {
-                Ok(j) => {
-                    let _ = writeln!(out, "{j}");
-                }
-                Err(e) => {
-                    eprintln!("planparse: {name}: cannot serialize layout: {e}");
-                    failed = true;
-                }
-            },
-            Ok(doc) => {
-                for b in &doc.blocks {
-                    match b {
-                        Block::Line(l) => {
-                            let _ = writeln!(out, "{}", l.text);
-                        }
-                        Block::Table(t) => {
-                            for r in &t.rows {
-                                let _ = writeln!(out, "{}", r.texts().join(" | "));
-                            }
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                eprintln!("planparse: {name}: {e}");
-                failed = true;
-            }
+        let _ = out.write_all(done.out.as_bytes());
+        if let Some(e) = done.error {
+            eprintln!("planparse: {name}: {e}");
+            failed = true;
         }
     }
     if failed {
@@ -97,6 +71,54 @@ pub fn run(args: Args) -> i32 {
     } else {
         super::EXIT_OK
     }
+}
+
+fn extract_one(name: &str, bytes: &[u8], json: bool, layout: bool, opts: &pipeline::Options) -> Extracted {
+    use std::fmt::Write as _;
+    let mut done = Extracted::default();
+    let out = &mut done.out;
+    let is_pdf = matches!(pipeline::detect_format(name, bytes), Ok(planparse::model::SourceFormat::Pdf));
+    if is_pdf && !layout {
+        match planparse::pdf::extract(bytes, &opts.limits) {
+            Ok(doc) => {
+                done.warnings = doc.warnings.iter().map(|w| w.message.clone()).collect();
+                if json {
+                    let _ = writeln!(out, "{}", spans_json(&doc));
+                } else {
+                    for page in &doc.pages {
+                        let _ = writeln!(out, "{}", planparse::layout::pdf::page_text(page));
+                        out.push('\u{000C}');
+                    }
+                }
+            }
+            Err(e) => done.error = Some(e.to_string()),
+        }
+        return done;
+    }
+    match pipeline::layout_bytes(name, bytes, opts) {
+        Ok(doc) if json => match serde_json::to_string(&doc) {
+            Ok(j) => {
+                let _ = writeln!(out, "{j}");
+            }
+            Err(e) => done.error = Some(format!("cannot serialize layout: {e}")),
+        },
+        Ok(doc) => {
+            for b in &doc.blocks {
+                match b {
+                    Block::Line(l) => {
+                        let _ = writeln!(out, "{}", l.text);
+                    }
+                    Block::Table(t) => {
+                        for r in &t.rows {
+                            let _ = writeln!(out, "{}", r.texts().join(" | "));
+                        }
+                    }
+                }
+            }
+        }
+        Err(e) => done.error = Some(e.to_string()),
+    }
+    done
 }
 
 fn spans_json(doc: &planparse::pdf::PdfDocument) -> String {

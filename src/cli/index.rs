@@ -8,6 +8,7 @@
 //! and the dataset is as it was.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use planparse::dataset::sqlite::{Dataset, DatasetError, Outcome, Table, Writer};
 use planparse::model::Document;
@@ -34,6 +35,9 @@ pub struct Args {
     /// Print only errors and the summary
     #[arg(short, long)]
     quiet: bool,
+    /// Per-file time limit in seconds; a file over it fails with "time limit exceeded"
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = super::convert::parse_seconds)]
+    timeout: Duration,
 }
 
 /// Extensions a folder walk picks up (a file named on the command line is
@@ -119,8 +123,8 @@ fn index(dataset: &mut Dataset, files: &[PathBuf], args: &Args, tally: &mut Tall
         }
         let converted: Vec<(Input, Result<Document, String>)> = todo
             .into_par_iter()
-            .map(|input| {
-                let doc = document(&input, &opts);
+            .map(|mut input| {
+                let doc = document(&mut input, &opts, args.timeout);
                 (input, doc)
             })
             .collect();
@@ -235,13 +239,14 @@ fn read(path: &Path) -> Result<Input, String> {
 }
 
 /// The document of an input: a converted `.json` is read as it is, anything
-/// else goes through the pipeline.
-fn document(input: &Input, opts: &Options) -> Result<Document, String> {
+/// else goes through the pipeline, isolated as in `convert` (a panic or a
+/// time-out fails this input only). The input's bytes are handed over.
+fn document(input: &mut Input, opts: &Options, limit: Duration) -> Result<Document, String> {
     let is_json = input.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
         return serde_json::from_slice::<Document>(&input.bytes)
             .map_err(|e| format!("not a planparse document (JSON from `planparse convert` expected): {e}"));
     }
     let name = input.path.file_name().map_or_else(|| input.path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    pipeline::convert_bytes(&name, &input.bytes, opts).map_err(|e| e.to_string())
+    super::convert::convert_isolated(&name, std::mem::take(&mut input.bytes), opts, limit)
 }

@@ -72,7 +72,7 @@ pub fn run(args: Args) -> i32 {
     };
     let results = match dataset.search(&query) {
         Ok(h) => h,
-        Err(e @ DatasetError::Query { .. }) => {
+        Err(e @ (DatasetError::Query { .. } | DatasetError::QueryLimit(_))) => {
             eprintln!("planparse: {e}");
             return super::EXIT_USAGE;
         }

@@ -65,6 +65,9 @@ pub enum DatasetError {
     Version { path: String, found: i64, expected: i64 },
     #[error("cannot parse query {query:?}: use quotes for phrases, e.g. '\"kliniske studier\"' ({detail})")]
     Query { query: String, detail: String },
+    /// A query over [`search::MAX_QUERY_CHARS`] or [`search::MAX_QUERY_TERMS`].
+    #[error("query too long: {0}")]
+    QueryLimit(String),
     #[error("{path}: {context}: {source}")]
     Sqlite {
         path: String,

@@ -28,7 +28,7 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{Document, Measure, Section};
-use align::{match_measures, optimal_matching, score_sections, Matching, MeasureKey, SectionKey};
+use align::{match_measures, optimal_matching, score_sections, Matching, MeasureKey, SectionKey, MAX_ALIGNED_ITEMS};
 pub use model::{Change, ChangeType, Counts, Diff, DiffOp, Level, Side, Summary, TextSpan};
 use similarity::{fingerprint, fingerprint_hash, FnvBuild, TextProfile};
 
@@ -111,7 +111,7 @@ fn party_keys(parties: &[String]) -> Vec<String> {
 /// Compares two versions of a plan.
 pub fn compare(old: &Document, new: &Document) -> Comparison {
     let first = Alignment::new(old, new);
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = [&first.sections.note, &first.measures.note].into_iter().flatten().cloned().collect();
     let joined_old = absorb_continuations(old, new, &first.measures.old_to_new, &first.measures.scores, &mut notes, "old");
     let new_scores: Vec<_> = first.measures.new_to_old.iter().map(|o| o.and_then(|i| first.measures.scores[i])).collect();
     let joined_new = absorb_continuations(new, old, &first.measures.new_to_old, &new_scores, &mut notes, "new");
@@ -126,10 +126,11 @@ pub fn compare(old: &Document, new: &Document) -> Comparison {
 /// For each measure index of a document, its index once the `joins` (head,
 /// tail) are made: a tail goes where its head goes.
 fn joined_index(len: usize, joins: &[(usize, usize)]) -> Vec<usize> {
+    let tails: HashSet<usize> = joins.iter().map(|&(_, tail)| tail).collect();
     let mut map = Vec::with_capacity(len);
     let mut removed = 0;
     for k in 0..len {
-        if joins.iter().any(|&(_, tail)| tail == k) {
+        if tails.contains(&k) {
             removed += 1;
         }
         map.push(k - removed);
@@ -164,7 +165,7 @@ impl Alignment {
         let new_keys = measure_keys(new, &flatten_sections(new));
         let old_map = joined_index(self.old_keys.len(), old_joins);
         let new_map = joined_index(self.new_keys.len(), new_joins);
-        let mut m = Matching { old_to_new: vec![None; old_keys.len()], new_to_old: vec![None; new_keys.len()], scores: vec![None; old_keys.len()] };
+        let mut m = Matching { old_to_new: vec![None; old_keys.len()], new_to_old: vec![None; new_keys.len()], scores: vec![None; old_keys.len()], note: self.measures.note.clone() };
         for (i, j) in self.measures.old_to_new.iter().enumerate().filter_map(|(i, j)| j.map(|j| (i, j))) {
             let (i2, j2) = (old_map[i], new_map[j]);
             m.old_to_new[i2] = Some(j2);
@@ -224,7 +225,7 @@ fn absorb_continuations(
     let mut joined: Vec<(usize, usize)> = Vec::new();
     for (tail, m) in doc.measures.iter().enumerate().skip(1) {
         let head = tail - 1;
-        if m.label.is_some() || doc.measures[head].section != m.section || joined.iter().any(|&(_, t)| t == head) {
+        if m.label.is_some() || doc.measures[head].section != m.section || joined.last().is_some_and(|&(_, t)| t == head) {
             continue;
         }
         // The matched part: its counterpart and how similar it is alone.
@@ -247,10 +248,17 @@ fn absorb_continuations(
         return None;
     }
     let mut doc = doc.clone();
-    for &(host, k) in joined.iter().rev() {
-        let part = doc.measures.remove(k);
-        doc.measures[host] = join_measures(&doc.measures[host], &part);
+    // Each tail joined into its head, in one pass (not one `remove` per join).
+    // A head is never itself a tail: a tail is skipped as the next head.
+    let tails: HashSet<usize> = joined.iter().map(|&(_, tail)| tail).collect();
+    let mut measures: Vec<Measure> = Vec::with_capacity(doc.measures.len() - tails.len());
+    for (k, m) in std::mem::take(&mut doc.measures).into_iter().enumerate() {
+        match measures.last_mut() {
+            Some(host) if tails.contains(&k) => *host = join_measures(host, &m),
+            _ => measures.push(m),
+        }
     }
+    doc.measures = measures;
     Some((doc, joined))
 }
 
@@ -336,15 +344,61 @@ fn match_sections(
             })
             .collect()
     };
+    let (rows, cols) = (old_sections.len(), new_sections.len());
+    if rows.max(cols) > MAX_ALIGNED_ITEMS {
+        return identical_sections(old_sections, new_sections);
+    }
     let old_keys = keys(old, old_sections, old_keys);
     let new_keys = keys(new, new_sections, new_keys);
-    optimal_matching(
-        old_keys.len(),
-        new_keys.len(),
-        (0..old_keys.len())
-            .flat_map(|i| (0..new_keys.len()).map(move |j| (i, j)))
-            .filter_map(|(i, j)| score_sections(&old_keys[i], &new_keys[j]).map(|s| (i, j, s))),
-    )
+    let pairs: Vec<(usize, usize)> = if rows.saturating_mul(cols) <= FULL_SECTION_PAIRS {
+        (0..rows).flat_map(|i| (0..cols).map(move |j| (i, j))).collect()
+    } else {
+        // Sections share title words, measures or a number with their counterpart.
+        let features = |keys: &[SectionKey]| -> Vec<Vec<u64>> {
+            keys.iter()
+                .map(|k| {
+                    let mut f: Vec<u64> = k.title.tokens().to_vec();
+                    f.extend(k.measures.iter().map(|h| h.rotate_left(17) ^ 0x5eed));
+                    f.extend(k.number.as_deref().map(|n| similarity::hash_str(n).rotate_left(31)));
+                    f
+                })
+                .collect()
+        };
+        align::sharing_pairs(&features(&old_keys), &features(&new_keys), SECTION_CANDIDATES)
+    };
+    optimal_matching(rows, cols, pairs.into_iter().filter_map(|(i, j)| score_sections(&old_keys[i], &new_keys[j]).map(|s| (i, j, s))))
+}
+
+/// Plans with up to this many old × new section pairs have every pair
+/// scored; larger ones only the pairs [`align::sharing_pairs`] proposes.
+const FULL_SECTION_PAIRS: usize = 250_000;
+/// Candidates per section in a large plan.
+const SECTION_CANDIDATES: usize = 10;
+
+/// The bounded alignment of sections for inputs over [`MAX_ALIGNED_ITEMS`]:
+/// sections with the same number and title (in fingerprint) are paired in
+/// document order (the first such old one with the first such new one); the
+/// rest are removed and added. Linear, with a note.
+fn identical_sections(old: &[FlatSection], new: &[FlatSection]) -> Matching {
+    let key = |f: &FlatSection| (f.section.number.clone(), fingerprint_hash(&f.section.title));
+    let mut unpaired: HashMap<_, std::collections::VecDeque<usize>, FnvBuild> = HashMap::default();
+    for (i, f) in old.iter().enumerate() {
+        unpaired.entry(key(f)).or_default().push_back(i);
+    }
+    let mut m = optimal_matching(old.len(), new.len(), std::iter::empty());
+    for (j, f) in new.iter().enumerate() {
+        if let Some(i) = unpaired.get_mut(&key(f)).and_then(|q| q.pop_front()) {
+            m.old_to_new[i] = Some(j);
+            m.new_to_old[j] = Some(i);
+            m.scores[i] = Some(align::PairScore { similarity: 1.0, score: 1.0 });
+        }
+    }
+    m.note = Some(format!(
+        "{} and {} sections: more than {MAX_ALIGNED_ITEMS} are not compared by content; only sections with the same number and title were paired, in order",
+        old.len(),
+        new.len()
+    ));
+    m
 }
 
 /// Section id → index in the flattened list.

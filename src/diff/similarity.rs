@@ -117,6 +117,11 @@ impl TextProfile {
         TextProfile { tokens, token_bits: popcount(&token_sketch), token_sketch, trigram_sketch, trigrams }
     }
 
+    /// The hashed stemmed tokens, sorted and deduplicated.
+    pub fn tokens(&self) -> &[u64] {
+        &self.tokens
+    }
+
     /// True when the text had no comparable content.
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty() && self.trigrams == 0.0

@@ -32,8 +32,21 @@ use numbering::Numbering;
 use package::{rel, Package};
 use styles::StyleSheet;
 
-/// Largest inflated size of any one part read from the package.
-pub const MAX_PART_BYTES: u64 = 256 << 20;
+/// Default largest inflated size of any one part read from the package
+/// (`--max-docx-part-bytes`). A part is held as an element tree, which takes
+/// up to ~30 times the XML (250 MiB of short paragraphs took 6.2 GiB), so
+/// the default keeps one document within about 512 MiB; the main part of a
+/// long real report is a few MiB.
+pub const MAX_PART_BYTES: u64 = 16 << 20;
+
+/// `16 MiB`, `1.5 KiB` or `100 bytes`: a limit as a reader sees it.
+pub fn format_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
 
 /// Why a DOCX file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +55,8 @@ pub enum DocxError {
     NotDocx(String),
     #[error("corrupt DOCX: {0}")]
     Corrupt(String),
+    #[error("limit exceeded: {0}")]
+    Limit(String),
 }
 
 /// Reads a `.docx` file from bytes into the layout model.
@@ -51,7 +66,14 @@ pub enum DocxError {
 /// optional parts (styles, numbering, notes, core properties) costs their
 /// information and is reported in the warnings.
 pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
-    let mut pkg = Package::open(bytes)?;
+    read_limited(bytes, MAX_PART_BYTES)
+}
+
+/// [`read`] with a limit on the inflated size of each part; a main document
+/// part over it fails the file, an optional part over it is skipped with a
+/// warning.
+pub fn read_limited(bytes: &[u8], max_part_bytes: u64) -> Result<LayoutDocument, DocxError> {
+    let mut pkg = Package::open(bytes, max_part_bytes)?;
     let mut warnings = Vec::new();
 
     let package_rels = pkg.relationships("");
@@ -67,6 +89,7 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
                 "the zip has no main document part ({main})"
             )))
         }
+        Err(e @ package::PartError::TooLarge(_)) => return Err(DocxError::Limit(format!("{main}: {e}"))),
         Err(e) => return Err(DocxError::Corrupt(format!("{main}: {e}"))),
     };
     let document =

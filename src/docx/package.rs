@@ -11,13 +11,15 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use super::xml::{self, Element};
-use super::{DocxError, MAX_PART_BYTES};
+use super::DocxError;
 
 /// An opened package.
 pub(crate) struct Package<'b> {
     archive: zip::ZipArchive<Cursor<&'b [u8]>>,
     /// Lower-cased part name → index in the archive.
     index: HashMap<String, usize>,
+    /// Largest inflated size of one part (`--max-docx-part-bytes`).
+    max_part_bytes: u64,
 }
 
 /// Why one part could not be read.
@@ -25,15 +27,19 @@ pub(crate) struct Package<'b> {
 pub(crate) enum PartError {
     /// Inflating failed (bad CRC, unsupported method, truncated data).
     Unreadable(String),
-    /// The part inflates past [`MAX_PART_BYTES`].
-    TooLarge,
+    /// The part inflates past the limit (in bytes).
+    TooLarge(u64),
 }
 
 impl std::fmt::Display for PartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PartError::Unreadable(cause) => f.write_str(cause),
-            PartError::TooLarge => write!(f, "inflates past {} MiB", MAX_PART_BYTES >> 20),
+            PartError::TooLarge(limit) => write!(
+                f,
+                "inflates past {} (raise the limit with --max-docx-part-bytes)",
+                super::format_bytes(*limit)
+            ),
         }
     }
 }
@@ -49,7 +55,7 @@ pub(crate) mod rel {
 }
 
 impl<'b> Package<'b> {
-    pub fn open(bytes: &'b [u8]) -> Result<Package<'b>, DocxError> {
+    pub fn open(bytes: &'b [u8], max_part_bytes: u64) -> Result<Package<'b>, DocxError> {
         if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
             return Err(DocxError::NotDocx(
                 "an OLE compound file (a legacy .doc, or an encrypted .docx), not a zip package"
@@ -65,7 +71,11 @@ impl<'b> Package<'b> {
                 Some((normalize(name), i))
             })
             .collect();
-        Ok(Package { archive, index })
+        Ok(Package {
+            archive,
+            index,
+            max_part_bytes,
+        })
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -83,11 +93,11 @@ impl<'b> Package<'b> {
             .map_err(|e| PartError::Unreadable(e.to_string()))?;
         let mut out = Vec::new();
         // One byte past the cap tells a part at the cap from one beyond it.
-        file.take(MAX_PART_BYTES + 1)
+        file.take(self.max_part_bytes.saturating_add(1))
             .read_to_end(&mut out)
             .map_err(|e| PartError::Unreadable(e.to_string()))?;
-        if out.len() as u64 > MAX_PART_BYTES {
-            return Err(PartError::TooLarge);
+        if out.len() as u64 > self.max_part_bytes {
+            return Err(PartError::TooLarge(self.max_part_bytes));
         }
         Ok(Some(out))
     }

@@ -169,7 +169,10 @@ pub(crate) fn parse(bytes: Vec<u8>) -> Result<Parsed, XmlError> {
                 if stack.len() < 2 {
                     return Err(XmlError("unbalanced end tag".into()));
                 }
-                if let Some(done) = stack.pop() {
+                if let Some(mut done) = stack.pop() {
+                    // Growth leaves room for up to twice the children; a
+                    // finished element gives it back (most hold one or two).
+                    done.children.shrink_to_fit();
                     push_child(&mut stack, Node::Element(done));
                 }
             }
@@ -194,7 +197,8 @@ pub(crate) fn parse(bytes: Vec<u8>) -> Result<Parsed, XmlError> {
     if stack.len() != 1 {
         return Err(XmlError("unexpected end of XML (unclosed elements)".into()));
     }
-    let root = stack.pop().unwrap_or_default();
+    let mut root = stack.pop().unwrap_or_default();
+    root.children.shrink_to_fit();
     Ok(Parsed { root, lossy })
 }
 

@@ -22,6 +22,9 @@ const MIN_GUTTER: f32 = 9.0;
 const MIN_SIDE: f32 = 0.18;
 /// Baselines with text on both sides of the gutter needed to split.
 const MIN_SHARED_BASELINES: usize = 3;
+/// Most coverage bins of one region: 1-point bins over the widest page PDF
+/// allows (14,400 points, ISO 32000-1 annex C); wider regions get wider bins.
+const MAX_BINS: usize = 14_400;
 /// Nested gutters (three columns need two levels).
 const MAX_DEPTH: usize = 3;
 
@@ -98,19 +101,29 @@ fn find_gutter(spans: &[&TextSpan]) -> Option<(f32, f32)> {
     if !width.is_finite() || width < 4.0 * MIN_GUTTER {
         return None;
     }
-    // Coverage of 1-point bins by spans; a few crossing spans (full-width
-    // lines) are allowed in a gutter.
-    let bins = width.ceil() as usize + 1;
-    let mut cover = vec![0u32; bins];
+    // Coverage of bins by spans (1 point wide, or wider when a span lies far
+    // off the page: the bin count never follows a coordinate from the file);
+    // a few crossing spans (full-width lines) are allowed in a gutter.
+    let scale = (width / MAX_BINS as f32).max(1.0);
+    let bins = ((width / scale).ceil() as usize).clamp(1, MAX_BINS) + 1;
+    let bin = |x: f32| (((x - left) / scale).max(0.0) as usize).min(bins - 1);
+    // A difference array: +1 where a span starts, -1 after it ends, summed
+    // once, so the work is spans + bins, not spans × bins.
+    let mut delta = vec![0i64; bins + 1];
     for s in spans {
-        let a = ((s.x0 - left).max(0.0) as usize).min(bins - 1);
-        let b = ((s.x1 - left).max(0.0) as usize).min(bins - 1);
-        for c in &mut cover[a..=b] {
-            *c += 1;
-        }
+        let (a, b) = (bin(s.x0), bin(s.x1));
+        delta[a.min(b)] += 1;
+        delta[a.max(b) + 1] -= 1;
     }
+    let cover: Vec<u32> = delta[..bins]
+        .iter()
+        .scan(0i64, |sum, d| {
+            *sum += d;
+            Some(u32::try_from(*sum).unwrap_or(u32::MAX))
+        })
+        .collect();
     let allowed = (spans.len() / 10).max(2) as u32;
-    let lo = (width * MIN_SIDE) as usize;
+    let lo = ((width * MIN_SIDE) / scale) as usize;
     let hi = bins.saturating_sub(lo);
     let mut best: Option<(f32, f32)> = None;
     let mut i = lo;
@@ -139,7 +152,7 @@ fn find_gutter(spans: &[&TextSpan]) -> Option<(f32, f32)> {
                 _ => {}
             }
         }
-        let (g0, g1) = (left + a as f32, left + b as f32);
+        let (g0, g1) = (left + a as f32 * scale, left + b as f32 * scale);
         if g1 - g0 >= MIN_GUTTER && best.is_none_or(|(b0, b1)| g1 - g0 > b1 - b0) && sides_share_baselines(spans, g0, g1) {
             best = Some((g0, g1));
         }
@@ -147,14 +160,26 @@ fn find_gutter(spans: &[&TextSpan]) -> Option<(f32, f32)> {
     best
 }
 
-/// Left and right text side by side on enough baselines.
+/// Left and right text side by side on enough baselines. The right side is
+/// sorted by baseline and searched, so a page of many spans stays n·log n.
 fn sides_share_baselines(spans: &[&TextSpan], g0: f32, g1: f32) -> bool {
-    let mut left: Vec<f32> = spans.iter().filter(|s| s.x1 <= g0 + 0.5).map(|s| s.y).collect();
-    let right: Vec<(f32, f32)> = spans.iter().filter(|s| s.x0 >= g1 - 0.5).map(|s| (s.y, s.font_size)).collect();
+    let mut left: Vec<f32> = spans.iter().filter(|s| s.x1 <= g0 + 0.5).map(|s| s.y).filter(|y| y.is_finite()).collect();
+    let mut right: Vec<(f32, f32)> =
+        spans.iter().filter(|s| s.x0 >= g1 - 0.5).map(|s| (s.y, s.font_size)).filter(|(y, size)| y.is_finite() && size.is_finite()).collect();
     left.sort_by(f32::total_cmp);
     left.dedup_by(|a, b| (*a - *b).abs() < 1.0);
-    let shared = left.iter().filter(|y| right.iter().any(|(ry, size)| (*ry - **y).abs() < size * 0.45)).count();
-    shared >= MIN_SHARED_BASELINES
+    right.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let reach = right.iter().map(|(_, size)| size * 0.45).fold(0.0, f32::max);
+    let mut shared = 0;
+    for y in left {
+        let from = right.partition_point(|(ry, _)| *ry < y - reach);
+        let near = right[from..].iter().take_while(|(ry, _)| *ry <= y + reach).any(|(ry, size)| (*ry - y).abs() < size * 0.45);
+        shared += usize::from(near);
+        if shared >= MIN_SHARED_BASELINES {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -186,6 +211,26 @@ mod tests {
         let spans: Vec<TextSpan> = (0..8).map(|i| span("a line of body text", 50.0, 300.0 + (i % 3) as f32 * 60.0, 40.0 + i as f32 * 12.0)).collect();
         let refs: Vec<&TextSpan> = spans.iter().collect();
         assert!(split(&refs).is_none());
+    }
+
+    #[test]
+    fn text_far_off_the_page_or_reversed_sizes_nothing() {
+        // A span ending 40 trillion points to the right (a mutated text
+        // matrix), one with its ends swapped, one at NaN: bins stay capped.
+        for far in [4.0e13, f32::MAX, f32::INFINITY, f32::NAN] {
+            let mut spans = Vec::new();
+            for i in 0..5 {
+                let y = 60.0 + i as f32 * 12.0;
+                spans.push(span("left column text", 50.0, 260.0, y));
+                spans.push(span("right column text", 300.0, 500.0, y));
+            }
+            spans.push(span("off the page", 300.0, far, 200.0));
+            spans.push(span("reversed", 400.0, 80.0, 220.0));
+            let refs: Vec<&TextSpan> = spans.iter().collect();
+            let groups = split(&refs);
+            let kept: usize = groups.map_or(refs.len(), |g| g.iter().map(|g| g.spans.len()).sum());
+            assert_eq!(kept, refs.len(), "no span lost at x1 = {far}");
+        }
     }
 
     #[test]

@@ -537,32 +537,32 @@ fn overlaps_as_super(line_first: &TextSpan, s: &TextSpan) -> bool {
 /// split by the page break joined.
 fn join_pages(pages: Vec<Vec<Item>>, warnings: &mut Vec<Warning>) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
-    let mut open: Option<(Table, Vec<f32>)> = None;
+    let mut open: Option<(Table, Vec<f32>, FillCounts)> = None;
     for items in pages {
         let mut first_on_page = true;
         for item in items {
             match item {
                 Item::Line(l) => {
-                    if let Some((t, _)) = open.take() {
+                    if let Some((t, ..)) = open.take() {
                         blocks.push(Block::Table(t));
                     }
                     blocks.push(Block::Line(l));
                 }
                 Item::Table(pt) => {
                     let continues = first_on_page
-                        && open.as_ref().is_some_and(|(_, cols)| same_columns(cols, &pt.cols));
+                        && open.as_ref().is_some_and(|(_, cols, _)| same_columns(cols, &pt.cols));
                     if continues {
-                        if let Some((t, _)) = open.as_mut() {
-                            append_continuation(t, pt.rows, warnings);
+                        if let Some((t, _, fill)) = open.as_mut() {
+                            append_continuation(t, pt.rows, fill, warnings);
                         }
                     } else {
-                        if let Some((t, _)) = open.take() {
+                        if let Some((t, ..)) = open.take() {
                             blocks.push(Block::Table(t));
                         }
                         let mut rows = pt.rows;
                         mark_header(&mut rows);
                         let pages = rows.iter().flat_map(|r| r.pages.iter().copied()).take(1).collect();
-                        open = Some((Table { rows, pages, origin: TableOrigin::Geometry }, pt.cols));
+                        open = Some((Table { rows, pages, origin: TableOrigin::Geometry }, pt.cols, FillCounts::default()));
                     }
                 }
             }
@@ -570,7 +570,7 @@ fn join_pages(pages: Vec<Vec<Item>>, warnings: &mut Vec<Warning>) -> Vec<Block> 
         }
         // A table open at the end of a page may continue on the next.
     }
-    if let Some((t, _)) = open.take() {
+    if let Some((t, ..)) = open.take() {
         blocks.push(Block::Table(t));
     }
     blocks
@@ -600,7 +600,7 @@ fn row_key(r: &Row) -> Vec<String> {
 }
 
 /// Adds the rows of a table's continuation on a new page.
-fn append_continuation(t: &mut Table, mut rows: Vec<Row>, warnings: &mut Vec<Warning>) {
+fn append_continuation(t: &mut Table, mut rows: Vec<Row>, counts: &mut FillCounts, warnings: &mut Vec<Warning>) {
     // Drop the repeated header row: a first row printed again at the top of
     // the next page is a header, bold or not.
     if let (Some(h), Some(first)) = (t.rows.first_mut(), rows.first()) {
@@ -611,7 +611,7 @@ fn append_continuation(t: &mut Table, mut rows: Vec<Row>, warnings: &mut Vec<War
     }
     let Some(first) = rows.first() else { return };
     let page = first.pages.first().copied();
-    let fill = t.rows_fill();
+    let fill = counts.rows_fill(&t.rows);
     if let Some(last) = t.rows.last_mut() {
         if row_continues(last, first, &fill) {
             let first = rows.remove(0);
@@ -640,21 +640,45 @@ fn append_continuation(t: &mut Table, mut rows: Vec<Row>, warnings: &mut Vec<War
     t.rows.extend(rows);
 }
 
-trait Fill {
-    fn rows_fill(&self) -> Vec<f32>;
+/// Share of data rows in which each column has text, counted once per row
+/// as a table grows page by page (recounting every row on every page made a
+/// long table quadratic). Rows between the first (which may turn into a
+/// repeated header) and the last (which a page break may join) never change
+/// once appended, so their counts are kept; those two are counted afresh.
+#[derive(Debug, Default)]
+struct FillCounts {
+    /// Rows `1..stable` are counted in `data` and `filled`.
+    stable: usize,
+    data: usize,
+    filled: Vec<usize>,
 }
 
-impl Fill for Table {
-    /// Share of data rows in which each column has text.
-    fn rows_fill(&self) -> Vec<f32> {
-        let data: Vec<&Row> = self.rows.iter().filter(|r| !r.header).collect();
-        let width = data.iter().map(|r| r.cells.len()).max().unwrap_or(0);
-        (0..width)
-            .map(|i| {
-                let filled = data.iter().filter(|r| r.cells.get(i).is_some_and(|c| !c.is_empty())).count();
-                if data.is_empty() { 0.0 } else { filled as f32 / data.len() as f32 }
-            })
-            .collect()
+impl FillCounts {
+    fn add(data: &mut usize, filled: &mut Vec<usize>, row: &Row) {
+        if row.header {
+            return;
+        }
+        *data += 1;
+        if filled.len() < row.cells.len() {
+            filled.resize(row.cells.len(), 0);
+        }
+        for (n, cell) in filled.iter_mut().zip(&row.cells) {
+            *n += usize::from(!cell.is_empty());
+        }
+    }
+
+    fn rows_fill(&mut self, rows: &[Row]) -> Vec<f32> {
+        let end = rows.len().saturating_sub(1);
+        for row in rows.get(self.stable.max(1)..end).unwrap_or_default() {
+            Self::add(&mut self.data, &mut self.filled, row);
+        }
+        self.stable = self.stable.max(end);
+        let (mut data, mut filled) = (self.data, self.filled.clone());
+        let edges: &[usize] = if rows.len() >= 2 { &[0, rows.len() - 1] } else { &[0] };
+        for row in edges.iter().filter_map(|&i| rows.get(i)) {
+            Self::add(&mut data, &mut filled, row);
+        }
+        filled.iter().map(|&n| if data == 0 { 0.0 } else { n as f32 / data as f32 }).collect()
     }
 }
 
@@ -678,4 +702,58 @@ fn row_continues(last: &Row, first: &Row, fill: &[f32]) -> bool {
 pub fn page_text(page: &PdfPage) -> String {
     let spans: Vec<&TextSpan> = page.spans.iter().collect();
     group_lines(&spans, page.number).into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The share of data rows in which each column has text, recounted from
+    /// scratch: what [`FillCounts`] must equal after every page.
+    fn naive_fill(rows: &[Row]) -> Vec<f32> {
+        let data: Vec<&Row> = rows.iter().filter(|r| !r.header).collect();
+        let width = data.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+        (0..width)
+            .map(|i| {
+                let filled = data.iter().filter(|r| r.cells.get(i).is_some_and(|c| !c.is_empty())).count();
+                if data.is_empty() { 0.0 } else { filled as f32 / data.len() as f32 }
+            })
+            .collect()
+    }
+
+    fn row(texts: &[&str]) -> Row {
+        let cells = texts.iter().map(|t| Cell { lines: vec![Line { text: (*t).to_string(), ..Line::default() }] }).collect();
+        Row { cells, pages: vec![1], header: false }
+    }
+
+    #[test]
+    fn fill_counts_agree_with_a_recount_as_a_table_grows() {
+        // Rows of varying width and emptiness, a first row that turns into a
+        // header, and a last row that a later page fills in.
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let mut rows = vec![row(&["Nr", "Tiltak", "Ansvar"])];
+        let mut counts = FillCounts::default();
+        for page in 0..200 {
+            assert_eq!(counts.rows_fill(&rows), naive_fill(&rows), "page {page}");
+            if page == 50 {
+                rows[0].header = true;
+            }
+            if let Some(last) = rows.last_mut() {
+                if next() % 3 == 0 {
+                    if let Some(cell) = last.cells.first_mut() {
+                        cell.lines = vec![Line { text: "filled".into(), ..Line::default() }];
+                    }
+                }
+            }
+            for _ in 0..next() % 4 {
+                let width = 2 + next() % 3;
+                let texts: Vec<&str> = (0..width).map(|_| if next() % 4 == 0 { "" } else { "x" }).collect();
+                rows.push(row(&texts));
+            }
+        }
+    }
 }

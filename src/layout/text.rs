@@ -31,9 +31,16 @@ pub fn layout(text: &str, format: SourceFormat) -> LayoutDocument {
 /// [`layout`], with tables aligned by spaces found through `cues` (the
 /// vocabulary's column headers, given by the caller).
 pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues>) -> LayoutDocument {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // Copied only when there is something to replace: a large input is not
+    // duplicated three times over.
+    let mut text = std::borrow::Cow::Borrowed(text);
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n").into();
+    }
     let page_edges = page_edge_lines(&text);
-    let text = text.replace('\u{000C}', "\n\n");
+    if text.contains('\u{000C}') {
+        text = text.replace('\u{000C}', "\n\n").into();
+    }
     let mut blocks = Vec::new();
     let mut blank = 0.0f32;
     let mut pending_rows: Vec<(Vec<String>, f32)> = Vec::new();

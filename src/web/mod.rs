@@ -31,7 +31,9 @@ mod views;
 use std::fs::File;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response};
 
@@ -64,7 +66,9 @@ impl Server {
     pub fn bind(db: &Path, addr: &str, threads: usize) -> Result<Server, StartError> {
         Dataset::open_read_only(db)?;
         let socket = addr.to_socket_addrs().ok().and_then(|mut a| a.next()).ok_or_else(|| StartError::Address { addr: addr.to_string() })?;
-        let http = tiny_http::Server::http(socket).map_err(|e| StartError::Bind { addr: addr.to_string(), detail: e.to_string() })?;
+        let bind_error = |detail: String| StartError::Bind { addr: addr.to_string(), detail };
+        let listener = listen(socket).map_err(|e| bind_error(e.to_string()))?;
+        let http = tiny_http::Server::from_listener(listener, None).map_err(|e| bind_error(e.to_string()))?;
         let local = http.server_addr().to_ip().unwrap_or(socket);
         Ok(Server { http: Arc::new(http), db: db.to_path_buf(), local, threads: threads.max(1) })
     }
@@ -102,7 +106,13 @@ impl Server {
                     };
                     let store = Store::new(dataset, caches);
                     while let Ok(request) = http.recv() {
-                        answer(&store, loopback, request);
+                        // A panic answering one request (its connection is
+                        // closed) must not take the worker with it.
+                        let url = request.url().to_string();
+                        let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(&store, loopback, request)));
+                        if answered.is_err() {
+                            eprintln!("planparse serve: internal error answering {url}");
+                        }
                     }
                 })
             })
@@ -111,6 +121,27 @@ impl Server {
             let _ = worker.join();
         }
     }
+}
+
+/// How long one read or write on a client connection may wait: a client that
+/// stops reading a response (or stops sending its request) frees the worker
+/// answering it after this, instead of holding it for good.
+pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A listening socket whose connections time out after [`IO_TIMEOUT`].
+/// `tiny_http` gives no access to a connection's socket; the timeouts are set
+/// on the listening socket instead, which accepted connections inherit (Linux
+/// and the BSDs copy them on `accept`). `socket2` is the maintained crate for
+/// socket options that `std` does not expose on a listener.
+fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.set_read_timeout(Some(IO_TIMEOUT))?;
+    socket.set_write_timeout(Some(IO_TIMEOUT))?;
+    socket.bind(&addr.into())?;
+    socket.listen(128)?;
+    Ok(socket.into())
 }
 
 /// What a route answers.
@@ -144,7 +175,7 @@ impl Failure {
 impl From<DatasetError> for Failure {
     fn from(e: DatasetError) -> Self {
         match e {
-            DatasetError::Query { .. } => Failure::bad_request(e.to_string()),
+            DatasetError::Query { .. } | DatasetError::QueryLimit(_) => Failure::bad_request(e.to_string()),
             e => {
                 eprintln!("planparse serve: {e}");
                 Failure { status: 500, message: e.to_string() }
@@ -171,6 +202,28 @@ fn answer(store: &Store, loopback: bool, request: Request) {
         Err(f) if path.starts_with("/api/") => (f.status, Reply::Json(serde_json::json!({ "status": f.status, "error": f.message }).to_string())),
         Err(f) => (f.status, Reply::Html(pages::failure(f.status, &f.message))),
     };
+    // The reply is written on a thread of its own, so a client that reads
+    // slowly (or not at all, until IO_TIMEOUT) never holds a worker; past
+    // MAX_WRITERS such threads the worker writes it itself.
+    if WRITERS.fetch_add(1, Ordering::SeqCst) < MAX_WRITERS {
+        let spawned = std::thread::Builder::new().name("planparse serve writer".into()).spawn(move || {
+            send(request, status, reply);
+            WRITERS.fetch_sub(1, Ordering::SeqCst);
+        });
+        if spawned.is_err() {
+            WRITERS.fetch_sub(1, Ordering::SeqCst);
+        }
+    } else {
+        WRITERS.fetch_sub(1, Ordering::SeqCst);
+        send(request, status, reply);
+    }
+}
+
+/// Most replies written at once on threads of their own.
+const MAX_WRITERS: usize = 64;
+static WRITERS: AtomicUsize = AtomicUsize::new(0);
+
+fn send(request: Request, status: u16, reply: Reply) {
     let _ = match reply {
         Reply::Html(body) => request.respond(text_response(status, body, "text/html; charset=utf-8", true)),
         Reply::Json(body) => request.respond(text_response(status, body, "application/json; charset=utf-8", false)),

@@ -322,7 +322,7 @@ impl Store {
     pub fn source(&self, id: &str) -> Result<Reply, Failure> {
         let summary = self.summary(id)?;
         let path = Path::new(&summary.path);
-        let file = File::open(path).map_err(|e| Failure::not_found(format!("{}: the source file is no longer available ({e})", summary.path)))?;
+        let file = verified_source(path, &summary.input_sha256)?;
         let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
         let (content_type, download) = match extension.as_str() {
             "pdf" => ("application/pdf", false),
@@ -335,6 +335,33 @@ impl Store {
         };
         Ok(Reply::File { file, content_type, download_name: download.then(|| summary.file.clone()) })
     }
+}
+
+/// The indexed file at `path`, opened, if it is still the file that was
+/// indexed: a regular file reached through no symbolic link (the dataset
+/// holds canonical paths, so a link anywhere on the path now was put there
+/// since), whose bytes still hash to `sha256`. Anything else is refused, so
+/// the page never serves a file outside what was indexed (`/etc/passwd` put
+/// in place of a plan, as a link or a copy).
+fn verified_source(path: &Path, sha256: &str) -> Result<File, Failure> {
+    use sha2::{Digest, Sha256};
+    use std::io::{Seek, SeekFrom};
+    let gone = |why: String| Failure::not_found(format!("{}: the source file is no longer available ({why})", path.display()));
+    let meta = std::fs::symlink_metadata(path).map_err(|e| gone(e.to_string()))?;
+    if meta.file_type().is_symlink() || !meta.is_file() {
+        return Err(gone("it is no longer a regular file: a symbolic link or a folder is not served".into()));
+    }
+    if std::fs::canonicalize(path).map_err(|e| gone(e.to_string()))? != path {
+        return Err(gone("a folder on its path is now a symbolic link".into()));
+    }
+    let mut file = File::open(path).map_err(|e| gone(e.to_string()))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| gone(e.to_string()))?;
+    if !hex::encode(hasher.finalize()).eq_ignore_ascii_case(sha256) {
+        return Err(gone("it changed since it was indexed; index it again".into()));
+    }
+    file.seek(SeekFrom::Start(0)).map_err(|e| gone(e.to_string()))?;
+    Ok(file)
 }
 
 fn unknown_document(id: &str) -> Failure {

@@ -34,12 +34,18 @@ pub struct DocumentSummary {
     pub indexed_at: String,
     pub measures: u32,
     pub agenda_items: u32,
+    /// sha256 of the file at `path` when it was indexed (differs from `id`
+    /// for a converted `.json` input); the web page serves the file only
+    /// while its bytes still hash to this.
+    #[serde(skip)]
+    pub input_sha256: String,
 }
 
 const SUMMARY_SQL: &str = "
 SELECT d.id, d.path, d.file, d.format, d.kind, d.title, d.organization, d.period_from, d.period_to, d.pages, d.indexed_at,
        (SELECT count(*) FROM measures AS m WHERE m.document_id = d.id),
-       (SELECT count(*) FROM agenda_items AS a WHERE a.document_id = d.id)
+       (SELECT count(*) FROM agenda_items AS a WHERE a.document_id = d.id),
+       d.input_sha256
 FROM documents AS d";
 
 fn summary_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentSummary> {
@@ -58,6 +64,7 @@ fn summary_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentSummary> {
         indexed_at: r.get(10)?,
         measures: r.get(11)?,
         agenda_items: r.get(12)?,
+        input_sha256: r.get(13)?,
     })
 }
 

@@ -65,6 +65,14 @@ pub const MAX_EXPANSION: usize = 400;
 /// evaluate.
 pub const MAX_PHRASE_EXPANSION: usize = 40;
 
+/// Longest query accepted, in characters: a sentence or two. Each word of a
+/// query becomes vocabulary lookups and FTS5 phrases, so a page of text as a
+/// query took gigabytes; a longer one fails with [`DatasetError::QueryLimit`].
+pub const MAX_QUERY_CHARS: usize = 1_000;
+
+/// Most words (white-space separated terms) in one query.
+pub const MAX_QUERY_TERMS: usize = 64;
+
 /// Default [`Query::rank_window`].
 pub const RANK_WINDOW: usize = 500;
 
@@ -284,6 +292,7 @@ fn find(conn: &Connection, path: &Path, query: &Query, limit: usize) -> Result<M
     // The dataset's text is NFC (SPEC); a query typed on macOS may arrive as NFD.
     let text: String = query.text.trim().nfc().collect();
     let text = text.as_str();
+    check_size(text)?;
     let filters = Filters::of(query);
     let plan = plan(conn, text, query).map_err(sql_error("cannot read the vocabulary"))?;
     let (units, ranked_within, index) = match &plan {
@@ -813,9 +822,24 @@ fn describe(conn: &Connection, found: Found) -> rusqlite::Result<Hit> {
 
 /// Whether SQLite rejected the FTS5 query itself (syntax, unknown column, ...)
 /// rather than failing for another reason.
+/// Refuses a query over [`MAX_QUERY_CHARS`] or [`MAX_QUERY_TERMS`].
+fn check_size(text: &str) -> Result<(), DatasetError> {
+    let chars = text.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(DatasetError::QueryLimit(format!("{chars} characters (at most {MAX_QUERY_CHARS})")));
+    }
+    let terms = text.split_whitespace().count();
+    if terms > MAX_QUERY_TERMS {
+        return Err(DatasetError::QueryLimit(format!("{terms} terms (at most {MAX_QUERY_TERMS})")));
+    }
+    Ok(())
+}
+
 fn is_fts_query_error(e: &rusqlite::Error) -> bool {
     let msg = e.to_string();
-    msg.contains("fts5") || msg.contains("no such column") || msg.contains("unknown special query") || msg.contains("malformed MATCH")
+    msg.contains("fts5")
+        || msg.contains("unterminated string")
+        || msg.contains("syntax error") || msg.contains("no such column") || msg.contains("unknown special query") || msg.contains("malformed MATCH")
 }
 
 /// The part of SQLite's message that names what is wrong with the query.
