@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::layout::{self, LayoutDocument};
 use crate::model::{Document, Source, SourceFormat};
+use crate::ocr::{self, OcrReport};
 use crate::pdf;
 
 /// Why one input could not be converted.
@@ -26,6 +27,8 @@ pub enum ConvertError {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub limits: pdf::Limits,
+    /// OCR of PDF pages without a text layer.
+    pub ocr: ocr::OcrOptions,
 }
 
 /// The input format, from the content first (`%PDF`, a zip) and the file
@@ -50,20 +53,26 @@ pub fn detect_format(name: &str, bytes: &[u8]) -> Result<SourceFormat, ConvertEr
 
 /// Reads any supported input into the layout model.
 pub fn layout_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<LayoutDocument, ConvertError> {
+    layout_bytes_with_report(name, bytes, opts).map(|(doc, _)| doc)
+}
+
+/// [`layout_bytes`], also telling what OCR cost.
+pub fn layout_bytes_with_report(name: &str, bytes: &[u8], opts: &Options) -> Result<(LayoutDocument, OcrReport), ConvertError> {
     if bytes.is_empty() {
         return Err(ConvertError::Empty);
     }
     match detect_format(name, bytes)? {
         SourceFormat::Pdf => {
-            let doc = pdf::extract(bytes, &opts.limits)?;
-            Ok(layout::pdf::layout(&doc))
+            let mut doc = pdf::extract(bytes, &opts.limits)?;
+            let report = ocr::apply(&mut doc, bytes, &opts.ocr);
+            Ok((layout::pdf::layout(&doc), report))
         }
-        SourceFormat::Docx => Ok(crate::docx::read(bytes)?),
+        SourceFormat::Docx => Ok((crate::docx::read(bytes)?, OcrReport::default())),
         format => {
             let (text, warning) = layout::text::decode(bytes);
             let mut doc = layout::text::layout(&text, format);
             doc.warnings.extend(warning);
-            Ok(doc)
+            Ok((doc, OcrReport::default()))
         }
     }
 }
@@ -75,12 +84,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Converts one input.
 pub fn convert_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Document, ConvertError> {
-    let layout = layout_bytes(name, bytes, opts)?;
+    convert_bytes_with_report(name, bytes, opts).map(|(doc, _)| doc)
+}
+
+/// [`convert_bytes`], also telling what OCR cost (for batch summaries; the
+/// document itself holds no timings, so outputs stay deterministic).
+pub fn convert_bytes_with_report(name: &str, bytes: &[u8], opts: &Options) -> Result<(Document, OcrReport), ConvertError> {
+    let (layout, report) = layout_bytes_with_report(name, bytes, opts)?;
     let source = Source {
         file: name.to_string(),
         sha256: sha256_hex(bytes),
         format: layout.format,
         pages: if layout.pages.is_empty() { None } else { Some(layout.pages.len() as u32) },
     };
-    Ok(crate::segment::segment(&layout, source))
+    Ok((crate::segment::segment(&layout, source), report))
 }

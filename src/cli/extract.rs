@@ -22,10 +22,12 @@ pub struct Args {
     layout: bool,
     #[command(flatten)]
     limits: super::convert::LimitArgs,
+    #[command(flatten)]
+    ocr: super::convert::OcrArgs,
 }
 
 pub fn run(args: Args) -> i32 {
-    let opts = args.limits.options();
+    let opts = args.limits.options(&args.ocr);
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -42,7 +44,8 @@ pub fn run(args: Args) -> i32 {
         let is_pdf = matches!(pipeline::detect_format(&name, &bytes), Ok(planparse::model::SourceFormat::Pdf));
         if is_pdf && !args.layout {
             match planparse::pdf::extract(&bytes, &opts.limits) {
-                Ok(doc) => {
+                Ok(mut doc) => {
+                    planparse::ocr::apply(&mut doc, &bytes, &opts.ocr);
                     for w in &doc.warnings {
                         eprintln!("planparse: {name}: warning: {}", w.message);
                     }

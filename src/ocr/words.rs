@@ -1,0 +1,278 @@
+//! Tesseract's TSV words into the PDF reader's span model.
+//!
+//! Tesseract reports a box and a confidence per word and numbers its blocks,
+//! paragraphs and lines; it reports neither font size, baseline nor weight.
+//! These come from the picture: the size from word heights (a word's height
+//! spans x-height, ascenders and descenders by the letters it holds), the
+//! baseline from the bottoms of words without descenders, bold from the
+//! stroke width of the letters. Words of one line become one span as long as
+//! the gap between them is a word space and no ruling runs between them, as
+//! a PDF producer would have drawn them.
+
+use super::image::{Gray, Rule};
+use crate::pdf::TextSpan;
+
+/// One word of Tesseract's TSV (level 5), in pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub left: usize,
+    pub top: usize,
+    pub width: usize,
+    pub height: usize,
+    /// 0–100.
+    pub conf: f32,
+    /// (block, paragraph, line) numbers.
+    pub line: (u32, u32, u32),
+}
+
+/// Reads Tesseract's TSV output: the words (level 5) with text.
+pub fn parse_tsv(tsv: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    for row in tsv.lines().skip(1) {
+        let f: Vec<&str> = row.split('\t').collect();
+        if f.len() < 12 || f[0] != "5" {
+            continue;
+        }
+        let text = f[11..].join(" ").trim().to_string();
+        if text.is_empty() {
+            continue;
+        }
+        let num = |i: usize| f[i].trim().parse::<usize>().ok();
+        let id = |i: usize| f[i].trim().parse::<u32>().unwrap_or(0);
+        let (Some(left), Some(top), Some(width), Some(height)) = (num(6), num(7), num(8), num(9)) else { continue };
+        let conf = f[10].trim().parse::<f32>().unwrap_or(0.0);
+        out.push(Word { text, left, top, width, height, conf, line: (id(2), id(3), id(4)) });
+    }
+    out
+}
+
+/// Letters that reach the cap height or above the x-height.
+fn tall(c: char) -> bool {
+    c.is_uppercase() || c.is_ascii_digit() || "bdfhklitjåäöüéèß()[]{}/\\|!?'\"%&#@$§".contains(c)
+}
+
+/// Letters that reach below the baseline.
+fn deep(c: char) -> bool {
+    "gjpqyçQ(),;[]{}/\\|".contains(c)
+}
+
+/// Share of the em a word's height covers, from its letters (Calibri, Arial
+/// and Times are within a few percent of these).
+fn height_share(text: &str) -> Option<f32> {
+    if !text.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let top = if text.chars().any(tall) { 0.70 } else { 0.48 };
+    let bottom = if text.chars().any(deep) { 0.21 } else { 0.0 };
+    Some(top + bottom)
+}
+
+/// A word placed on the page, in points, before bold and sizes are settled
+/// across the document.
+#[derive(Debug, Clone)]
+pub struct PlacedWord {
+    pub text: String,
+    pub x0: f32,
+    pub x1: f32,
+    /// Stroke width over font size (bold letters have wider strokes).
+    pub weight: Option<f32>,
+    /// A ruling runs between this word and the one before it on the line.
+    pub ruled_before: bool,
+}
+
+/// One line of words as Tesseract grouped them.
+#[derive(Debug, Clone)]
+pub struct PlacedLine {
+    pub words: Vec<PlacedWord>,
+    /// Baseline, points from the top.
+    pub y: f32,
+    /// Estimated font size, points.
+    pub size: f32,
+}
+
+/// The bullets Tesseract reads a filled disc as.
+const BULLET_READINGS: [&str; 12] = ["e", "«", "&", "©", "@", "°", "*", "•", "®", "o", "¢", "»"];
+
+/// Tesseract words into lines of placed words. `scale` is points per pixel.
+pub fn place(words: &[Word], img: &Gray, rules: &[Rule], scale: f32) -> Vec<PlacedLine> {
+    let verticals: Vec<&Rule> = rules.iter().filter(|r| !r.horizontal()).collect();
+    // A ruling read as a letter: a bar near a vertical ruling, or a thin
+    // letter on top of one.
+    let near = |w: &Word, slack: usize| verticals.iter().any(|v| v.x0 <= w.left + w.width + slack && v.x1 + slack >= w.left && v.y0 <= w.top + w.height && v.y1 >= w.top);
+    let mut lines: Vec<Vec<&Word>> = Vec::new();
+    for w in words {
+        let bar = w.text.chars().all(|c| matches!(c, '|' | '¦' | '│'));
+        let thin = w.text.chars().all(|c| matches!(c, '|' | '[' | ']' | '!' | 'l' | 'I' | '1' | '/' | '(' | ')'));
+        if (bar && near(w, 8)) || (thin && near(w, 0)) {
+            continue;
+        }
+        match lines.last_mut() {
+            Some(l) if l[0].line == w.line => l.push(w),
+            _ => lines.push(vec![w]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut line in lines {
+        line.sort_by_key(|w| w.left);
+        let mut sizes: Vec<f32> = line.iter().filter_map(|w| height_share(&w.text).map(|s| w.height as f32 / s)).collect();
+        sizes.sort_by(f32::total_cmp);
+        let Some(&size_px) = sizes.get(sizes.len() / 2) else {
+            // Only marks and punctuation: size from the box.
+            let h = line.iter().map(|w| w.height).max().unwrap_or(0) as f32;
+            if h <= 0.0 {
+                continue;
+            }
+            push_line(&mut out, &line, img, &verticals, scale, h / 0.7, line.iter().map(|w| (w.top + w.height) as f32).fold(0.0, f32::max));
+            continue;
+        };
+        let mut bottoms: Vec<f32> = line.iter().filter(|w| w.text.chars().any(char::is_alphanumeric) && !w.text.chars().any(deep)).map(|w| (w.top + w.height) as f32).collect();
+        bottoms.sort_by(f32::total_cmp);
+        let base = match bottoms.get(bottoms.len() / 2) {
+            Some(&b) => b,
+            None => line.iter().map(|w| (w.top + w.height) as f32).fold(0.0, f32::max) - 0.21 * size_px,
+        };
+        push_line(&mut out, &line, img, &verticals, scale, size_px, base);
+    }
+    out
+}
+
+fn push_line(out: &mut Vec<PlacedLine>, line: &[&Word], img: &Gray, verticals: &[&Rule], scale: f32, size_px: f32, base_px: f32) {
+    let mut words = Vec::with_capacity(line.len());
+    for (i, w) in line.iter().enumerate() {
+        let mut text = clean(&w.text);
+        // A filled disc at the start of a line, smaller than the letters: a bullet.
+        if i == 0 && BULLET_READINGS.contains(&text.as_str()) && line.len() > 1 {
+            let area = (w.width * w.height).max(1);
+            let fill = img.ink_in(w.left, w.top, w.left + w.width, w.top + w.height) as f32 / area as f32;
+            let square = w.width * 10 >= w.height * 6 && w.height * 10 >= w.width * 6;
+            if square && fill >= 0.55 && (w.height as f32) < size_px * 0.45 {
+                text = "•".to_string();
+            }
+        }
+        let weight = w.text.chars().any(char::is_alphanumeric).then(|| img.stroke_width(w.left, w.top, w.left + w.width, w.top + w.height)).flatten().map(|s| s / size_px);
+        let ruled_before = i > 0 && {
+            let p = line[i - 1];
+            let (gap0, gap1) = (p.left + p.width, w.left);
+            verticals.iter().any(|v| v.x0 + 1 >= gap0 && v.x1 <= gap1 + 1 && v.y0 <= w.top + w.height && v.y1 >= w.top)
+        };
+        words.push(PlacedWord {
+            text,
+            x0: w.left as f32 * scale,
+            x1: (w.left + w.width) as f32 * scale,
+            weight,
+            ruled_before,
+        });
+    }
+    out.push(PlacedLine { words, y: base_px * scale, size: size_px * scale });
+}
+
+/// Tesseract's typographic letters into what PDF text extraction gives.
+fn clean(s: &str) -> String {
+    s.replace('\u{FB01}', "fi").replace('\u{FB02}', "fl").replace('\u{FB00}', "ff").replace(['\u{2018}', '\u{2019}'], "'").replace(['\u{201C}', '\u{201D}', '„'], "\"")
+}
+
+/// The settled look of the OCR'd text of a whole document.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// The body font size: line sizes within 12% of it are set to it.
+    pub body_size: f32,
+    /// Stroke weight above which a word is bold.
+    pub bold_weight: f32,
+}
+
+/// Finds the body size and the bold threshold over all OCR'd lines.
+pub fn style(lines: &[&PlacedLine]) -> Style {
+    let mut counts: std::collections::HashMap<i32, usize> = std::collections::HashMap::new();
+    let mut weights: Vec<(f32, usize)> = Vec::new();
+    for l in lines {
+        let chars: usize = l.words.iter().map(|w| w.text.chars().count()).sum();
+        *counts.entry((l.size * 2.0).round() as i32).or_default() += chars;
+        for w in &l.words {
+            if let Some(g) = w.weight {
+                weights.push((g, w.text.chars().count()));
+            }
+        }
+    }
+    // Neighbouring half points are one size read with noise.
+    let body = counts.keys().map(|&k| (k, counts.get(&(k - 1)).copied().unwrap_or(0) + counts[&k] + counts.get(&(k + 1)).copied().unwrap_or(0))).max_by_key(|&(k, n)| (n, -k)).map_or(11.0, |(k, _)| k as f32 / 2.0);
+    weights.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: usize = weights.iter().map(|w| w.1).sum();
+    let mut acc = 0;
+    let mut median = 0.1;
+    for (g, n) in &weights {
+        acc += n;
+        if acc * 2 >= total {
+            median = *g;
+            break;
+        }
+    }
+    Style { body_size: body, bold_weight: median * BOLD_RATIO }
+}
+
+/// Stroke weight over the body's that reads as bold.
+const BOLD_RATIO: f32 = 1.3;
+
+/// Largest gap between words of one span, in em.
+const SPAN_GAP_EM: f32 = 0.8;
+
+/// Placed lines into spans: words on one line join while the gap is a word
+/// space, no ruling runs between them and the weight stays the same.
+pub fn spans(lines: &[PlacedLine], style: Style) -> Vec<TextSpan> {
+    let mut out = Vec::new();
+    for l in lines {
+        let size = if (l.size - style.body_size).abs() <= style.body_size * 0.12 { style.body_size } else { (l.size * 2.0).round() / 2.0 };
+        let bold_words: Vec<bool> = l.words.iter().map(|w| w.weight.is_some_and(|g| g > style.bold_weight)).collect();
+        // A line is bold or not as a whole when most of its letters are.
+        let letters = |w: &PlacedWord| w.text.chars().filter(|c| c.is_alphanumeric()).count();
+        let (bold_n, all_n) = l.words.iter().zip(&bold_words).fold((0, 0), |(b, a), (w, &bw)| (b + if bw { letters(w) } else { 0 }, a + letters(w)));
+        let line_bold = all_n > 0 && bold_n * 3 >= all_n * 2;
+        let line_plain = bold_n * 3 <= all_n;
+        let mut open: Option<TextSpan> = None;
+        for (w, &bw) in l.words.iter().zip(&bold_words) {
+            let bold = if line_bold { true } else if line_plain { false } else { bw };
+            if let Some(s) = open.as_mut() {
+                if !w.ruled_before && s.bold == bold && w.x0 - s.x1 <= SPAN_GAP_EM * size {
+                    s.text.push(' ');
+                    s.text.push_str(&w.text);
+                    s.x1 = w.x1;
+                    continue;
+                }
+            }
+            out.extend(open.take());
+            open = Some(TextSpan { text: w.text.clone(), x0: w.x0, x1: w.x1, y: l.y, font_size: size, font: "OCR".to_string(), bold, italic: false, mcid: None, artifact: false });
+        }
+        out.extend(open);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TSV: &str = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext
+1\t1\t0\t0\t0\t0\t0\t0\t2481\t3509\t-1\t
+5\t1\t1\t1\t1\t1\t100\t100\t151\t30\t93.0\tTiltaksplan
+5\t1\t1\t1\t1\t2\t262\t101\t40\t24\t96.9\tfor
+5\t1\t1\t1\t1\t3\t900\t101\t40\t24\t50.0\tfor
+5\t1\t4\t1\t1\t1\t245\t392\t1904\t16\t95.0\t 
+5\t1\t5\t1\t1\t1\t100\t200\t98\t30\t96.5\tstudier
+";
+
+    #[test]
+    fn tsv_words_become_spans_split_at_wide_gaps() {
+        let words = parse_tsv(TSV);
+        assert_eq!(words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["Tiltaksplan", "for", "for", "studier"]);
+        let img = Gray { width: 1000, height: 400, pixels: vec![255; 400_000] };
+        let lines = place(&words, &img, &[], 0.24);
+        assert_eq!(lines.len(), 2);
+        // "Tiltaksplan" is 30 px tall with a descender: 30 / 0.91 px a em.
+        assert!((lines[0].size - 30.0 / 0.91 * 0.24).abs() < 0.01, "{}", lines[0].size);
+        assert!((lines[0].y - 125.0 * 0.24).abs() < 0.01, "baseline from the bottom of `for`: {}", lines[0].y);
+        let refs: Vec<&PlacedLine> = lines.iter().collect();
+        let spans = spans(&lines, style(&refs));
+        let texts: Vec<&str> = spans.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["Tiltaksplan for", "for", "studier"]);
+    }
+}
