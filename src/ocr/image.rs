@@ -8,6 +8,10 @@
 
 /// A pixel darker than this is ink.
 pub const DARK: u8 = 150;
+/// A pixel darker than this may be part of a ruling: table borders are often
+/// drawn thin and grey, which a scan blurs into light grey (about 170–190);
+/// shaded cells (about 225 and lighter) stay out.
+pub const RULE_DARK: u8 = 210;
 
 /// A greyscale picture, row-major, 0 = black.
 #[derive(Debug, Clone)]
@@ -83,6 +87,11 @@ impl Gray {
     #[inline]
     fn dark(&self, x: usize, y: usize) -> bool {
         self.at(x, y) < DARK
+    }
+
+    #[inline]
+    fn rule_dark(&self, x: usize, y: usize) -> bool {
+        self.at(x, y) < RULE_DARK
     }
 
     /// Share of ink pixels in the whole picture (a blank page has almost none).
@@ -223,12 +232,12 @@ impl Gray {
         // Horizontal: runs per row, then merged down the rows.
         let mut runs: Vec<Vec<(usize, usize)>> = Vec::with_capacity(self.height);
         for y in 0..self.height {
-            runs.push(long_runs((0..self.width).map(|x| self.dark(x, y)), min_h));
+            runs.push(long_runs((0..self.width).map(|x| self.rule_dark(x, y)), min_h));
         }
         out.extend(merge_runs(&runs, max_thick).into_iter().map(|(a, b, r0, r1)| Rule { x0: a, x1: b, y0: r0, y1: r1 }));
         let mut runs: Vec<Vec<(usize, usize)>> = Vec::with_capacity(self.width);
         for x in 0..self.width {
-            runs.push(long_runs((0..self.height).map(|y| self.dark(x, y)), min_v));
+            runs.push(long_runs((0..self.height).map(|y| self.rule_dark(x, y)), min_v));
         }
         out.extend(merge_runs(&runs, max_thick).into_iter().map(|(a, b, c0, c1)| Rule { x0: c0, x1: c1, y0: a, y1: b }));
         out

@@ -104,7 +104,10 @@ pub fn place(words: &[Word], img: &Gray, rules: &[Rule], scale: f32) -> Vec<Plac
     for w in words {
         let bar = w.text.chars().all(|c| matches!(c, '|' | '¦' | '│'));
         let thin = w.text.chars().all(|c| matches!(c, '|' | '[' | ']' | '!' | 'l' | 'I' | '1' | '/' | '(' | ')'));
-        if (bar && near(w, 8)) || (thin && near(w, 0)) {
+        // Punctuation on a ruling: a piece of the line read as a mark.
+        let on_rule = !w.text.chars().any(char::is_alphanumeric)
+            && rules.iter().any(|r| r.x0 <= w.left + w.width + 3 && r.x1 + 3 >= w.left && r.y0 <= w.top + w.height + 3 && r.y1 + 3 >= w.top);
+        if (bar && near(w, 8)) || (thin && near(w, 0)) || on_rule {
             continue;
         }
         match lines.last_mut() {
