@@ -301,6 +301,11 @@ fn read_picture(img: Gray, lang: &str) -> Result<Reading, String> {
     let dpi = (DPI as u32).to_string();
     let tsv = run("tesseract", &["stdin", "stdout", "-l", lang, "--dpi", &dpi, "--psm", "3", "tsv"], &img.to_pgm())?;
     let words = words::parse_tsv(&String::from_utf8_lossy(&tsv));
+    if let Some(dir) = std::env::var_os("PLANPARSE_OCR_DUMP") {
+        let base = std::path::Path::new(&dir).join(format!("{}x{}-{}", img.width, img.height, words.len()));
+        let _ = std::fs::write(base.with_extension("pgm"), img.to_pgm());
+        let _ = std::fs::write(base.with_extension("tsv"), &tsv);
+    }
     let rules = without_glyph_strokes(rules, &words);
     let letters: Vec<f32> = words.iter().filter(|w| w.text.chars().any(char::is_alphanumeric)).map(|w| w.conf).collect();
     let mean_conf = if letters.is_empty() { 0.0 } else { letters.iter().sum::<f32>() / letters.len() as f32 };

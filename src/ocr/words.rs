@@ -75,7 +75,9 @@ pub struct PlacedWord {
     pub text: String,
     pub x0: f32,
     pub x1: f32,
-    /// Stroke width over font size (bold letters have wider strokes).
+    /// Stroke width over the square root of the font size: bold letters have
+    /// wider strokes, larger letters too, but blur widens every stroke by
+    /// the same pixels, so dividing by the size itself would hide bold headings.
     pub weight: Option<f32>,
     /// A ruling runs between this word and the one before it on the line.
     pub ruled_before: bool,
@@ -107,7 +109,9 @@ pub fn place(words: &[Word], img: &Gray, rules: &[Rule], scale: f32) -> Vec<Plac
         // Punctuation on a ruling: a piece of the line read as a mark.
         let on_rule = !w.text.chars().any(char::is_alphanumeric)
             && rules.iter().any(|r| r.x0 <= w.left + w.width + 3 && r.x1 + 3 >= w.left && r.y0 <= w.top + w.height + 3 && r.y1 + 3 >= w.top);
-        if (bar && near(w, 8)) || (thin && near(w, 0)) || on_rule {
+        // A dash standing upright is noise (a speck, a stroke of the bullet before it).
+        let upright_dash = w.text.chars().all(|c| matches!(c, '—' | '–' | '-' | '_')) && w.height * 2 > w.width * 3;
+        if (bar && near(w, 8)) || (thin && near(w, 0)) || on_rule || upright_dash {
             continue;
         }
         match lines.last_mut() {
@@ -153,7 +157,7 @@ fn push_line(out: &mut Vec<PlacedLine>, line: &[&Word], img: &Gray, verticals: &
                 text = "•".to_string();
             }
         }
-        let weight = w.text.chars().any(char::is_alphanumeric).then(|| img.stroke_width(w.left, w.top, w.left + w.width, w.top + w.height)).flatten().map(|s| s / size_px);
+        let weight = w.text.chars().any(char::is_alphanumeric).then(|| img.stroke_width(w.left, w.top, w.left + w.width, w.top + w.height)).flatten().map(|s| s / size_px.sqrt());
         let ruled_before = i > 0 && {
             let p = line[i - 1];
             let (gap0, gap1) = (p.left + p.width, w.left);
@@ -214,7 +218,7 @@ pub fn style(lines: &[&PlacedLine]) -> Style {
 }
 
 /// Stroke weight over the body's that reads as bold.
-const BOLD_RATIO: f32 = 1.3;
+const BOLD_RATIO: f32 = 1.25;
 
 /// Largest gap between words of one span, in em.
 const SPAN_GAP_EM: f32 = 0.8;
