@@ -109,6 +109,11 @@ fn tesseract_langs() -> Option<&'static [String]> {
         .as_deref()
 }
 
+/// Tesseract has its orientation data (`osd`), which turns pages lying on their side upright.
+pub fn has_orientation_data() -> bool {
+    tesseract_langs().is_some_and(|l| l.iter().any(|k| k == "osd"))
+}
+
 fn pdftoppm_runs() -> bool {
     static OK: OnceLock<bool> = OnceLock::new();
     *OK.get_or_init(|| Command::new("pdftoppm").arg("-v").stdin(Stdio::null()).output().is_ok())
@@ -249,11 +254,13 @@ fn ocr_page(pdf: &[u8], number: u32, lang: &str) -> Result<PageOcr, String> {
         return Ok(PageOcr { placed: None, words: 0, mean_conf: 0.0, low: 0, skew: 0.0, quarters: 0 });
     }
     let first = read_picture(img.clone(), lang)?;
-    // Few words read with low confidence: the page may lie on its side.
-    if first.words.len() < 20 || first.mean_conf < 50.0 {
+    // Words standing upright (boxes taller than wide), or read with low
+    // confidence: the page may lie on its side or upside down.
+    if first.upright() || first.mean_conf < 70.0 {
         if let Some(q) = orientation(&img).filter(|&q| q != 0) {
             let turned = read_picture(img.quarter_turns(q), lang)?;
-            if turned.words.len() > first.words.len() && turned.mean_conf > first.mean_conf {
+            let level = !turned.upright() && turned.words.len() * 5 >= first.words.len() * 4;
+            if level || turned.mean_conf > first.mean_conf + 10.0 {
                 return Ok(turned.finish(q));
             }
         }
@@ -271,6 +278,12 @@ struct Reading {
 }
 
 impl Reading {
+    /// Most longer words stand upright: the text runs up or down the picture.
+    fn upright(&self) -> bool {
+        let long: Vec<&words::Word> = self.words.iter().filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 4).collect();
+        long.iter().filter(|w| w.height > w.width).count() * 2 > long.len()
+    }
+
     fn finish(self, quarters: u32) -> PageOcr {
         let scale = 72.0 / DPI;
         let letters: Vec<&words::Word> = self.words.iter().filter(|w| w.text.chars().any(char::is_alphanumeric)).collect();
@@ -328,7 +341,7 @@ fn without_glyph_strokes(rules: Vec<Rule>, words: &[words::Word]) -> Vec<Rule> {
 /// Quarter turns clockwise that set the page upright, from Tesseract's
 /// orientation detection (`--psm 0`, the `osd` data); `None` when it cannot tell.
 fn orientation(img: &Gray) -> Option<u32> {
-    if !tesseract_langs()?.iter().any(|l| l == "osd") {
+    if !has_orientation_data() {
         return None;
     }
     let out = run("tesseract", &["stdin", "stdout", "--dpi", "300", "--psm", "0"], &img.to_pgm()).ok()?;
