@@ -203,6 +203,34 @@ impl Gray {
         n
     }
 
+    /// The box `(x0, y0, x1, y1)` around the ink inside a box, if any.
+    pub fn ink_box(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> Option<(usize, usize, usize, usize)> {
+        let (x1, y1) = (x1.min(self.width), y1.min(self.height));
+        let mut b: Option<(usize, usize, usize, usize)> = None;
+        for y in y0.min(y1)..y1 {
+            for x in x0.min(x1)..x1 {
+                if self.dark(x, y) {
+                    b = Some(match b {
+                        None => (x, y, x + 1, y + 1),
+                        Some((a, c, d, e)) => (a.min(x), c.min(y), d.max(x + 1), e.max(y + 1)),
+                    });
+                }
+            }
+        }
+        b
+    }
+
+    /// First and last ink row of column `x` between rows `y0` and `y1`.
+    pub fn ink_rows(&self, x: usize, y0: usize, y1: usize) -> Option<(usize, usize)> {
+        if x >= self.width {
+            return None;
+        }
+        let y1 = y1.min(self.height);
+        let first = (y0..y1).find(|&y| self.dark(x, y))?;
+        let last = (first..y1).rev().find(|&y| self.dark(x, y))?;
+        Some((first, last))
+    }
+
     /// Mean length of horizontal ink runs inside a box: the stroke width of
     /// the letters there (bold letters have wider strokes).
     pub fn stroke_width(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> Option<f32> {

@@ -19,6 +19,7 @@
 //! and amends a [`PdfDocument`], and imports nothing of the later stages.
 
 pub mod image;
+mod marks;
 mod words;
 
 use std::io::{Read, Write};
@@ -219,6 +220,8 @@ struct PageOcr {
     low: usize,
     skew: f32,
     quarters: u32,
+    /// Table marks recovered from the picture ([`marks`]).
+    marks: usize,
 }
 
 struct PlacedPage {
@@ -237,6 +240,9 @@ impl PageOcr {
         if self.skew.abs() >= 0.05 {
             m.push_str(&format!("; straightened by {:.2}°", self.skew));
         }
+        if self.marks > 0 {
+            m.push_str(&format!("; {} table marks Tesseract missed recovered from the picture", self.marks));
+        }
         if self.quarters > 0 {
             m.push_str(&format!("; turned upright by {}°", self.quarters * 90));
         }
@@ -251,7 +257,7 @@ fn ocr_page(pdf: &[u8], number: u32, lang: &str) -> Result<PageOcr, String> {
     let pgm = run("pdftoppm", &["-r", &r, "-gray", "-f", &n, "-l", &n, "-"], pdf)?;
     let img = Gray::from_pgm(&pgm).ok_or("pdftoppm gave no picture")?;
     if img.ink_share() < 0.0005 {
-        return Ok(PageOcr { placed: None, words: 0, mean_conf: 0.0, low: 0, skew: 0.0, quarters: 0 });
+        return Ok(PageOcr { placed: None, words: 0, mean_conf: 0.0, low: 0, skew: 0.0, quarters: 0, marks: 0 });
     }
     let first = read_picture(img.clone(), lang)?;
     // Words standing upright (boxes taller than wide), or read with low
@@ -284,10 +290,12 @@ impl Reading {
         long.iter().filter(|w| w.height > w.width).count() * 2 > long.len()
     }
 
-    fn finish(self, quarters: u32) -> PageOcr {
+    fn finish(mut self, quarters: u32) -> PageOcr {
         let scale = 72.0 / DPI;
         let letters: Vec<&words::Word> = self.words.iter().filter(|w| w.text.chars().any(char::is_alphanumeric)).collect();
         let low = letters.iter().filter(|w| w.conf < CONFIDENCE_FLOOR).count();
+        let read = letters.len();
+        let marks = marks::recover(&mut self.words, &self.img, &self.rules);
         let lines = words::place(&self.words, &self.img, &self.rules, scale);
         let shapes = self
             .rules
@@ -296,11 +304,12 @@ impl Reading {
             .collect();
         PageOcr {
             placed: Some(PlacedPage { lines, shapes, width: self.img.width as f32 * scale, height: self.img.height as f32 * scale }),
-            words: letters.len(),
+            words: read,
             mean_conf: self.mean_conf,
             low,
             skew: self.skew,
             quarters,
+            marks,
         }
     }
 }

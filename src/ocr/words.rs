@@ -93,6 +93,9 @@ pub struct PlacedLine {
     pub size: f32,
 }
 
+/// Under this confidence a word much lower than the page's letters is a speck.
+const SPECK_CONFIDENCE: f32 = 50.0;
+
 /// The bullets Tesseract reads a filled disc as.
 const BULLET_READINGS: [&str; 12] = ["e", "«", "&", "©", "@", "°", "*", "•", "®", "o", "¢", "»"];
 
@@ -102,8 +105,16 @@ pub fn place(words: &[Word], img: &Gray, rules: &[Rule], scale: f32) -> Vec<Plac
     // A ruling read as a letter: a bar near a vertical ruling, or a thin
     // letter on top of one.
     let near = |w: &Word, slack: usize| verticals.iter().any(|v| v.x0 <= w.left + w.width + slack && v.x1 + slack >= w.left && v.y0 <= w.top + w.height && v.y1 >= w.top);
+    // Specks: a word read with low confidence from a box far lower than the
+    // page's letters (a dot of noise, a sliver of a ruling).
+    let mut heights: Vec<usize> = words.iter().filter(|w| w.text.chars().any(char::is_alphanumeric)).map(|w| w.height).collect();
+    heights.sort_unstable();
+    let typical = heights.get(heights.len() / 2).copied().unwrap_or(0);
     let mut lines: Vec<Vec<&Word>> = Vec::new();
     for w in words {
+        if w.conf < SPECK_CONFIDENCE && w.height * 5 < typical * 2 {
+            continue;
+        }
         let bar = w.text.chars().all(|c| matches!(c, '|' | '¦' | '│'));
         let thin = w.text.chars().all(|c| matches!(c, '|' | '[' | ']' | '!' | 'l' | 'I' | '1' | '/' | '(' | ')'));
         // Punctuation on a ruling: a piece of the line read as a mark.
@@ -157,6 +168,9 @@ fn push_line(out: &mut Vec<PlacedLine>, line: &[&Word], img: &Gray, verticals: &
                 text = "•".to_string();
             }
         }
+        if w.text.chars().filter(|&c| matches!(c, '-' | '–' | '—')).count() == 1 {
+            text = restore_dash(&text, img, w, size_px);
+        }
         let weight = w.text.chars().any(char::is_alphanumeric).then(|| img.stroke_width(w.left, w.top, w.left + w.width, w.top + w.height)).flatten().map(|s| s / size_px.sqrt());
         let ruled_before = i > 0 && {
             let p = line[i - 1];
@@ -172,6 +186,53 @@ fn push_line(out: &mut Vec<PlacedLine>, line: &[&Word], img: &Gray, verticals: &
         });
     }
     out.push(PlacedLine { words, y: base_px * scale, size: size_px * scale });
+}
+
+/// Tesseract reads an en dash (`2025–2027`, `Referat – NSG`) as a hyphen;
+/// the picture tells them apart by length. A dash standing alone between
+/// words is an en dash when its ink is at least 0.3 em long (a hyphen's is
+/// about 0.24 em). Inside a number range, the dash (the ink columns that
+/// are a thin stroke in the middle of the word's height) is an en dash when
+/// it is about as wide as the digits around it (a hyphen is about 0.6 of a
+/// digit), a measure that holds across fonts and sizes.
+fn restore_dash(text: &str, img: &Gray, w: &Word, size_px: f32) -> String {
+    if text.chars().count() == 1 {
+        let len = w.width as f32 / size_px;
+        return if len >= 0.75 { "—" } else if len >= 0.3 { "–" } else { "-" }.to_string();
+    }
+    let digits_around = text.split(['-', '–', '—']).all(|part| part.chars().last().or(part.chars().next()).is_some_and(|c| c.is_ascii_digit()));
+    if !digits_around {
+        return text.to_string();
+    }
+    let (top, bottom) = (w.top as f32, (w.top + w.height) as f32);
+    let h = bottom - top;
+    let (band_lo, band_hi) = (top + h * 0.3, bottom - h * 0.15);
+    let thin = (h * 0.2).max(2.0);
+    // Glyphs: runs of columns with ink; a glyph is the dash when every column is thin and mid-height.
+    let mut glyphs: Vec<(usize, bool)> = Vec::new();
+    let mut open: Option<(usize, bool)> = None;
+    for x in w.left..=(w.left + w.width).min(img.width) {
+        let column = (x < w.left + w.width).then(|| img.ink_rows(x, w.top, w.top + w.height)).flatten();
+        match (column, open.as_mut()) {
+            (Some((a, b)), Some(g)) => {
+                g.0 += 1;
+                g.1 &= ((b - a + 1) as f32) <= thin && (a as f32) >= band_lo && (b as f32) <= band_hi;
+            }
+            (Some((a, b)), None) => open = Some((1, ((b - a + 1) as f32) <= thin && (a as f32) >= band_lo && (b as f32) <= band_hi)),
+            (None, Some(_)) => glyphs.extend(open.take()),
+            (None, None) => {}
+        }
+    }
+    glyphs.extend(open);
+    let dashes: Vec<usize> = glyphs.iter().filter(|g| g.1).map(|g| g.0).collect();
+    let mut digits: Vec<usize> = glyphs.iter().filter(|g| !g.1).map(|g| g.0).collect();
+    digits.sort_unstable();
+    let (&[dash], Some(&digit)) = (&dashes[..], digits.get(digits.len() / 2)) else { return text.to_string() };
+    if dash * 4 >= digit * 3 {
+        text.replace(['-', '—'], "–")
+    } else {
+        text.to_string()
+    }
 }
 
 /// Tesseract's typographic letters into what PDF text extraction gives.
