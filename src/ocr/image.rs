@@ -122,11 +122,11 @@ impl Gray {
     /// the projection profile: rows of text are sharpest when the sum of
     /// squared ink counts per row is largest.
     pub fn skew_degrees(&self, max: f32) -> f32 {
-        // Ink samples on a coarse grid keep this cheap.
-        let step = 3;
+        // Ink samples on every row (skipping rows would favour no skew: a
+        // level line falls on sampled rows whole) and every third column.
         let mut ink: Vec<(f32, f32)> = Vec::new();
-        for y in (0..self.height).step_by(step) {
-            for x in (0..self.width).step_by(step) {
+        for y in 0..self.height {
+            for x in (0..self.width).step_by(3) {
                 if self.dark(x, y) {
                     ink.push((x as f32, y as f32));
                 }
@@ -137,10 +137,10 @@ impl Gray {
         }
         let score = |deg: f32| -> f64 {
             let t = deg.to_radians().tan();
-            let mut bins = vec![0u32; self.height + self.width / 8 + 4];
+            let mut bins = vec![0u32; self.height + self.width / 4 + 4];
             let offset = (self.width as f32 * max.to_radians().tan()).ceil() + 1.0;
             for &(x, y) in &ink {
-                let r = ((y + x * t + offset) / 2.0) as usize;
+                let r = (y + x * t + offset) as usize;
                 if let Some(b) = bins.get_mut(r) {
                     *b += 1;
                 }
@@ -285,7 +285,9 @@ impl Gray {
         let mut runs: Vec<Vec<(usize, usize)>> = Vec::with_capacity(self.height);
         for y in 0..self.height {
             runs.push(long_runs(
-                (0..self.width).map(|x| self.rule_dark(x, y)),
+                (0..self.width).map(|x| {
+                    self.rule_dark(x, y) || (y + 1 < self.height && self.rule_dark(x, y + 1))
+                }),
                 min_h,
             ));
         }
@@ -302,7 +304,9 @@ impl Gray {
         let mut runs: Vec<Vec<(usize, usize)>> = Vec::with_capacity(self.width);
         for x in 0..self.width {
             runs.push(long_runs(
-                (0..self.height).map(|y| self.rule_dark(x, y)),
+                (0..self.height).map(|y| {
+                    self.rule_dark(x, y) || (x + 1 < self.width && self.rule_dark(x + 1, y))
+                }),
                 min_v,
             ));
         }
@@ -451,6 +455,14 @@ mod tests {
             2,
             "{rules:?}"
         );
+        // Rows of "text" (bars 4 px high every 14 px) between the rulings.
+        for row in 0..6 {
+            for y in 112 + row * 14..116 + row * 14 {
+                for x in (70..330).filter(|x| x % 9 < 6) {
+                    g.pixels[y * 400 + x] = 0;
+                }
+            }
+        }
         let turned = g.rotated(0.8);
         let skew = turned.skew_degrees(1.5);
         assert!((skew - 0.8).abs() <= 0.15, "skew {skew}");

@@ -74,6 +74,8 @@ pub struct OcrReport {
 const DPI: f32 = 300.0;
 /// Words under this confidence (0–100) are kept but counted in the `ocr` warning.
 pub const CONFIDENCE_FLOOR: f32 = 60.0;
+/// Smallest skew straightened, degrees.
+const MIN_STRAIGHTEN: f32 = 0.75;
 /// Largest skew searched, degrees.
 const MAX_SKEW: f32 = 2.5;
 
@@ -418,11 +420,16 @@ impl Reading {
 /// Straightens a picture, finds its rulings and reads its words.
 fn read_picture(img: Gray, lang: &str) -> Result<Reading, String> {
     let skew = img.skew_degrees(MAX_SKEW);
-    let img = if skew.abs() >= 0.05 {
-        img.rotated(-skew)
+    // Tesseract reads text turned by a fraction of a degree as well as level
+    // text, and rulings turned that little are found (their thickness is
+    // their ink over their length); resampling the picture would only blur
+    // thin grey borders and small letters. Larger turns are straightened.
+    let skew = if skew.abs() >= MIN_STRAIGHTEN {
+        skew
     } else {
-        img
+        0.0
     };
+    let img = if skew != 0.0 { img.rotated(-skew) } else { img };
     let px = |pt: f32| (pt * DPI / 72.0) as usize;
     let rules = img.rulings(px(25.0), px(12.0), px(3.0));
     let dpi = (DPI as u32).to_string();
