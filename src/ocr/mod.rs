@@ -74,6 +74,17 @@ pub struct OcrReport {
 const DPI: f32 = 300.0;
 /// Words under this confidence (0–100) are kept but counted in the `ocr` warning.
 pub const CONFIDENCE_FLOOR: f32 = 60.0;
+/// Page warnings of the PDF reader that keep a page from being rendered.
+const DAMAGE: [&str; 5] = [
+    "stream_too_large",
+    "op_limit",
+    "xobject_depth",
+    "xobject_cycle",
+    "bad_stream",
+];
+/// Longest a tool may run on one page, seconds (a hostile page can make a renderer spin).
+const TOOL_SECONDS: u64 = 120;
+
 /// Smallest skew straightened, degrees.
 const MIN_STRAIGHTEN: f32 = 0.75;
 /// Largest skew searched, degrees.
@@ -189,6 +200,18 @@ pub fn apply(doc: &mut PdfDocument, pdf: &[u8], opts: &OcrOptions) -> OcrReport 
             .collect(),
         OcrMode::Always => (0..doc.pages.len()).collect(),
     };
+    // The renderer has none of the reader's limits: a page the reader cut
+    // short (a stream bomb, too many operators, nested forms) is not rendered.
+    let damaged: Vec<u32> = doc
+        .warnings
+        .iter()
+        .filter(|w| DAMAGE.contains(&w.code))
+        .filter_map(|w| w.page)
+        .collect();
+    let wanted: Vec<usize> = wanted
+        .into_iter()
+        .filter(|&i| !damaged.contains(&doc.pages[i].number))
+        .collect();
     if opts.mode == OcrMode::Never {
         amend_no_text(doc, "OCR is off (--ocr never)");
     }
@@ -531,7 +554,7 @@ fn run(tool: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
         .stderr
         .take()
         .ok_or_else(|| format!("{tool}: no stderr"))?;
-    let (out, err) = std::thread::scope(|s| {
+    let (out, err, status) = std::thread::scope(|s| {
         s.spawn(move || {
             if let Some(mut w) = stdin.take() {
                 // A tool that stops reading early closes the pipe; its exit status tells.
@@ -543,11 +566,36 @@ fn run(tool: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
             let _ = stderr.read_to_end(&mut e);
             e
         });
-        let mut out = Vec::new();
-        let _ = stdout.read_to_end(&mut out);
-        (out, err.join().unwrap_or_default())
+        let out = s.spawn(move || {
+            let mut o = Vec::new();
+            let _ = stdout.read_to_end(&mut o);
+            o
+        });
+        // Wait with a deadline; past it the tool is killed (its pipes then close).
+        let deadline = Instant::now() + std::time::Duration::from_secs(TOOL_SECONDS);
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Ok(status),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10))
+                }
+                Ok(None) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break Err(format!(
+                        "{tool} took longer than {TOOL_SECONDS} s on the page and was stopped"
+                    ));
+                }
+                Err(e) => break Err(format!("{tool}: {e}")),
+            }
+        };
+        (
+            out.join().unwrap_or_default(),
+            err.join().unwrap_or_default(),
+            status,
+        )
     });
-    let status = child.wait().map_err(|e| format!("{tool}: {e}"))?;
+    let status = status?;
     if !status.success() {
         let msg = String::from_utf8_lossy(&err);
         let msg = msg
