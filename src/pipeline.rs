@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::layout::{self, LayoutDocument};
 use crate::model::{Document, Source, SourceFormat};
+use crate::ocr::{self, OcrReport};
 use crate::pdf;
 
 /// Why one input could not be converted.
@@ -34,6 +35,8 @@ pub struct Options {
     pub max_docx_part_bytes: u64,
     /// Largest text or Markdown input (`--max-text-bytes`).
     pub max_text_bytes: usize,
+    /// OCR of PDF pages without a text layer.
+    pub ocr: ocr::OcrOptions,
 }
 
 /// Default [`Options::max_text_bytes`]: 16 MiB, thousands of pages of text.
@@ -44,7 +47,7 @@ pub const MAX_TEXT_BYTES: usize = 16 << 20;
 
 impl Default for Options {
     fn default() -> Self {
-        Options { limits: pdf::Limits::default(), max_docx_part_bytes: crate::docx::MAX_PART_BYTES, max_text_bytes: MAX_TEXT_BYTES }
+        Options { limits: pdf::Limits::default(), max_docx_part_bytes: crate::docx::MAX_PART_BYTES, max_text_bytes: MAX_TEXT_BYTES, ocr: ocr::OcrOptions::default() }
     }
 }
 
@@ -73,24 +76,30 @@ pub fn detect_format(name: &str, bytes: &[u8]) -> Result<SourceFormat, ConvertEr
 
 /// Reads any supported input into the layout model.
 pub fn layout_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<LayoutDocument, ConvertError> {
+    layout_bytes_with_report(name, bytes, opts).map(|(doc, _)| doc)
+}
+
+/// [`layout_bytes`], also telling what OCR cost.
+pub fn layout_bytes_with_report(name: &str, bytes: &[u8], opts: &Options) -> Result<(LayoutDocument, OcrReport), ConvertError> {
     if bytes.is_empty() {
         return Err(ConvertError::Empty);
     }
     match detect_format(name, bytes)? {
         SourceFormat::Pdf => {
-            let doc = pdf::extract(bytes, &opts.limits)?;
-            Ok(layout::pdf::layout(&doc))
+            let mut doc = pdf::extract(bytes, &opts.limits)?;
+            let report = ocr::apply(&mut doc, bytes, &opts.ocr);
+            Ok((layout::pdf::layout(&doc), report))
         }
-        SourceFormat::Docx => Ok(crate::docx::read_limited(bytes, opts.max_docx_part_bytes)?),
+        SourceFormat::Docx => Ok((crate::docx::read_limited(bytes, opts.max_docx_part_bytes)?, OcrReport::default())),
         _ if bytes.len() > opts.max_text_bytes => {
             Err(ConvertError::TextTooLarge { size: bytes.len(), limit: crate::docx::format_bytes(opts.max_text_bytes as u64) })
         }
-        SourceFormat::Html => Ok(crate::html::read(bytes)?),
+        SourceFormat::Html => Ok((crate::html::read(bytes)?, OcrReport::default())),
         format => {
             let (text, warning) = layout::text::decode(bytes);
             let mut doc = layout::text::layout_with(&text, format, Some(&crate::segment::vocab::TEXT_TABLE_CUES));
             doc.warnings.extend(warning);
-            Ok(doc)
+            Ok((doc, OcrReport::default()))
         }
     }
 }
@@ -102,7 +111,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Converts one input.
 pub fn convert_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Document, ConvertError> {
-    let layout = layout_bytes(name, bytes, opts)?;
+    convert_bytes_with_report(name, bytes, opts).map(|(doc, _)| doc)
+}
+
+/// [`convert_bytes`], also telling what OCR cost (for batch summaries; the
+/// document itself holds no timings, so outputs stay deterministic).
+pub fn convert_bytes_with_report(name: &str, bytes: &[u8], opts: &Options) -> Result<(Document, OcrReport), ConvertError> {
+    let (layout, report) = layout_bytes_with_report(name, bytes, opts)?;
     let source = Source {
         file: name.to_string(),
         sha256: sha256_hex(bytes),
@@ -111,5 +126,5 @@ pub fn convert_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Documen
     };
     // Line-end word joins in the segmenters weigh this document's own words.
     let vocabulary = std::rc::Rc::new(layout.vocabulary());
-    Ok(crate::text::with_vocabulary(vocabulary, || crate::segment::segment(&layout, source)))
+    Ok((crate::text::with_vocabulary(vocabulary, || crate::segment::segment(&layout, source)), report))
 }

@@ -104,7 +104,8 @@ fn a_panicking_file_fails_alone_in_every_command() {
 
 /// Minutes of `n` agenda items, each its own section.
 fn agenda(n: usize) -> String {
-    (0..n).map(|i| format!("Sak {}/25 Tittel {i} om sak nummer {}\nVedtak: ok\n", i % 1000, i * 7)).collect()
+    // Numbers unique per year, as in real minutes (an item printed twice is one item).
+    (0..n).map(|i| format!("Sak {}/{} Tittel {i} om sak nummer {}\nVedtak: ok\n", i % 1000 + 1, 25 + i / 1000, i * 7)).collect()
 }
 
 /// Section alignment never builds a dense `n × m` matrix: 5,000 agenda items

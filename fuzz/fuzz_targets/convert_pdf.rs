@@ -13,6 +13,8 @@ fuzz_target!(|data: &[u8]| {
             max_ops_per_page: 200_000,
             ..pdf::Limits::default()
         },
+        // No subprocesses while fuzzing.
+        ocr: planparse::ocr::OcrOptions { mode: planparse::ocr::OcrMode::Never, ..Default::default() },
         ..pipeline::Options::default()
     };
     let _ = pipeline::convert_bytes("fuzz.pdf", data, &opts);

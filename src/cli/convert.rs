@@ -36,6 +36,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use planparse::dataset::{export, jsonl};
 use planparse::model::Document;
+use planparse::ocr::OcrReport;
 use planparse::pdf;
 use planparse::pipeline::{self, Options};
 use rayon::prelude::*;
@@ -90,9 +91,10 @@ pub struct Args {
     /// Files converted at once [default: number of cores]
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
-    /// Per-file time limit in seconds; a file over it fails with "time limit exceeded"
-    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
-    timeout: Duration,
+    /// Per-file time limit in seconds; a file over it fails with "time limit
+    /// exceeded" [default: 60, or 600 when OCR may run (--ocr auto|always)]
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    timeout: Option<Duration>,
     /// Convert even when the existing output was made from the same input bytes
     #[arg(long)]
     force: bool,
@@ -101,6 +103,8 @@ pub struct Args {
     quiet: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    ocr: OcrArgs,
 }
 
 /// The PDF reader's resource limits as flags, shared by `convert` and
@@ -138,8 +142,9 @@ pub(super) struct LimitArgs {
 }
 
 impl LimitArgs {
-    pub(super) fn options(&self) -> Options {
+    pub(super) fn options(&self, ocr: &OcrArgs) -> Options {
         Options {
+            ocr: ocr.options(),
             limits: pdf::Limits {
                 max_stream_bytes: self.max_stream_bytes,
                 max_document_bytes: self.max_document_bytes,
@@ -151,6 +156,26 @@ impl LimitArgs {
             max_docx_part_bytes: self.max_docx_part_bytes as u64,
             max_text_bytes: self.max_text_bytes,
         }
+    }
+}
+
+/// OCR flags, shared by `convert`, `extract` and `index`.
+#[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "OCR (scanned PDF pages)")]
+pub(super) struct OcrArgs {
+    /// OCR PDF pages: `auto` those without a usable text layer, `never`, or
+    /// `always` (every page, replacing its text layer). Needs `tesseract`
+    /// (Debian: tesseract-ocr tesseract-ocr-nor) and poppler's `pdftoppm`
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = planparse::ocr::OcrMode::Auto)]
+    ocr: planparse::ocr::OcrMode,
+    /// Tesseract language(s) of OCR, `+`-joined (`nor` covers bokmål and nynorsk)
+    #[arg(long, value_name = "LANG", default_value = "nor")]
+    ocr_lang: String,
+}
+
+impl OcrArgs {
+    pub(super) fn options(&self) -> planparse::ocr::OcrOptions {
+        planparse::ocr::OcrOptions { mode: self.ocr, lang: self.ocr_lang.clone() }
     }
 }
 
@@ -434,10 +459,21 @@ pub(super) fn isolated<T: Send + 'static>(name: &str, limit: Duration, work: imp
     }
 }
 
+/// The per-file time limit without `--timeout`: OCR reads a page in seconds,
+/// not milliseconds, so a scanned document gets ten times longer.
+pub(super) fn default_timeout(ocr: planparse::ocr::OcrMode) -> Duration {
+    Duration::from_secs(if ocr == planparse::ocr::OcrMode::Never { 60 } else { 600 })
+}
+
 /// Converts one input under [`isolated`]; the error is the cause as a user reads it.
 pub(super) fn convert_isolated(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<Document, String> {
+    convert_isolated_with_report(rel, bytes, opts, limit).map(|(doc, _)| doc)
+}
+
+/// [`convert_isolated`], also telling what OCR cost.
+pub(super) fn convert_isolated_with_report(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<(Document, OcrReport), String> {
     let (name, opts) = (rel.to_string(), opts.clone());
-    match isolated(rel, limit, move || pipeline::convert_bytes(&name, &bytes, &opts)) {
+    match isolated(rel, limit, move || pipeline::convert_bytes_with_report(&name, &bytes, &opts)) {
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(e)) => Err(e.to_string()),
         Err(e) => Err(e.to_string()),
@@ -470,11 +506,12 @@ struct Outcome {
     doc: Option<Document>,
     /// The JSON, when it goes to stdout.
     stdout_json: Option<String>,
+    ocr: OcrReport,
 }
 
 impl Outcome {
     fn of(status: Status) -> Self {
-        Outcome { status, pages: 0, warnings: 0, reported: Vec::new(), doc: None, stdout_json: None }
+        Outcome { status, pages: 0, warnings: 0, reported: Vec::new(), doc: None, stdout_json: None, ocr: OcrReport::default() }
     }
 }
 
@@ -523,12 +560,12 @@ impl Job {
                 return Outcome { doc, ..Outcome::of(Status::Skipped) };
             }
         }
-        let doc = match convert_isolated(&input.rel, bytes, &self.opts, self.limit) {
-            Ok(doc) => doc,
+        let (doc, ocr) = match convert_isolated_with_report(&input.rel, bytes, &self.opts, self.limit) {
+            Ok(done) => done,
             Err(cause) => return Outcome::of(Status::Failed(cause)),
         };
         let reported = doc.warnings.iter().filter(|w| pdf::REPORTED_WARNINGS.contains(&w.code.as_str())).map(|w| w.message.clone()).collect();
-        let mut outcome = Outcome { pages: doc.source.pages.unwrap_or(0), warnings: doc.warnings.len(), reported, ..Outcome::of(Status::Converted) };
+        let mut outcome = Outcome { pages: doc.source.pages.unwrap_or(0), warnings: doc.warnings.len(), reported, ocr, ..Outcome::of(Status::Converted) };
         if target.is_some() || self.to_stdout {
             let json = if self.pretty { serde_json::to_string_pretty(&doc) } else { serde_json::to_string(&doc) };
             let json = match json {
@@ -664,6 +701,8 @@ struct Tally {
     not_started: usize,
     warnings: usize,
     pages: u64,
+    ocr_pages: usize,
+    ocr_seconds: f64,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -708,8 +747,8 @@ fn run_batch(args: Args) -> Result<i32, String> {
         force: args.force,
         keep_docs: args.jsonl.is_some() || args.xlsx.is_some(),
         to_stdout,
-        opts: args.limits.options(),
-        limit: args.timeout,
+        opts: args.limits.options(&args.ocr),
+        limit: args.timeout.unwrap_or_else(|| default_timeout(args.ocr.ocr)),
     };
     let mut emitter = Emitter {
         docs: to_stdout.then(|| Sink::Stdout(std::io::BufWriter::new(std::io::stdout()))),
@@ -782,6 +821,8 @@ fn run_batch(args: Args) -> Result<i32, String> {
             }
             tally.pages += u64::from(outcome.pages);
             tally.warnings += outcome.warnings;
+            tally.ocr_pages += outcome.ocr.pages;
+            tally.ocr_seconds += outcome.ocr.seconds;
             bar.inc(1);
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&next) {
@@ -830,6 +871,14 @@ fn run_batch(args: Args) -> Result<i32, String> {
             tally.pages,
             tally.pages as f64 / secs.max(1e-9),
         );
+        if tally.ocr_pages > 0 {
+            eprintln!(
+                "planparse: OCR: {} pages in {:.1} s of page work ({:.2} s/page)",
+                tally.ocr_pages,
+                tally.ocr_seconds,
+                tally.ocr_seconds / tally.ocr_pages as f64
+            );
+        }
     } else if !args.quiet {
         if let Some(s) = skipped.summary() {
             eprintln!("planparse: {s}");

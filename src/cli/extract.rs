@@ -26,6 +26,8 @@ pub struct Args {
     timeout: Duration,
     #[command(flatten)]
     limits: super::convert::LimitArgs,
+    #[command(flatten)]
+    ocr: super::convert::OcrArgs,
 }
 
 /// What extracting one file printed: the text for stdout, and its warnings
@@ -38,7 +40,7 @@ struct Extracted {
 }
 
 pub fn run(args: Args) -> i32 {
-    let opts = args.limits.options();
+    let opts = args.limits.options(&args.ocr);
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -80,7 +82,8 @@ fn extract_one(name: &str, bytes: &[u8], json: bool, layout: bool, opts: &pipeli
     let is_pdf = matches!(pipeline::detect_format(name, bytes), Ok(planparse::model::SourceFormat::Pdf));
     if is_pdf && !layout {
         match planparse::pdf::extract(bytes, &opts.limits) {
-            Ok(doc) => {
+            Ok(mut doc) => {
+                planparse::ocr::apply(&mut doc, bytes, &opts.ocr);
                 done.warnings = doc.warnings.iter().map(|w| w.message.clone()).collect();
                 if json {
                     let _ = writeln!(out, "{}", spans_json(&doc));

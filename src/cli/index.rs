@@ -38,6 +38,8 @@ pub struct Args {
     /// Per-file time limit in seconds; a file over it fails with "time limit exceeded"
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = super::convert::parse_seconds)]
     timeout: Duration,
+    #[command(flatten)]
+    ocr: super::convert::OcrArgs,
 }
 
 /// Extensions a folder walk picks up (a file named on the command line is
@@ -106,7 +108,7 @@ pub fn run(args: Args) -> i32 {
 /// Writes every input in one transaction; per-input failures are counted and
 /// reported, a dataset failure (lock, disk) aborts the run.
 fn index(dataset: &mut Dataset, files: &[PathBuf], args: &Args, tally: &mut Tally) -> Result<(), DatasetError> {
-    let opts = Options::default();
+    let opts = Options { ocr: args.ocr.options(), ..Options::default() };
     let mut writer = dataset.writer()?;
     for batch in files.chunks(BATCH) {
         let read: Vec<Result<Input, String>> = batch.par_iter().map(|p| read(p)).collect();

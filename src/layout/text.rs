@@ -171,7 +171,20 @@ fn page_edge_lines(text: &str) -> std::collections::HashSet<String> {
             *counts.entry(e).or_default() += 1;
         }
     }
-    counts.into_iter().filter(|(k, n)| *n >= 2 && !k.is_empty() && k.split_whitespace().count() <= 14).map(|(k, _)| k).collect()
+    // A running line is printed once a page: one that the body repeats more
+    // often (a label of every table row) is content.
+    let mut everywhere: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for l in text.lines().filter(|l| !l.trim().is_empty()) {
+        let k = fold(l);
+        if counts.contains_key(&k) {
+            *everywhere.entry(k).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(k, n)| *n >= 2 && !k.is_empty() && k.split_whitespace().count() <= 14 && everywhere.get(k).copied().unwrap_or(0) <= pages.len() + 1)
+        .map(|(k, _)| k)
+        .collect()
 }
 
 /// Folds a line for comparison: digits to `#`, white space to one space.

@@ -131,7 +131,6 @@ fn plan_evidence(layout: &LayoutDocument, lines: &[&Line], head: &str) -> bool {
 /// or the largest line of the first page). Returns the title and how many
 /// leading lines it used.
 fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind, warnings: &mut Vec<crate::model::Warning>) -> (Option<String>, usize) {
-    let head: Vec<(usize, String)> = lines.iter().take(8).enumerate().map(|(i, l)| (i, clean(&l.text))).collect();
     // A title may wrap onto next lines of the same style: one that starts in
     // lowercase, or any line of a display-size title (18 pt and up).
     let with_wrap = |i: usize, t: &str| -> (String, usize) {
@@ -213,9 +212,12 @@ fn title_candidate(lines: &[&Line]) -> Option<(usize, i32)> {
             continue;
         }
         let mut score = 0;
-        // The document word opens the title (`Regional handlingsplan for …`, `Plan for …`).
-        let opening: String = lower.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
-        if vocab::DOCUMENT_WORDS.iter().any(|w| opening.starts_with(w) || opening.contains(&format!(" {w}"))) {
+        // The document word opens the title (`Plan for …`), or follows one
+        // qualifier (`Regional handlingsplan …`), never a function word (`For nåværende handlingsplan …`).
+        let first = lower.split_whitespace().next().unwrap_or("");
+        let rest = lower[first.len()..].trim_start();
+        let qualified = !vocab::FUNCTION_WORDS.contains(&first) && vocab::DOCUMENT_WORDS.iter().any(|w| rest.starts_with(w));
+        if vocab::DOCUMENT_WORDS.iter().any(|w| lower.starts_with(w)) || qualified {
             score += 4;
         }
         if vocab::year_range().is_match(&t) {

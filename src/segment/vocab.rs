@@ -266,6 +266,11 @@ pub fn is_organization_line(t: &str) -> bool {
     legal && t.chars().next().is_some_and(char::is_uppercase) && t.split_whitespace().count() <= 7 && !t.contains(':')
 }
 
+/// Function words that open a sentence, not a title (lowercase).
+pub const FUNCTION_WORDS: &[&str] = &[
+    "for", "i", "om", "det", "den", "denne", "dette", "vi", "en", "et", "ei", "som", "til", "med", "på", "av", "når", "etter", "ved", "og", "alle",
+];
+
 /// Words that name a plan in a document's head (lowercase).
 pub const PLAN_WORDS: &[&str] = &["handlingsplan", "tiltaksplan", "plan for", "handlingsprogram", "tiltaksprogram", "aktivitetsplan", "årsplan"];
 
