@@ -1,8 +1,6 @@
 //! The document cues the segmenters key on: numbering patterns and keywords,
 //! each in one place with the cue it stands for.
 
-pub mod minutes;
-
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -11,11 +9,14 @@ macro_rules! pattern {
         $(#[$doc])*
         pub fn $name() -> &'static Regex {
             static RE: OnceLock<Regex> = OnceLock::new();
-            // The patterns are literals checked by the unit test below.
-            RE.get_or_init(|| Regex::new($re).unwrap_or_else(|_| Regex::new("$^").expect("trivial regex")))
+            // The patterns are literals; the unit tests call every one, so a
+            // bad literal fails there, loudly, instead of never matching.
+            RE.get_or_init(|| Regex::new($re).expect(concat!("vocabulary pattern ", stringify!($name))))
         }
     };
 }
+
+pub mod minutes;
 
 pattern!(
     /// `Hovedmål 1: Skape flere ...` — a numbered goal heading.
@@ -438,6 +439,9 @@ mod tests {
         assert!(!measure_item().is_match("Tiltak for å styrke") && !measure_item().is_match("Tiltak:"));
         assert!(timeline_header().is_match("2026") && timeline_header().is_match("K3") && !timeline_header().is_match("Kostnad"));
         assert!(timeline_mark().is_match("X") && !timeline_mark().is_match("2025"));
+        assert!(aligned_code_row().is_match("1    Tiltak nummer 1: Bygge opp   Klinikkleder"));
+        assert!(number_item().is_match("1) Arbeide for") && from_strategy().is_match("Fra strategien:"));
+        assert!(target_picture().is_match("Målbilde: Flere") && approval_line().is_match("Vedtatt av styret 5. mars 2024"));
     }
 
     #[test]

@@ -8,16 +8,7 @@ use std::sync::OnceLock;
 
 use crate::model::ParticipantGroup;
 
-macro_rules! pattern {
-    ($(#[$doc:meta])* $name:ident = $re:expr) => {
-        $(#[$doc])*
-        pub fn $name() -> &'static Regex {
-            static RE: OnceLock<Regex> = OnceLock::new();
-            // The patterns are literals checked by the unit test below.
-            RE.get_or_init(|| Regex::new($re).unwrap_or_else(|_| Regex::new("$^").expect("trivial regex")))
-        }
-    };
-}
+// `pattern!` is the vocabulary's macro (defined in `vocab.rs` before this module).
 
 pattern!(
     /// `Sak 33/25 Title`, `Sak nr. 1/07: Title`, `Sak 12-2024`, `O-sak 03/14`, `Sak 5/24 (B)`,
