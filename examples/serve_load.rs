@@ -77,12 +77,7 @@ fn routes(addr: &str) -> Vec<(&'static str, String)> {
     for a in docs {
         for b in docs {
             let (from_a, from_b) = (a["period"]["from"].as_i64(), b["period"]["from"].as_i64());
-            if a["organization"].is_string()
-                && a["organization"] == b["organization"]
-                && a["format"] == b["format"]
-                && from_a.is_some()
-                && from_b > from_a
-            {
+            if a["organization"].is_string() && a["organization"] == b["organization"] && a["format"] == b["format"] && from_a.is_some() && from_b > from_a {
                 pairs.push((a["id"].as_str().unwrap_or_default().to_string(), b["id"].as_str().unwrap_or_default().to_string()));
             }
         }

@@ -47,7 +47,12 @@ pub const MAX_TEXT_BYTES: usize = 16 << 20;
 
 impl Default for Options {
     fn default() -> Self {
-        Options { limits: pdf::Limits::default(), max_docx_part_bytes: crate::docx::MAX_PART_BYTES, max_text_bytes: MAX_TEXT_BYTES, ocr: ocr::OcrOptions::default() }
+        Options {
+            limits: pdf::Limits::default(),
+            max_docx_part_bytes: crate::docx::MAX_PART_BYTES,
+            max_text_bytes: MAX_TEXT_BYTES,
+            ocr: ocr::OcrOptions::default(),
+        }
     }
 }
 

@@ -69,7 +69,8 @@ fn extract_layout_prints_table_cells_with_separators() {
 fn windows_1252_text_is_read_with_a_warning() {
     let dir = tempfile::tempdir().expect("tempdir");
     let f = dir.path().join("legacy.txt");
-    std::fs::write(&f, b"Referat\r\nDato: 27.11.2025\r\nSak 1/25 Godkjenning av innkalling\r\nVedtak: Godkjent for m\xF8tet.\r\nSak 2/25 Eventuelt\r\n").expect("write");
+    std::fs::write(&f, b"Referat\r\nDato: 27.11.2025\r\nSak 1/25 Godkjenning av innkalling\r\nVedtak: Godkjent for m\xF8tet.\r\nSak 2/25 Eventuelt\r\n")
+        .expect("write");
     let out = bin().args(["convert", f.to_str().unwrap_or_default()]).output().expect("runs");
     assert_eq!(out.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");

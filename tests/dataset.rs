@@ -71,8 +71,7 @@ fn state(db: &Path) -> (Vec<i64>, Vec<(String, String)>) {
 fn assert_consistent(db: &Path) {
     let conn = Connection::open(db).expect("opens");
     for table in ["search_trigram", "search_words"] {
-        conn.execute(&format!("INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"), [])
-            .unwrap_or_else(|e| panic!("{table} integrity: {e}"));
+        conn.execute(&format!("INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"), []).unwrap_or_else(|e| panic!("{table} integrity: {e}"));
     }
     let orphans: i64 = conn
         .query_row(
@@ -113,10 +112,7 @@ fn stotte_finds_measures_containing_forskningsstotte() {
     assert!(composed > 0);
     assert_eq!(dataset.search(&Query::new("niva\u{30A}")).expect("searches").hits.len(), composed);
     // Case-insensitive, but ø is not o.
-    assert_eq!(
-        dataset.search(&Query::new("STØTTE")).expect("searches").hits.len(),
-        dataset.search(&Query::new("støtte")).expect("searches").hits.len()
-    );
+    assert_eq!(dataset.search(&Query::new("STØTTE")).expect("searches").hits.len(), dataset.search(&Query::new("støtte")).expect("searches").hits.len());
     assert!(dataset.search(&Query::new("stotte")).expect("searches").hits.is_empty());
 
     let out = bin().arg("search").arg(corpus_db()).args(["støtte", "--json"]).output().expect("runs");
@@ -176,8 +172,7 @@ fn literal_search_finds_exactly_the_units_holding_the_text() {
             assert_eq!(results.index, index, "{text:?} answered by");
         }
         assert_eq!(results.ranked_within, None);
-        let found: std::collections::BTreeSet<(String, String)> =
-            results.hits.iter().map(|h| (h.document_id.clone(), h.id.clone())).collect();
+        let found: std::collections::BTreeSet<(String, String)> = results.hits.iter().map(|h| (h.document_id.clone(), h.id.clone())).collect();
         assert_eq!(found.len(), results.hits.len(), "{text:?}: no unit twice");
         assert_eq!(found, substring_scan(dataset.connection(), text), "{text:?}");
         let marked = format!("{MARK_OPEN}");
@@ -211,8 +206,7 @@ fn broad_queries_rank_within_a_window() {
 fn responsible_filter_keeps_only_that_party() {
     let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
     let all = dataset.search(&Query { limit: 1000, ..Query::new("forskning") }).expect("searches").hits;
-    let filtered =
-        dataset.search(&Query { limit: 1000, responsible: Some("klinikkleder".into()), ..Query::new("forskning") }).expect("searches").hits;
+    let filtered = dataset.search(&Query { limit: 1000, responsible: Some("klinikkleder".into()), ..Query::new("forskning") }).expect("searches").hits;
     assert!(!filtered.is_empty() && filtered.len() < all.len(), "{} of {}", filtered.len(), all.len());
     for hit in &filtered {
         assert!(hit.responsible.iter().any(|p| p.to_lowercase().contains("klinikkleder")), "{:?}", hit.responsible);
@@ -220,17 +214,11 @@ fn responsible_filter_keeps_only_that_party() {
 
     // Printed `Avd. ledere` and the word `avdelingsledere` mean the same party.
     let printed = dataset.search(&Query { limit: 1000, responsible: Some("Avd. ledere".into()), ..Query::new("") }).expect("searches").hits;
-    let normalized =
-        dataset.search(&Query { limit: 1000, responsible: Some("avdelingsledere".into()), ..Query::new("") }).expect("searches").hits;
+    let normalized = dataset.search(&Query { limit: 1000, responsible: Some("avdelingsledere".into()), ..Query::new("") }).expect("searches").hits;
     assert!(!printed.is_empty());
     assert_eq!(printed.len(), normalized.len());
 
-    let out = bin()
-        .arg("search")
-        .arg(corpus_db())
-        .args(["forskning", "--responsible", "klinikkleder", "--json", "-n", "1000"])
-        .output()
-        .expect("runs");
+    let out = bin().arg("search").arg(corpus_db()).args(["forskning", "--responsible", "klinikkleder", "--json", "-n", "1000"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(json["hits"].as_array().map(Vec::len), Some(filtered.len()));
@@ -288,8 +276,7 @@ fn malformed_fts_query_gives_a_clear_message() {
         let out = bin().arg("search").arg(corpus_db()).arg(literal).output().expect("runs");
         assert_eq!(out.status.code(), Some(0), "{literal}: {}", stderr(&out));
     }
-    let documents: i64 =
-        Connection::open(corpus_db()).expect("opens").query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).expect("counts");
+    let documents: i64 = Connection::open(corpus_db()).expect("opens").query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).expect("counts");
     assert_eq!(documents, corpus_inputs().len() as i64);
 }
 
@@ -349,10 +336,7 @@ fn a_changed_file_replaces_its_rows() {
     assert_eq!(after, counts, "same shape, same row counts: the old rows are gone");
 
     let dataset = Dataset::open_read_only(&db).expect("opens");
-    let sha: String = dataset
-        .connection()
-        .query_row("SELECT input_sha256 FROM documents WHERE file = 'hlk.txt'", [], |r| r.get(0))
-        .expect("the document");
+    let sha: String = dataset.connection().query_row("SELECT input_sha256 FROM documents WHERE file = 'hlk.txt'", [], |r| r.get(0)).expect("the document");
     assert_eq!(sha, planparse::pipeline::sha256_hex(&std::fs::read(&plan).expect("reads")));
     let new = dataset.search(&Query { responsible: Some("sykehusdirektør".into()), ..Query::new("") }).expect("searches").hits;
     assert!(!new.is_empty());
@@ -390,9 +374,7 @@ fn schema_matches_the_documented_one() {
     let virtual_tables: Vec<&str> =
         statements().iter().filter_map(|s| s.strip_prefix("CREATE VIRTUAL TABLE ")).filter_map(|s| s.split_whitespace().next()).collect();
     let shadow = |name: &str| {
-        ["_data", "_idx", "_content", "_docsize", "_config"]
-            .iter()
-            .any(|suffix| name.strip_suffix(suffix).is_some_and(|base| virtual_tables.contains(&base)))
+        ["_data", "_idx", "_content", "_docsize", "_config"].iter().any(|suffix| name.strip_suffix(suffix).is_some_and(|base| virtual_tables.contains(&base)))
     };
     let actual: Vec<String> = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
@@ -406,11 +388,8 @@ fn schema_matches_the_documented_one() {
 
     // docs/dataset.md shows the same statements.
     let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dataset.md")).expect("docs/dataset.md");
-    let block = docs
-        .split("<!-- schema:begin -->")
-        .nth(1)
-        .and_then(|rest| rest.split("<!-- schema:end -->").next())
-        .expect("a schema block in docs/dataset.md");
+    let block =
+        docs.split("<!-- schema:begin -->").nth(1).and_then(|rest| rest.split("<!-- schema:end -->").next()).expect("a schema block in docs/dataset.md");
     let block = block.trim().trim_start_matches("```sql").trim_end_matches("```");
     assert_eq!(squash(block), squash(SCHEMA), "docs/dataset.md's schema block is stale");
 
@@ -469,8 +448,7 @@ fn an_uncommitted_run_leaves_the_previous_dataset() {
     index_ok(&db, &[corpus("hlk-2021-2025.txt")]);
     let before = state(&db);
     let krn =
-        planparse::pipeline::convert_bytes("krn.txt", &std::fs::read(corpus("krn-2020-2022.txt")).expect("reads"), &Default::default())
-            .expect("converts");
+        planparse::pipeline::convert_bytes("krn.txt", &std::fs::read(corpus("krn-2020-2022.txt")).expect("reads"), &Default::default()).expect("converts");
     {
         let mut dataset = Dataset::open(&db).expect("opens");
         let mut writer = dataset.writer().expect("writes");

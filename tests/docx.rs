@@ -7,13 +7,7 @@ use planparse::docx::{self, DocxError};
 use planparse::layout::{Block, LayoutDocument, Line, Table, TableOrigin};
 use planparse::model::SourceFormat;
 
-const CORPUS: [&str; 5] = [
-    "hlk-2021-2025",
-    "krn-2020-2022",
-    "hmn-2023-2026",
-    "nsg-referat-2025-11-27",
-    "klinbeforsk-2016-2018",
-];
+const CORPUS: [&str; 5] = ["hlk-2021-2025", "krn-2020-2022", "hmn-2023-2026", "nsg-referat-2025-11-27", "klinbeforsk-2016-2018"];
 
 fn corpus(name: &str) -> LayoutDocument {
     let path = format!("{}/corpus/{name}.docx", env!("CARGO_MANIFEST_DIR"));
@@ -61,11 +55,7 @@ fn all_lines(doc: &LayoutDocument) -> Vec<&Line> {
 }
 
 fn line<'d>(lines: &[&'d Line], prefix: &str) -> &'d Line {
-    lines
-        .iter()
-        .copied()
-        .find(|l| l.text.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no line starts with {prefix:?}"))
+    lines.iter().copied().find(|l| l.text.starts_with(prefix)).unwrap_or_else(|| panic!("no line starts with {prefix:?}"))
 }
 
 #[test]
@@ -83,10 +73,7 @@ fn every_corpus_docx_reads_into_lines_and_tables() {
             assert_eq!(t.origin, TableOrigin::Docx);
             assert!(t.pages.is_empty());
             let width = t.rows.first().map_or(0, |r| r.cells.len());
-            assert!(
-                t.rows.iter().all(|r| r.cells.len() == width),
-                "{name}: ragged table"
-            );
+            assert!(t.rows.iter().all(|r| r.cells.len() == width), "{name}: ragged table");
         }
         for l in all_lines(&doc) {
             assert_eq!(l.text.trim(), l.text, "{name}: untrimmed line");
@@ -98,10 +85,7 @@ fn every_corpus_docx_reads_into_lines_and_tables() {
 
 #[test]
 fn core_title_is_the_declared_title() {
-    assert_eq!(
-        corpus("hlk-2021-2025").declared_title.as_deref(),
-        Some("Handlingsplan forskning HLK 2021-2025")
-    );
+    assert_eq!(corpus("hlk-2021-2025").declared_title.as_deref(), Some("Handlingsplan forskning HLK 2021-2025"));
 }
 
 #[test]
@@ -115,11 +99,7 @@ fn hlk_goals_objectives_and_actions_take_labels_from_numbering() {
     line(&body, "d. Antall nye kliniske studier");
     assert!(sub.indent > line(&body, "2) Sørge").indent);
     // Goals are numbered paragraphs in a style based on Heading 1.
-    for (n, start) in [
-        (1, "Styrke satsingen"),
-        (2, "Styrke translasjonsforskning"),
-        (5, "Sikre forskningsvirksomheten"),
-    ] {
+    for (n, start) in [(1, "Styrke satsingen"), (2, "Styrke translasjonsforskning"), (5, "Sikre forskningsvirksomheten")] {
         let goal = line(&body, &format!("{n}. {start}"));
         assert_eq!(goal.heading, Some(1), "goal {n}");
         assert!(goal.bold);
@@ -138,19 +118,14 @@ fn hlk_goals_objectives_and_actions_take_labels_from_numbering() {
     assert!(sub_bullet.indent > action.indent);
     // The action list continues past its "o" items.
     line(&all, "ii. Forbedre prosesser og kompetanse");
-    line(
-        &all,
-        "iv. Legge til rette for pragmatiske studier, se definisjon,",
-    );
+    line(&all, "iv. Legge til rette for pragmatiske studier, se definisjon,");
     // Upper-roman lists in 2a and 2c.
     line(&all, "I. Stimulere til godt samspill");
     line(&all, "IV. Arbeide for samling");
     let indicator = line(&all, "• Økt antall pågående kliniske behandlingsstudier");
     assert!(indicator.bullet);
     // The soft hyphen of 'undervisnings-arealer' is kept for the normalizer.
-    assert!(all
-        .iter()
-        .any(|l| l.text.contains("undervisnings\u{AD}arealer")));
+    assert!(all.iter().any(|l| l.text.contains("undervisnings\u{AD}arealer")));
 }
 
 #[test]
@@ -170,10 +145,7 @@ fn hlk_measure_codes_are_the_first_column_of_header_tables() {
             codes.push(row.cells[0].text());
         }
     }
-    assert_eq!(
-        codes,
-        ["1a", "1b", "2a", "2b", "2c", "2d", "3", "4a", "4b", "4c", "5"]
-    );
+    assert_eq!(codes, ["1a", "1b", "2a", "2b", "2c", "2d", "3", "4a", "4b", "4c", "5"]);
     // Responsibility lines after an empty paragraph carry the gap.
     let first = &tables[0].rows[1].cells[2];
     assert_eq!(first.text(), "Avd. ledere Klinikkleder");
@@ -188,14 +160,7 @@ fn krn_tables_mark_their_repeated_header_rows() {
     for t in &tables {
         let head = &t.rows[0];
         assert!(head.header);
-        assert_eq!(
-            head.texts(),
-            [
-                "Referanse til punkt forskningsstrategien:",
-                "Hovedtiltak 2020-2022 og resultatindikatorer",
-                "Hovedansvarlig"
-            ]
-        );
+        assert_eq!(head.texts(), ["Referanse til punkt forskningsstrategien:", "Hovedtiltak 2020-2022 og resultatindikatorer", "Hovedansvarlig"]);
         assert!(t.rows[1..].iter().all(|r| !r.header));
     }
     let body = body_lines(&doc);
@@ -204,22 +169,13 @@ fn krn_tables_mark_their_repeated_header_rows() {
     }
     let all = all_lines(&doc);
     // 2f/2g share a row whose action list starts at II. (a start override).
-    let row = tables
-        .iter()
-        .flat_map(|t| &t.rows)
-        .find(|r| r.cells[0].text().starts_with("2f "))
-        .expect("2f row");
+    let row = tables.iter().flat_map(|t| &t.rows).find(|r| r.cells[0].text().starts_with("2f ")).expect("2f row");
     let actions: Vec<&str> = row.cells[1].lines.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(actions[0], "Hovedtiltak:");
-    assert!(
-        actions[1].starts_with("II. Jobbe for å implementere"),
-        "{actions:?}"
-    );
+    assert!(actions[1].starts_with("II. Jobbe for å implementere"), "{actions:?}");
     assert!(actions[3].starts_with("IV. Støtte til etablering"));
     line(&all, "V. Klinikken viderefører en felles halvårlig arena");
-    assert!(all
-        .iter()
-        .any(|l| l.text.contains("forsknings\u{AD}gruppeledere")));
+    assert!(all.iter().any(|l| l.text.contains("forsknings\u{AD}gruppeledere")));
 }
 
 #[test]
@@ -231,36 +187,20 @@ fn nsg_participant_tables_have_name_institution_category_rows() {
     assert_eq!(members.rows.len(), 17);
     assert!(members.rows[0].header);
     assert_eq!(members.rows[0].texts(), ["Navn", "Institusjon", "Kategori"]);
-    assert_eq!(
-        members.rows[1].texts(),
-        [
-            "Gunbjørg Svineng",
-            "UiT Norges arktiske universitet",
-            "Leder 2025"
-        ]
-    );
+    assert_eq!(members.rows[1].texts(), ["Gunbjørg Svineng", "UiT Norges arktiske universitet", "Leder 2025"]);
     assert!(members.rows.iter().all(|r| r.cells.len() == 3));
     // Invited guests without a category keep the empty third cell.
     let invited = tables[1];
     assert!(!invited.rows[0].header);
-    assert_eq!(
-        invited.rows[0].texts(),
-        ["Björn Inge Gustafsson", "NTNU (sak 37)", ""]
-    );
-    assert_eq!(
-        tables[3].rows[0].texts(),
-        ["Navn", "Institusjon", "Kategori"]
-    );
+    assert_eq!(invited.rows[0].texts(), ["Björn Inge Gustafsson", "NTNU (sak 37)", ""]);
+    assert_eq!(tables[3].rows[0].texts(), ["Navn", "Institusjon", "Kategori"]);
 }
 
 #[test]
 fn nsg_bullets_are_flagged_and_nested_bullets_indented() {
     let doc = corpus("nsg-referat-2025-11-27");
     let body = body_lines(&doc);
-    assert_eq!(
-        line(&body, "Referat – Nasjonal samarbeidsgruppe").heading,
-        Some(1)
-    );
+    assert_eq!(line(&body, "Referat – Nasjonal samarbeidsgruppe").heading, Some(1));
     let item = line(&body, "Sak 33/25 Godkjenning av innkalling");
     assert_eq!(item.heading, Some(2));
     let bullet = line(&body, "• Godkjenning av innkalling");
@@ -282,57 +222,30 @@ fn hmn_footnotes_follow_the_body_with_their_numbers() {
     let body = body_lines(&doc);
     let n = body.len();
     assert_eq!(body[n - 2].text, "1 Regional utviklingsplan 2023-2026");
-    assert_eq!(
-        body[n - 1].text,
-        "2 Nasjonal handlingsplan for kliniske studier 2021-2025"
-    );
+    assert_eq!(body[n - 1].text, "2 Nasjonal handlingsplan for kliniske studier 2021-2025");
     assert_eq!(body[n - 2].space_before, 1.0);
     // The reference mark is not glued into the text.
     let citing = line(&body, "Regional handlingsplan for forskning bygger på");
-    assert!(
-        citing
-            .text
-            .contains("Regional utviklingsplan 2023-2026 og Nasjonal"),
-        "{}",
-        citing.text
-    );
+    assert!(citing.text.contains("Regional utviklingsplan 2023-2026 og Nasjonal"), "{}", citing.text);
     // Sub-areas numbered "%1.%2." by a two-level list.
     line(&body, "1.1. Økte muligheter for pasienter");
     line(&body, "1.9. Økt samarbeid om kliniske studier");
-    assert_eq!(
-        line(&body, "Innsatsområde 1.1 Økte muligheter").heading,
-        Some(3)
-    );
+    assert_eq!(line(&body, "Innsatsområde 1.1 Økte muligheter").heading, Some(3));
     let tables = tables(&doc);
     assert_eq!(tables.len(), 15);
-    assert!(tables
-        .iter()
-        .all(|t| t.rows[0].header && t.rows[0].texts() == ["Tiltak", "Ansvar"]));
+    assert!(tables.iter().all(|t| t.rows[0].header && t.rows[0].texts() == ["Tiltak", "Ansvar"]));
 }
 
 #[test]
 fn klinbeforsk_line_breaks_split_lines_and_award_tables_keep_their_rows() {
     let doc = corpus("klinbeforsk-2016-2018");
     let all = all_lines(&doc);
-    let i = all
-        .iter()
-        .position(|l| l.text == "Akershus")
-        .expect("Akershus");
+    let i = all.iter().position(|l| l.text == "Akershus").expect("Akershus");
     assert_eq!(all[i + 1].text, "universitetssykehus");
-    let awards: Vec<&Table> = tables(&doc)
-        .into_iter()
-        .filter(|t| {
-            t.rows[0]
-                .cells
-                .first()
-                .is_some_and(|c| c.text() == "PROSJEKT")
-        })
-        .collect();
+    let awards: Vec<&Table> = tables(&doc).into_iter().filter(|t| t.rows[0].cells.first().is_some_and(|c| c.text() == "PROSJEKT")).collect();
     let rows: Vec<usize> = awards.iter().map(|t| t.rows.len() - 1).collect();
     assert_eq!(rows, [7, 8, 7]);
-    assert!(awards
-        .iter()
-        .all(|t| t.rows[0].header && t.rows[0].cells.len() == 4));
+    assert!(awards.iter().all(|t| t.rows[0].header && t.rows[0].cells.len() == 4));
     assert!(doc.warnings.iter().any(|w| w.code == "docx_figure_skipped"));
 }
 
@@ -351,9 +264,7 @@ fn package(parts: &[(&str, &str)]) -> Vec<u8> {
 }
 
 fn document(body: &str) -> String {
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>"#
-    )
+    format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>"#)
 }
 
 fn texts(doc: &LayoutDocument) -> Vec<String> {
@@ -380,10 +291,7 @@ fn zip_without_main_document_is_not_docx() {
 
 #[test]
 fn malformed_main_document_is_corrupt() {
-    let bytes = package(&[(
-        "word/document.xml",
-        &format!(r#"<w:document xmlns:w="{W}"><w:body><w:p></w:body>"#),
-    )]);
+    let bytes = package(&[("word/document.xml", &format!(r#"<w:document xmlns:w="{W}"><w:body><w:p></w:body>"#))]);
     assert!(matches!(docx::read(&bytes), Err(DocxError::Corrupt(_))));
     let deep = format!(r#"<w:document xmlns:w="{W}">{}"#, "<w:p>".repeat(100_000));
     let bytes = package(&[("word/document.xml", &deep)]);
@@ -392,10 +300,7 @@ fn malformed_main_document_is_corrupt() {
 
 #[test]
 fn damaged_corpus_files_never_panic() {
-    let path = format!(
-        "{}/corpus/nsg-referat-2025-11-27.docx",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/corpus/nsg-referat-2025-11-27.docx", env!("CARGO_MANIFEST_DIR"));
     let good = std::fs::read(path).unwrap();
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
@@ -454,10 +359,7 @@ fn mangled_document_xml_never_panics() {
                 _ => target[at] = b"<>/\"=0-9 "[(next() % 8) as usize],
             }
         }
-        let text: Vec<(&str, String)> = mangled
-            .iter()
-            .map(|(n, b)| (*n, String::from_utf8_lossy(b).into_owned()))
-            .collect();
+        let text: Vec<(&str, String)> = mangled.iter().map(|(n, b)| (*n, String::from_utf8_lossy(b).into_owned())).collect();
         let refs: Vec<(&str, &str)> = text.iter().map(|(n, t)| (*n, t.as_str())).collect();
         let _ = docx::read(&package(&refs));
     }
@@ -473,18 +375,7 @@ fn tracked_changes_fields_breaks_and_symbols_read_as_printed() {
       <w:p/><w:p><w:r><w:t xml:space="preserve">  </w:t></w:r></w:p>
       <w:p><w:hyperlink><w:r><w:t>after two empty paragraphs</w:t></w:r></w:hyperlink></w:p>"#;
     let doc = docx::read(&package(&[("word/document.xml", &document(body))])).unwrap();
-    assert_eq!(
-        texts(&doc),
-        [
-            "Kept inserted",
-            "Page 7",
-            "Dato:\t27.11",
-            "second",
-            "third",
-            "under\u{AD}visning og e-helse",
-            "after two empty paragraphs"
-        ]
-    );
+    assert_eq!(texts(&doc), ["Kept inserted", "Page 7", "Dato:\t27.11", "second", "third", "under\u{AD}visning og e-helse", "after two empty paragraphs"]);
     let lines = all_lines(&doc);
     assert_eq!(lines[3].space_before, 0.0);
     assert_eq!(lines[4].space_before, 1.0);
@@ -512,16 +403,9 @@ fn headings_and_emphasis_come_from_styles_and_direct_formatting() {
       <w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Built-in id without a style</w:t></w:r></w:p>
       <w:p><w:r><w:rPr><w:rStyle w:val="Em"/></w:rPr><w:t>mostly italic</w:t></w:r><w:r><w:t> x</w:t></w:r></w:p>
       <w:p><w:pPr><w:pStyle w:val="Overskrift2"/></w:pPr><w:r><w:rPr><w:b w:val="false"/></w:rPr><w:t>unbolded</w:t></w:r></w:p>"#;
-    let doc = docx::read(&package(&[
-        ("word/document.xml", &document(body)),
-        ("word/styles.xml", &styles),
-    ]))
-    .unwrap();
+    let doc = docx::read(&package(&[("word/document.xml", &document(body)), ("word/styles.xml", &styles)])).unwrap();
     let lines = all_lines(&doc);
-    let got: Vec<(Option<u8>, bool, bool, f32)> = lines
-        .iter()
-        .map(|l| (l.heading, l.bold, l.italic, l.font_size))
-        .collect();
+    let got: Vec<(Option<u8>, bool, bool, f32)> = lines.iter().map(|l| (l.heading, l.bold, l.italic, l.font_size)).collect();
     assert_eq!(
         got,
         [
@@ -558,9 +442,7 @@ fn list_counters_follow_word() {
         r#"<w:styles xmlns:w="{W}"><w:style w:type="paragraph" w:styleId="Item"><w:pPr><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr></w:style></w:styles>"#
     );
     let p = |num: u32, lvl: u32, text: &str| {
-        format!(
-            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
-        )
+        format!(r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#)
     };
     let body = [
         p(1, 0, "one"),
@@ -579,12 +461,7 @@ fn list_counters_follow_word() {
         p(9, 0, "undefined list"),
     ]
     .concat();
-    let doc = docx::read(&package(&[
-        ("word/document.xml", &document(&body)),
-        ("word/numbering.xml", &numbering),
-        ("word/styles.xml", &styles),
-    ]))
-    .unwrap();
+    let doc = docx::read(&package(&[("word/document.xml", &document(&body)), ("word/numbering.xml", &numbering), ("word/styles.xml", &styles)])).unwrap();
     assert_eq!(
         texts(&doc),
         [
@@ -605,22 +482,13 @@ fn list_counters_follow_word() {
     let lines = all_lines(&doc);
     assert_eq!((lines[0].indent, lines[1].indent), (18.0, 36.0));
     assert!(lines[8].bullet && lines[9].bullet && !lines[0].bullet);
-    assert!(doc
-        .warnings
-        .iter()
-        .any(|w| w.code == "docx_list_undefined" && w.message.contains('9')));
+    assert!(doc.warnings.iter().any(|w| w.code == "docx_list_undefined" && w.message.contains('9')));
 }
 
 #[test]
 fn table_spans_merges_and_nested_tables_keep_the_grid() {
-    let cell = |props: &str, text: &str| {
-        format!(r#"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"#)
-    };
-    let nested = format!(
-        r#"<w:tc><w:p><w:r><w:t>outer</w:t></w:r></w:p><w:tbl><w:tr>{}{}</w:tr></w:tbl></w:tc>"#,
-        cell("", "inner 1"),
-        cell("", "inner 2")
-    );
+    let cell = |props: &str, text: &str| format!(r#"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"#);
+    let nested = format!(r#"<w:tc><w:p><w:r><w:t>outer</w:t></w:r></w:p><w:tbl><w:tr>{}{}</w:tr></w:tbl></w:tc>"#, cell("", "inner 1"), cell("", "inner 2"));
     let body = format!(
         r#"<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>
           <w:tr><w:trPr><w:tblHeader/></w:trPr>{}{}</w:tr>
@@ -643,20 +511,13 @@ fn table_spans_merges_and_nested_tables_keep_the_grid() {
     let doc = docx::read(&package(&[("word/document.xml", &document(&body))])).unwrap();
     let tables = tables(&doc);
     assert_eq!(tables.len(), 1);
-    let rows: Vec<(bool, Vec<String>)> = tables[0]
-        .rows
-        .iter()
-        .map(|r| (r.header, r.texts()))
-        .collect();
+    let rows: Vec<(bool, Vec<String>)> = tables[0].rows.iter().map(|r| (r.header, r.texts())).collect();
     assert_eq!(
         rows,
         [
             (true, vec!["wide".to_string(), "".into(), "c".into()]),
             (false, vec!["top".into(), "b2".into(), "c2".into()]),
-            (
-                false,
-                vec!["".into(), "outer inner 1 inner 2".into(), "c3".into()]
-            ),
+            (false, vec!["".into(), "outer inner 1 inner 2".into(), "c3".into()]),
             (false, vec!["".into(), "only".into(), "".into()]),
         ]
     );
@@ -673,12 +534,7 @@ fn footnotes_are_numbered_in_reference_order() {
         </w:footnotes>"#
     );
     let core = r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title> A title </dc:title></cp:coreProperties>"#;
-    let doc = docx::read(&package(&[
-        ("word/document.xml", &document(body)),
-        ("word/footnotes.xml", &notes),
-        ("docProps/core.xml", core),
-    ]))
-    .unwrap();
+    let doc = docx::read(&package(&[("word/document.xml", &document(body)), ("word/footnotes.xml", &notes), ("docProps/core.xml", core)])).unwrap();
     assert_eq!(texts(&doc), ["See and", "1 first cited", "2 no mark run"]);
     assert_eq!(doc.declared_title.as_deref(), Some("A title"));
 }
@@ -686,18 +542,12 @@ fn footnotes_are_numbered_in_reference_order() {
 #[test]
 fn damaged_optional_parts_become_warnings() {
     let doc = docx::read(&package(&[
-        (
-            "word/document.xml",
-            &document("<w:p><w:r><w:t>text</w:t></w:r></w:p>"),
-        ),
+        ("word/document.xml", &document("<w:p><w:r><w:t>text</w:t></w:r></w:p>")),
         ("word/styles.xml", "<w:styles><unclosed></w:styles>"),
     ]))
     .unwrap();
     assert_eq!(texts(&doc), ["text"]);
-    assert!(doc
-        .warnings
-        .iter()
-        .any(|w| w.code == "docx_part_unreadable" && w.message.contains("styles.xml")));
+    assert!(doc.warnings.iter().any(|w| w.code == "docx_part_unreadable" && w.message.contains("styles.xml")));
 }
 
 #[test]
@@ -706,10 +556,7 @@ fn an_unclosed_field_code_hides_only_its_paragraph() {
       <w:p><w:r><w:t>after</w:t></w:r></w:p>"#;
     let doc = docx::read(&package(&[("word/document.xml", &document(body))])).unwrap();
     assert_eq!(texts(&doc), ["before", "after"]);
-    assert!(doc
-        .warnings
-        .iter()
-        .any(|w| w.code == "docx_field_unbalanced"));
+    assert!(doc.warnings.iter().any(|w| w.code == "docx_field_unbalanced"));
 }
 
 #[test]
@@ -717,17 +564,9 @@ fn deeply_nested_tables_and_text_boxes_read_without_overflow() {
     // Close to the nesting cap (7 elements a level): tables in text boxes, 35 deep.
     let mut inner = "<w:p><w:r><w:t>core</w:t></w:r></w:p>".to_string();
     for _ in 0..35 {
-        inner = format!(
-            "<w:p><w:r><w:pict><w:txbxContent><w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl></w:txbxContent></w:pict></w:r></w:p>"
-        );
+        inner = format!("<w:p><w:r><w:pict><w:txbxContent><w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl></w:txbxContent></w:pict></w:r></w:p>");
     }
     let bytes = package(&[("word/document.xml", &document(&inner))]);
-    let doc = std::thread::Builder::new()
-        .stack_size(2 << 20)
-        .spawn(move || docx::read(&bytes))
-        .unwrap()
-        .join()
-        .expect("no stack overflow")
-        .unwrap();
+    let doc = std::thread::Builder::new().stack_size(2 << 20).spawn(move || docx::read(&bytes)).unwrap().join().expect("no stack overflow").unwrap();
     assert_eq!(texts(&doc), ["core"]);
 }

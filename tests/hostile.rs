@@ -24,10 +24,7 @@ struct Run {
 }
 
 fn fixture(dir: &str, name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(dir)
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir).join(name)
 }
 
 /// Runs `planparse ARGS`, asserting the hang and memory bounds.
@@ -35,18 +32,8 @@ fn planparse(args: &[&str]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_planparse"));
     cmd.args(args);
     let run = common::run_bounded(&mut cmd, HANG_BOUND);
-    assert!(
-        run.max_rss_kib < MEMORY_BOUND_KIB,
-        "planparse {args:?} peaked at {} KiB",
-        run.max_rss_kib
-    );
-    Run {
-        code: run
-            .code
-            .unwrap_or_else(|| panic!("planparse {args:?} died by a signal: {}", run.stderr)),
-        stdout: run.stdout,
-        stderr: run.stderr,
-    }
+    assert!(run.max_rss_kib < MEMORY_BOUND_KIB, "planparse {args:?} peaked at {} KiB", run.max_rss_kib);
+    Run { code: run.code.unwrap_or_else(|| panic!("planparse {args:?} died by a signal: {}", run.stderr)), stdout: run.stdout, stderr: run.stderr }
 }
 
 /// `convert` of one bad PDF fails with exit 1 and `path: cause` on stderr.
@@ -57,20 +44,9 @@ fn assert_fails(path: &Path, extra: &[&str], cause: &str) {
     let run = planparse(&args);
     assert_eq!(run.code, 1, "{path_str}: stderr {}", run.stderr);
     let name = path.file_name().unwrap().to_str().unwrap();
-    let line = run
-        .stderr
-        .lines()
-        .find(|l| l.contains(name))
-        .unwrap_or_else(|| panic!("stderr names no {name}: {}", run.stderr));
-    assert!(
-        line.contains(cause),
-        "{name}: expected {cause:?} in {line:?}"
-    );
-    assert!(
-        run.stdout.trim().is_empty(),
-        "no JSON for a failed file: {}",
-        run.stdout
-    );
+    let line = run.stderr.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("stderr names no {name}: {}", run.stderr));
+    assert!(line.contains(cause), "{name}: expected {cause:?} in {line:?}");
+    assert!(run.stdout.trim().is_empty(), "no JSON for a failed file: {}", run.stdout);
 }
 
 /// `convert` succeeds with one JSON document that names the file; also
@@ -99,22 +75,12 @@ fn extract_text(path: &Path) -> Run {
 }
 
 fn warning_codes(doc: &serde_json::Value) -> Vec<String> {
-    doc["warnings"]
-        .as_array()
-        .expect("warnings array")
-        .iter()
-        .map(|w| w["code"].as_str().unwrap_or("").to_string())
-        .collect()
+    doc["warnings"].as_array().expect("warnings array").iter().map(|w| w["code"].as_str().unwrap_or("").to_string()).collect()
 }
 
 /// The message of the first warning with `code`.
 fn warning_message(doc: &serde_json::Value, code: &str) -> Option<String> {
-    doc["warnings"]
-        .as_array()?
-        .iter()
-        .find(|w| w["code"] == code)
-        .and_then(|w| w["message"].as_str())
-        .map(str::to_owned)
+    doc["warnings"].as_array()?.iter().find(|w| w["code"] == code).and_then(|w| w["message"].as_str()).map(str::to_owned)
 }
 
 /// `convert` succeeds with warning `code` in the JSON; a warning about the
@@ -122,19 +88,10 @@ fn warning_message(doc: &serde_json::Value, code: &str) -> Option<String> {
 /// `planparse: PATH: warning: MESSAGE`. Returns the document and the message.
 fn assert_warns(path: &Path, extra: &[&str], code: &str) -> (serde_json::Value, String) {
     let (doc, stderr) = convert_ok_with_stderr(path, extra);
-    let message = warning_message(&doc, code).unwrap_or_else(|| {
-        panic!(
-            "{}: expected warning {code}, got {:?}",
-            path.display(),
-            warning_codes(&doc)
-        )
-    });
+    let message = warning_message(&doc, code).unwrap_or_else(|| panic!("{}: expected warning {code}, got {:?}", path.display(), warning_codes(&doc)));
     if planparse::pdf::REPORTED_WARNINGS.contains(&code) {
         let line = format!("planparse: {}: warning: {message}", path.display());
-        assert!(
-            stderr.contains(&line),
-            "expected {line:?} on stderr: {stderr}"
-        );
+        assert!(stderr.contains(&line), "expected {line:?} on stderr: {stderr}");
     }
     (doc, message)
 }
@@ -171,20 +128,14 @@ fn truncated_pdf_with_its_pages_warns_and_keeps_the_text() {
 
 #[test]
 fn startxref_past_the_end_reads_as_truncated() {
-    assert_truncated_but_readable(
-        "startxref_past_end.pdf",
-        "startxref points to byte 4715, past the end",
-    );
+    assert_truncated_but_readable("startxref_past_end.pdf", "startxref points to byte 4715, past the end");
 }
 
 #[test]
 fn corrupt_xref_is_rebuilt_with_a_warning() {
     let path = fixture("bad", "corrupt_xref.pdf");
     let (doc, _) = assert_warns(&path, &[], "xref_rebuilt");
-    assert!(
-        !warning_codes(&doc).iter().any(|c| c == "truncated"),
-        "the file is whole"
-    );
+    assert!(!warning_codes(&doc).iter().any(|c| c == "truncated"), "the file is whole");
     assert!(extract_text(&path).stdout.contains("Hello world"));
 }
 
@@ -197,20 +148,12 @@ fn intact_pdf_has_no_damage_warning() {
 
 #[test]
 fn garbage_after_header_fails_naming_the_file() {
-    assert_fails(
-        &fixture("bad", "garbage_after_header.pdf"),
-        &[],
-        "truncated PDF: no %%EOF marker",
-    );
+    assert_fails(&fixture("bad", "garbage_after_header.pdf"), &[], "truncated PDF: no %%EOF marker");
 }
 
 #[test]
 fn encrypted_with_user_password_fails() {
-    assert_fails(
-        &fixture("bad", "encrypted_user_password.pdf"),
-        &[],
-        "encrypted, password required",
-    );
+    assert_fails(&fixture("bad", "encrypted_user_password.pdf"), &[], "encrypted, password required");
 }
 
 #[test]
@@ -241,16 +184,8 @@ fn broken_flate_stream_is_skipped_with_a_warning() {
     let path = fixture("bad", "broken_flate.pdf");
     assert_warns(&path, &[], "bad_stream");
     let run = extract_text(&path);
-    assert!(
-        run.stdout.contains("Hello world"),
-        "the good stream is still read"
-    );
-    assert!(
-        run.stderr
-            .contains("broken_flate.pdf: warning: a content stream on page 1 cannot be decoded"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stdout.contains("Hello world"), "the good stream is still read");
+    assert!(run.stderr.contains("broken_flate.pdf: warning: a content stream on page 1 cannot be decoded"), "{}", run.stderr);
 }
 
 #[test]
@@ -260,11 +195,7 @@ fn decompression_bomb_is_stopped_by_the_stream_limit() {
     convert_ok(&bomb, &[]);
     let (_, message) = assert_warns(&bomb, &["--max-stream-bytes", "64k"], "stream_too_large");
     assert!(message.contains("--max-stream-bytes"), "{message}");
-    assert_fails(
-        &bomb,
-        &["--max-document-bytes", "1k"],
-        "--max-document-bytes",
-    );
+    assert_fails(&bomb, &["--max-document-bytes", "1k"], "--max-document-bytes");
 }
 
 #[test]
@@ -283,46 +214,22 @@ fn deep_xobject_recursion_warns() {
 fn xobject_depth_flag_is_applied() {
     let deep = fixture("bad", "deep_xobject.pdf");
     let doc = convert_ok(&deep, &["--max-xobject-depth", "64"]);
-    assert!(
-        !warning_codes(&doc).iter().any(|c| c == "xobject_depth"),
-        "depth 40 is under 64"
-    );
+    assert!(!warning_codes(&doc).iter().any(|c| c == "xobject_depth"), "depth 40 is under 64");
 }
 
 #[test]
 fn cyclic_page_tree_warns() {
-    assert_warns(
-        &fixture("bad", "page_tree_cycle.pdf"),
-        &[],
-        "page_tree_cycle",
-    );
+    assert_warns(&fixture("bad", "page_tree_cycle.pdf"), &[], "page_tree_cycle");
 }
 
 #[test]
 fn op_and_page_and_object_limits_apply() {
-    let (_, message) = assert_warns(
-        &fixture("bad", "many_ops.pdf"),
-        &["--max-ops-per-page", "100"],
-        "op_limit",
-    );
+    let (_, message) = assert_warns(&fixture("bad", "many_ops.pdf"), &["--max-ops-per-page", "100"], "op_limit");
     assert!(message.contains("--max-ops-per-page"), "{message}");
-    assert_fails(
-        &fixture("bad", "hello.pdf"),
-        &["--max-objects", "2"],
-        "--max-objects",
-    );
-    let run = planparse(&[
-        "extract",
-        fixture("bad", "hello.pdf").to_str().unwrap(),
-        "--max-objects",
-        "2",
-    ]);
+    assert_fails(&fixture("bad", "hello.pdf"), &["--max-objects", "2"], "--max-objects");
+    let run = planparse(&["extract", fixture("bad", "hello.pdf").to_str().unwrap(), "--max-objects", "2"]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("hello.pdf: limit exceeded") && run.stderr.contains("--max-objects"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("hello.pdf: limit exceeded") && run.stderr.contains("--max-objects"), "{}", run.stderr);
 }
 
 #[test]
@@ -334,29 +241,14 @@ fn page_limit_flag_is_applied() {
 
 #[test]
 fn limit_flags_reject_nonsense() {
-    for flag in [
-        "--max-stream-bytes",
-        "--max-document-bytes",
-        "--max-objects",
-        "--max-ops-per-page",
-        "--max-xobject-depth",
-        "--max-pages",
-    ] {
+    for flag in ["--max-stream-bytes", "--max-document-bytes", "--max-objects", "--max-ops-per-page", "--max-xobject-depth", "--max-pages"] {
         let run = planparse(&["convert", "x.pdf", flag, "0"]);
         assert_eq!(run.code, 2, "{flag} 0: {}", run.stderr);
         assert!(run.stderr.contains(flag), "{flag}: {}", run.stderr);
     }
     let help = planparse(&["convert", "--help"]).stdout;
     let extract_help = planparse(&["extract", "--help"]).stdout;
-    for flag in [
-        "--max-stream-bytes",
-        "--max-document-bytes",
-        "--max-objects",
-        "--max-ops-per-page",
-        "--max-xobject-depth",
-        "--max-pages",
-        "--timeout",
-    ] {
+    for flag in ["--max-stream-bytes", "--max-document-bytes", "--max-objects", "--max-ops-per-page", "--max-xobject-depth", "--max-pages", "--timeout"] {
         assert!(help.contains(flag), "convert --help lacks {flag}");
         if flag != "--timeout" {
             assert!(extract_help.contains(flag), "extract --help lacks {flag}");
@@ -368,10 +260,7 @@ fn limit_flags_reject_nonsense() {
 fn windows_1252_text_is_decoded_with_a_warning() {
     let (doc, _) = assert_warns(&fixture("bad", "windows1252.txt"), &[], "not_utf8");
     let json = doc.to_string();
-    assert!(
-        json.contains("Økt samarbeid") && json.contains("støtte"),
-        "{json}"
-    );
+    assert!(json.contains("Økt samarbeid") && json.contains("støtte"), "{json}");
 }
 
 #[test]
@@ -379,10 +268,7 @@ fn bom_and_crlf_text_reads_like_plain_text() {
     let doc = convert_ok(&fixture("bad", "bom_crlf.txt"), &[]);
     let json = doc.to_string();
     assert!(json.contains("Økt samarbeid"), "{json}");
-    assert!(
-        !json.contains('\u{feff}') && !json.contains("\\r"),
-        "BOM and CR are gone: {json}"
-    );
+    assert!(!json.contains('\u{feff}') && !json.contains("\\r"), "BOM and CR are gone: {json}");
     assert!(!warning_codes(&doc).iter().any(|c| c == "not_utf8"));
 }
 
@@ -400,26 +286,12 @@ fn fuzz_regressions_convert_or_fail_cleanly() {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return;
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x != "md" && x != "py"))
-        .collect();
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x != "md" && x != "py")).collect();
     files.sort();
     for path in files {
         let run = planparse(&["convert", path.to_str().unwrap()]);
-        assert!(
-            run.code == 0 || run.code == 1,
-            "{}: exit {}: {}",
-            path.display(),
-            run.code,
-            run.stderr
-        );
-        assert!(
-            !run.stderr.contains("internal error"),
-            "{}: {}",
-            path.display(),
-            run.stderr
-        );
+        assert!(run.code == 0 || run.code == 1, "{}: exit {}: {}", path.display(), run.code, run.stderr);
+        assert!(!run.stderr.contains("internal error"), "{}: {}", path.display(), run.stderr);
     }
 }
 
@@ -432,11 +304,7 @@ fn shared_full_range_cmap_is_parsed_once() {
     let run = planparse(&["extract", path.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains('A'), "{}", run.stdout);
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "took {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
 }
 
 #[test]
@@ -450,13 +318,7 @@ fn time_limit_error_names_the_flag() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/hlk-2021-2025.pdf");
     let run = planparse(&["convert", corpus.to_str().unwrap(), "--timeout", "0.000001"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("hlk-2021-2025.pdf: time limit exceeded")
-            && run.stderr.contains("--timeout"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("hlk-2021-2025.pdf: time limit exceeded") && run.stderr.contains("--timeout"), "{}", run.stderr);
 }
 
 /// The bounds themselves: a child that runs on is killed at the bound and

@@ -337,7 +337,11 @@ fn text_input_limit_is_named_with_its_flag() {
     std::fs::write(&long, "Tiltak ".repeat(3 << 20)).expect("write");
     let out = run(&["convert", s(&long)], &[]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
-    assert!(out.stderr.contains("long-line.txt: limit exceeded") && out.stderr.contains("over the limit of 16 MiB (raise it with --max-text-bytes)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("long-line.txt: limit exceeded") && out.stderr.contains("over the limit of 16 MiB (raise it with --max-text-bytes)"),
+        "{}",
+        out.stderr
+    );
     let small = dir.path().join("small.txt");
     std::fs::write(&small, "Tiltak ".repeat(2_000)).expect("write");
     let out = run(&["convert", s(&small), "--max-text-bytes", "10k"], &[]);

@@ -91,11 +91,8 @@ fn every_gold_measure_row_is_recovered_with_its_responsibility_cell() {
 fn tagged_pdfs_give_heading_levels_from_h_elements_and_say_so() {
     let doc = layout("nsg-referat-2025-11-27.chromium.pdf");
     assert_eq!(doc.heading_source, "tags");
-    let headings: Vec<(u8, String)> = doc
-        .blocks
-        .iter()
-        .filter_map(|b| if let Block::Line(l) = b { l.heading.map(|h| (h, fold(&l.text))) } else { None })
-        .collect();
+    let headings: Vec<(u8, String)> =
+        doc.blocks.iter().filter_map(|b| if let Block::Line(l) = b { l.heading.map(|h| (h, fold(&l.text))) } else { None }).collect();
     // The title's H1 wraps onto a second printed line: one heading line.
     assert!(headings[0].1.starts_with("Referat – Nasjonal samarbeidsgruppe") && headings[0].1.ends_with("(NSG)"), "{:?}", headings[0]);
     assert!(headings.contains(&(2, "Sak 33/25 Godkjenning av innkalling og dagsorden".to_string())), "{headings:?}");

@@ -8,7 +8,8 @@ mod common;
 use planparse::model::{Document, Section};
 
 fn summary(d: &Document) -> String {
-    let mut out = format!("kind: {}\ntitle: {:?}\norganization: {:?}\nperiod: {:?}\n", d.kind.as_str(), d.title, d.organization, d.period.map(|p| (p.from, p.to)));
+    let mut out =
+        format!("kind: {}\ntitle: {:?}\norganization: {:?}\nperiod: {:?}\n", d.kind.as_str(), d.title, d.organization, d.period.map(|p| (p.from, p.to)));
     fn sections(out: &mut String, ss: &[Section], depth: usize) {
         for s in ss {
             out.push_str(&format!("{}section {} | {} | objectives {}\n", "  ".repeat(depth), s.id, s.title, s.objectives.len()));

@@ -25,7 +25,8 @@ fn klinbeforsk_award_tables_have_22_rows_of_year_project_leader_institution_amou
 fn participant_tables_keep_three_cells_and_drop_repeated_headers() {
     for name in ["nsg-referat-2025-11-27.pdf", "nsg-referat-2025-11-27.chromium.pdf", "nsg-referat-2025-11-27.docx", "nsg-referat-2025-11-27.txt"] {
         let doc = common::convert(name);
-        let members = doc.tables.iter().find(|t| t.title.as_deref() == Some("Faste medlemmer og observatører")).unwrap_or_else(|| panic!("{name}: members table"));
+        let members =
+            doc.tables.iter().find(|t| t.title.as_deref() == Some("Faste medlemmer og observatører")).unwrap_or_else(|| panic!("{name}: members table"));
         assert_eq!(members.header, vec!["Navn", "Institusjon", "Kategori"], "{name}");
         assert_eq!(members.rows.len(), 16, "{name}");
         assert!(members.rows.iter().all(|r| r.len() == 3 && r[0] != "Navn"), "{name}: header once, three cells");
@@ -102,7 +103,10 @@ fn award_tables_flattened_into_text_are_rebuilt_as_rows() {
     let awards: Vec<&Vec<String>> = doc.tables.iter().filter(|t| t.header != ["Navn", "Tittel"]).flat_map(|t| &t.rows).collect();
     assert_eq!(awards.len(), 22);
     assert!(awards.iter().all(|r| r.len() == 4 && r[3].parse::<f64>().is_ok()), "{awards:?}");
-    assert_eq!(*awards[3], ["PRevention of cArdiac Dysfunction during Adjuvant breast cancer therapy (PRADA-2)", "Torbjørn Omland", "Akershus universitetssykehus HF", "20.0"]);
+    assert_eq!(
+        *awards[3],
+        ["PRevention of cArdiac Dysfunction during Adjuvant breast cancer therapy (PRADA-2)", "Torbjørn Omland", "Akershus universitetssykehus HF", "20.0"]
+    );
     assert_eq!(awards[6][1], "Ellisiv B. Mathiesen", "a name run into the project's line");
     assert_eq!(awards[12][1], "Henrik Hjorth-Hansen", "a name wrapped at its hyphen");
     assert!(doc.warnings.iter().any(|w| w.code == "table_guess" && w.message.contains("flattened")));

@@ -74,8 +74,7 @@ struct Serve {
 
 impl Serve {
     fn start(db: &Path) -> Serve {
-        let mut child =
-            bin().arg("serve").arg(db).args(["--addr", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("serve starts");
+        let mut child = bin().arg("serve").arg(db).args(["--addr", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("serve starts");
         let mut line = String::new();
         BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("reads the startup line");
         let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("no URL in {line:?}"));
@@ -262,16 +261,8 @@ fn search_page_ranks_marked_hits_with_facets_that_count_what_they_filter() {
 fn bad_parameters_are_400_and_unknown_things_404_in_html_and_json() {
     let serve = Serve::start(&corpus().db);
     let unknown = "0".repeat(64);
-    for path in [
-        "/?page=0",
-        "/?page=two",
-        "/?kind=plan",
-        "/?period=2025..2021",
-        "/api/search?period=soon",
-        "/diff?a=abc",
-        "/diff?a=abc&b=def",
-        "/api/diff?b=x",
-    ] {
+    for path in ["/?page=0", "/?page=two", "/?kind=plan", "/?period=2025..2021", "/api/search?period=soon", "/diff?a=abc", "/diff?a=abc&b=def", "/api/diff?b=x"]
+    {
         let reply = serve.get(path);
         assert_eq!(reply.status, 400, "{path}");
         if path.starts_with("/api/") {
@@ -295,12 +286,9 @@ fn bad_parameters_are_400_and_unknown_things_404_in_html_and_json() {
         assert_eq!(reply.status, 404, "{path}");
         assert!(reply.page().contains("404 Not found"), "{path}");
     }
-    for path in [
-        format!("/api/documents/{unknown}"),
-        format!("/api/measures/{unknown}/1/1a"),
-        format!("/api/diff?a={unknown}&b={unknown}"),
-        "/api/nope".to_string(),
-    ] {
+    for path in
+        [format!("/api/documents/{unknown}"), format!("/api/measures/{unknown}/1/1a"), format!("/api/diff?a={unknown}&b={unknown}"), "/api/nope".to_string()]
+    {
         let reply = serve.get(&path);
         assert_eq!(reply.status, 404, "{path}");
         let json = reply.json();

@@ -133,11 +133,7 @@ fn index(dataset: &mut Dataset, files: &[PathBuf], args: &Args, tally: &mut Tall
         for (input, doc) in converted {
             match doc {
                 Ok(doc) => {
-                    let outcome = if args.force {
-                        writer.replace(&input.key, &input.sha256, &doc)?
-                    } else {
-                        writer.put(&input.key, &input.sha256, &doc)?
-                    };
+                    let outcome = if args.force { writer.replace(&input.key, &input.sha256, &doc)? } else { writer.put(&input.key, &input.sha256, &doc)? };
                     report(&input.path, &outcome, &doc, args.quiet, tally);
                 }
                 Err(e) => {
@@ -246,8 +242,7 @@ fn read(path: &Path) -> Result<Input, String> {
 fn document(input: &mut Input, opts: &Options, limit: Duration) -> Result<Document, String> {
     let is_json = input.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
-        return serde_json::from_slice::<Document>(&input.bytes)
-            .map_err(|e| format!("not a planparse document (JSON from `planparse convert` expected): {e}"));
+        return serde_json::from_slice::<Document>(&input.bytes).map_err(|e| format!("not a planparse document (JSON from `planparse convert` expected): {e}"));
     }
     let name = input.path.file_name().map_or_else(|| input.path.display().to_string(), |n| n.to_string_lossy().into_owned());
     super::convert::convert_isolated(&name, std::mem::take(&mut input.bytes), opts, limit)

@@ -10,9 +10,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use planparse::dataset::sqlite::{
-    parse_kind, parse_period, Dataset, DatasetError, Hit, Index, Query, Results, UnitKind, MARK_CLOSE, MARK_OPEN, RANK_WINDOW,
-};
+use planparse::dataset::sqlite::{parse_kind, parse_period, Dataset, DatasetError, Hit, Index, Query, Results, UnitKind, MARK_CLOSE, MARK_OPEN, RANK_WINDOW};
 use planparse::model::DocumentKind;
 
 #[derive(clap::Args)]
@@ -85,8 +83,7 @@ pub fn run(args: Args) -> i32 {
     let bold = !args.json && stdout.is_terminal();
     let (open, close) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("«", "»") };
     let mut out = stdout.lock();
-    let written =
-        if args.json { print_json(&mut out, &args.query, &results, open, close) } else { print_text(&mut out, &results.hits, open, close) };
+    let written = if args.json { print_json(&mut out, &args.query, &results, open, close) } else { print_text(&mut out, &results.hits, open, close) };
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("planparse: cannot write: {e}");
@@ -98,9 +95,7 @@ pub fn run(args: Args) -> i32 {
             eprintln!("planparse: no hits for {:?}", args.query);
         }
         if let Some(n) = results.ranked_within {
-            eprintln!(
-                "planparse: more than {n} matches; these are the best of the {n} most recently indexed (add words or filters to narrow)"
-            );
+            eprintln!("planparse: more than {n} matches; these are the best of the {n} most recently indexed (add words or filters to narrow)");
         }
     }
     super::EXIT_OK

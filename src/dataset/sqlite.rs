@@ -42,8 +42,7 @@ use crate::model::Document;
 pub use read::DocumentSummary;
 pub use schema::{statements, SCHEMA, SCHEMA_VERSION};
 pub use search::{
-    parse_kind, parse_period, FacetValue, Facets, Hit, Index, Query, ResultPage, Results, UnitKind, MARK_CLOSE, MARK_OPEN, MAX_EXPANSION,
-    RANK_WINDOW,
+    parse_kind, parse_period, FacetValue, Facets, Hit, Index, Query, ResultPage, Results, UnitKind, MARK_CLOSE, MARK_OPEN, MAX_EXPANSION, RANK_WINDOW,
 };
 pub use write::{Outcome, Writer};
 
@@ -187,8 +186,7 @@ impl Dataset {
             // WAL: readers never block the writer nor see a half-written run.
             // NORMAL is safe from corruption in WAL mode; a power cut may only
             // lose the last committed run.
-            let mode: String =
-                conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| self.error("cannot enable WAL", e))?;
+            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| self.error("cannot enable WAL", e))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(DatasetError::Sqlite {
                     path: self.path.display().to_string(),

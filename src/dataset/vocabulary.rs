@@ -22,10 +22,7 @@
 /// plural or definite form most plans use.
 pub const PARTIES: &[(&str, &[&str])] = &[
     // Heads of the clinic's departments (HLK prints `Avd. ledere`).
-    (
-        "avdelingsledere",
-        &["avd. ledere", "avd.ledere", "avd ledere", "avd. leder", "avd.leder", "avdelingsleder", "avdelingsledere", "avdelingsledelsen"],
-    ),
+    ("avdelingsledere", &["avd. ledere", "avd.ledere", "avd ledere", "avd. leder", "avd.leder", "avdelingsleder", "avdelingsledere", "avdelingsledelsen"]),
     // The departments themselves (KRN: `Klinikk/Avdeling`, `Klinikken/Avdelingene`).
     ("avdelingene", &["avdeling", "avdelingen", "avdelingene", "avdelinger", "avd.", "avd"]),
     // The clinic as a whole (KRN: `Klinikk`, `Klinikken`).
@@ -63,10 +60,7 @@ pub const PARTIES: &[(&str, &[&str])] = &[
     // The regional user committee (HMN: `Regionalt brukerutvalg`).
     ("regionalt brukerutvalg", &["regionalt brukerutvalg", "rbu", "brukerutvalget", "brukerutvalg"]),
     // Universities and university colleges (HMN lists: `UH`).
-    (
-        "universitets- og høgskolesektoren",
-        &["uh", "uh-sektoren", "universitetene", "universitet", "universiteter", "universitets- og høgskolesektoren"],
-    ),
+    ("universitets- og høgskolesektoren", &["uh", "uh-sektoren", "universitetene", "universitet", "universiteter", "universitets- og høgskolesektoren"]),
     // Research institutes (HMN lists: `forskningsinstitutt`).
     ("forskningsinstituttene", &["forskningsinstitutt", "forskningsinstitutter", "forskningsinstituttene", "forskningsinstitutta"]),
     // Municipalities (HMN lists: `kommuner`).

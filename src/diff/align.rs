@@ -311,9 +311,8 @@ pub fn match_measures(old: &[MeasureKey], new: &[MeasureKey], sections: &Matchin
         ));
         sub
     } else {
-        let scored = candidate_pairs(&sub_old, &sub_new, sections)
-            .into_iter()
-            .filter_map(|(a, b)| score_measures(sub_old[a], sub_new[b], sections).map(|s| (a, b, s)));
+        let scored =
+            candidate_pairs(&sub_old, &sub_new, sections).into_iter().filter_map(|(a, b)| score_measures(sub_old[a], sub_new[b], sections).map(|s| (a, b, s)));
         optimal_matching(rest_old.len(), rest_new.len(), scored)
     };
     let mut matching = Matching { old_to_new: vec![None; old.len()], new_to_old: vec![None; new.len()], scores: vec![None; old.len()], note: sub.note.clone() };
@@ -605,7 +604,8 @@ mod tests {
     fn a_group_too_large_for_the_exact_method_is_matched_greedily_with_a_note() {
         let n = EXACT_ASSIGNMENT_ITEMS + 100;
         // Everything linked to everything through item 0's row and column.
-        let pairs: Vec<_> = (0..n).flat_map(|k| [(0, k), (k, 0), (k, k)]).map(|(i, j)| (i, j, PairScore { similarity: 0.9, score: if i == j { 0.9 } else { 0.6 } })).collect();
+        let pairs: Vec<_> =
+            (0..n).flat_map(|k| [(0, k), (k, 0), (k, k)]).map(|(i, j)| (i, j, PairScore { similarity: 0.9, score: if i == j { 0.9 } else { 0.6 } })).collect();
         let m = optimal_matching(n, n, pairs);
         assert!(m.note.as_deref().is_some_and(|n| n.contains("paired best score first")));
         assert!((0..n).all(|k| m.old_to_new[k] == Some(k)), "the diagonal scores best");

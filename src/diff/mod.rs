@@ -165,7 +165,12 @@ impl Alignment {
         let new_keys = measure_keys(new, &flatten_sections(new));
         let old_map = joined_index(self.old_keys.len(), old_joins);
         let new_map = joined_index(self.new_keys.len(), new_joins);
-        let mut m = Matching { old_to_new: vec![None; old_keys.len()], new_to_old: vec![None; new_keys.len()], scores: vec![None; old_keys.len()], note: self.measures.note.clone() };
+        let mut m = Matching {
+            old_to_new: vec![None; old_keys.len()],
+            new_to_old: vec![None; new_keys.len()],
+            scores: vec![None; old_keys.len()],
+            note: self.measures.note.clone(),
+        };
         for (i, j) in self.measures.old_to_new.iter().enumerate().filter_map(|(i, j)| j.map(|j| (i, j))) {
             let (i2, j2) = (old_map[i], new_map[j]);
             m.old_to_new[i2] = Some(j2);

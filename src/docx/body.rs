@@ -120,12 +120,7 @@ impl<'a> BodyReader<'a> {
             NoteKind::Endnote => "w:endnote",
         };
         let by_id: HashMap<&str, &Element> = part
-            .map(|p| {
-                p.children_named(tag)
-                    .filter(|n| n.attr("w:type").is_none_or(|t| t == "normal"))
-                    .filter_map(|n| Some((n.attr("w:id")?, n)))
-                    .collect()
-            })
+            .map(|p| p.children_named(tag).filter(|n| n.attr("w:type").is_none_or(|t| t == "normal")).filter_map(|n| Some((n.attr("w:id")?, n))).collect())
             .unwrap_or_default();
         let mut out = Vec::new();
         let mut i = 0;
@@ -138,9 +133,7 @@ impl<'a> BodyReader<'a> {
             };
             let mark = match kind {
                 NoteKind::Footnote => i.to_string(),
-                NoteKind::Endnote => {
-                    roman(i as i64).map_or_else(|| i.to_string(), |r| r.to_lowercase())
-                }
+                NoteKind::Endnote => roman(i as i64).map_or_else(|| i.to_string(), |r| r.to_lowercase()),
             };
             self.note_mark = Some(mark.clone());
             let mut blocks = self.blocks(note);
@@ -169,55 +162,13 @@ impl<'a> BodyReader<'a> {
                 out.push(Warning::new(code, message, None));
             }
         };
-        warn(
-            s.figures > 0,
-            "docx_figure_skipped",
-            format!(
-                "{} drawing(s) or picture(s) without text skipped",
-                s.figures
-            ),
-        );
-        warn(
-            s.objects > 0,
-            "docx_object_skipped",
-            format!(
-                "{} embedded object(s) or imported chunk(s) skipped",
-                s.objects
-            ),
-        );
+        warn(s.figures > 0, "docx_figure_skipped", format!("{} drawing(s) or picture(s) without text skipped", s.figures));
+        warn(s.objects > 0, "docx_object_skipped", format!("{} embedded object(s) or imported chunk(s) skipped", s.objects));
         let lists: Vec<String> = s.undefined_lists.iter().map(i64::to_string).collect();
-        warn(
-            !lists.is_empty(),
-            "docx_list_undefined",
-            format!(
-                "list numbering not defined (numId {}); labels missing",
-                lists.join(", ")
-            ),
-        );
-        warn(
-            !s.missing_notes.is_empty(),
-            "docx_note_missing",
-            format!(
-                "referenced note(s) not found: id {}",
-                s.missing_notes.join(", ")
-            ),
-        );
-        warn(
-            s.merged_text > 0,
-            "docx_merged_text_dropped",
-            format!(
-                "text of {} vertically merged cell(s) dropped, as Word hides it",
-                s.merged_text
-            ),
-        );
-        warn(
-            s.unbalanced_fields > 0,
-            "docx_field_unbalanced",
-            format!(
-                "{} field code(s) left open at a paragraph end; closed there",
-                s.unbalanced_fields
-            ),
-        );
+        warn(!lists.is_empty(), "docx_list_undefined", format!("list numbering not defined (numId {}); labels missing", lists.join(", ")));
+        warn(!s.missing_notes.is_empty(), "docx_note_missing", format!("referenced note(s) not found: id {}", s.missing_notes.join(", ")));
+        warn(s.merged_text > 0, "docx_merged_text_dropped", format!("text of {} vertically merged cell(s) dropped, as Word hides it", s.merged_text));
+        warn(s.unbalanced_fields > 0, "docx_field_unbalanced", format!("{} field code(s) left open at a paragraph end; closed there", s.unbalanced_fields));
         out
     }
 
@@ -242,15 +193,10 @@ impl<'a> BodyReader<'a> {
     /// anchored in it. Empty when nothing prints.
     fn paragraph(&mut self, p: &Element) -> Vec<Line> {
         let ppr = p.child("w:pPr");
-        let style = self
-            .styles
-            .paragraph(ppr.and_then(|p| p.child_val("w:pStyle")));
+        let style = self.styles.paragraph(ppr.and_then(|p| p.child_val("w:pStyle")));
         let heading = ppr.and_then(outline_heading).unwrap_or(style.heading);
         let label = self.label(ppr, &style);
-        let indent = ppr
-            .and_then(left_indent)
-            .or(label.as_ref().and_then(|l| l.indent))
-            .or(style.indent);
+        let indent = ppr.and_then(left_indent).or(label.as_ref().and_then(|l| l.indent)).or(style.indent);
 
         let mut text = ParagraphText::default();
         let mut boxes = Vec::new();
@@ -286,18 +232,11 @@ impl<'a> BodyReader<'a> {
                 self.numbering.level_of_style(num_id, sid, self.styles)
             })
             .unwrap_or(0);
-        self.numbering
-            .next_label(&mut self.counters, num_id, level, self.styles)
+        self.numbering.next_label(&mut self.counters, num_id, level, self.styles)
     }
 
     /// Runs and what wraps them (hyperlinks, insertions, content controls).
-    fn inline(
-        &mut self,
-        el: &Element,
-        style: &ParagraphStyle,
-        text: &mut ParagraphText,
-        boxes: &mut Vec<Line>,
-    ) {
+    fn inline(&mut self, el: &Element, style: &ParagraphStyle, text: &mut ParagraphText, boxes: &mut Vec<Line>) {
         for child in content(el) {
             match child.name.as_str() {
                 "w:r" => self.run(child, style, text, boxes),
@@ -311,13 +250,7 @@ impl<'a> BodyReader<'a> {
         }
     }
 
-    fn run(
-        &mut self,
-        r: &Element,
-        style: &ParagraphStyle,
-        text: &mut ParagraphText,
-        boxes: &mut Vec<Line>,
-    ) {
+    fn run(&mut self, r: &Element, style: &ParagraphStyle, text: &mut ParagraphText, boxes: &mut Vec<Line>) {
         let rpr = r.child("w:rPr");
         let mut props = rpr.map(RunProps::parse).unwrap_or_default();
         if let Some(cs) = rpr.and_then(|p| p.child_val("w:rStyle")) {
@@ -341,10 +274,7 @@ impl<'a> BodyReader<'a> {
                 "w:softHyphen" => text.push("\u{AD}", props),
                 "w:noBreakHyphen" => text.push("-", props),
                 "w:sym" => {
-                    let c = child
-                        .attr("w:char")
-                        .and_then(|h| u32::from_str_radix(h.trim(), 16).ok())
-                        .and_then(char::from_u32);
+                    let c = child.attr("w:char").and_then(|h| u32::from_str_radix(h.trim(), 16).ok()).and_then(char::from_u32);
                     if let Some(c) = c {
                         text.push(c.encode_utf8(&mut [0; 4]), props);
                     }
@@ -353,11 +283,7 @@ impl<'a> BodyReader<'a> {
                     // The mark is a superscript digit; inline it would glue to
                     // the word before ("2023-20261"). The note itself is
                     // appended after the body.
-                    let kind = if name == "w:footnoteReference" {
-                        NoteKind::Footnote
-                    } else {
-                        NoteKind::Endnote
-                    };
+                    let kind = if name == "w:footnoteReference" { NoteKind::Footnote } else { NoteKind::Endnote };
                     if let Some(id) = child.attr("w:id") {
                         self.refer(kind, id);
                     }
@@ -408,9 +334,7 @@ impl<'a> BodyReader<'a> {
     }
 
     fn table(&mut self, tbl: &Element) -> Option<Table> {
-        let grid = tbl
-            .child("w:tblGrid")
-            .map_or(0, |g| g.children_named("w:gridCol").count());
+        let grid = tbl.child("w:tblGrid").map_or(0, |g| g.children_named("w:gridCol").count());
         let mut rows = Vec::new();
         for tr in content(tbl).into_iter().filter(|e| e.name == "w:tr") {
             let trpr = tr.child("w:trPr");
@@ -418,23 +342,16 @@ impl<'a> BodyReader<'a> {
                 // A tracked row deletion.
                 continue;
             }
-            let header = trpr
-                .and_then(|p| p.child("w:tblHeader"))
-                .is_some_and(toggle);
+            let header = trpr.and_then(|p| p.child("w:tblHeader")).is_some_and(toggle);
             let mut cells = Vec::new();
             pad(&mut cells, trpr.and_then(|p| p.child_int("w:gridBefore")));
             for tc in content(tr).into_iter().filter(|e| e.name == "w:tc") {
                 let tcpr = tc.child("w:tcPr");
                 let span = tcpr.and_then(|p| p.child_int("w:gridSpan")).unwrap_or(1);
-                let continues = |name: &str| {
-                    tcpr.and_then(|p| p.child(name))
-                        .is_some_and(|m| m.val() != Some("restart"))
-                };
+                let continues = |name: &str| tcpr.and_then(|p| p.child(name)).is_some_and(|m| m.val() != Some("restart"));
                 // Read even a merged cell, so list counters and note
                 // references run on as in Word.
-                let cell = Cell {
-                    lines: flatten(self.blocks(tc)),
-                };
+                let cell = Cell { lines: flatten(self.blocks(tc)) };
                 if continues("w:vMerge") || continues("w:hMerge") {
                     if !cell.is_empty() {
                         self.skipped.merged_text += 1;
@@ -449,20 +366,12 @@ impl<'a> BodyReader<'a> {
             while cells.len() < grid.min(MAX_COLUMNS) {
                 cells.push(Cell::default());
             }
-            rows.push(Row {
-                cells,
-                pages: Vec::new(),
-                header,
-            });
+            rows.push(Row { cells, pages: Vec::new(), header });
         }
         if rows.is_empty() {
             return None;
         }
-        Some(Table {
-            rows,
-            pages: Vec::new(),
-            origin: TableOrigin::Docx,
-        })
+        Some(Table { rows, pages: Vec::new(), origin: TableOrigin::Docx })
     }
 }
 
@@ -492,8 +401,9 @@ fn collect_content<'e>(el: &'e Element, out: &mut Vec<&'e Element>) {
                     collect_content(c, out);
                 }
             }
-            "w:sdtContent" | "w:customXml" | "w:smartTag" | "w:ins" | "w:moveTo"
-            | "w:hyperlink" | "w:fldSimple" | "w:dir" | "w:bdo" => collect_content(child, out),
+            "w:sdtContent" | "w:customXml" | "w:smartTag" | "w:ins" | "w:moveTo" | "w:hyperlink" | "w:fldSimple" | "w:dir" | "w:bdo" => {
+                collect_content(child, out)
+            }
             "mc:AlternateContent" => {
                 if let Some(branch) = alternative(child) {
                     collect_content(branch, out);

@@ -77,27 +77,17 @@ pub fn read_limited(bytes: &[u8], max_part_bytes: u64) -> Result<LayoutDocument,
     let mut warnings = Vec::new();
 
     let package_rels = pkg.relationships("");
-    let main = package_rels
-        .get(rel::OFFICE_DOCUMENT)
-        .filter(|name| pkg.contains(name))
-        .cloned()
-        .unwrap_or_else(|| "word/document.xml".to_string());
+    let main = package_rels.get(rel::OFFICE_DOCUMENT).filter(|name| pkg.contains(name)).cloned().unwrap_or_else(|| "word/document.xml".to_string());
     let main_bytes = match pkg.read(&main) {
         Ok(Some(bytes)) => bytes,
-        Ok(None) => {
-            return Err(DocxError::NotDocx(format!(
-                "the zip has no main document part ({main})"
-            )))
-        }
+        Ok(None) => return Err(DocxError::NotDocx(format!("the zip has no main document part ({main})"))),
         Err(e @ package::PartError::TooLarge(_)) => return Err(DocxError::Limit(format!("{main}: {e}"))),
         Err(e) => return Err(DocxError::Corrupt(format!("{main}: {e}"))),
     };
-    let document =
-        xml::parse(main_bytes).map_err(|e| DocxError::Corrupt(format!("{main}: {}", e.0)))?;
+    let document = xml::parse(main_bytes).map_err(|e| DocxError::Corrupt(format!("{main}: {}", e.0)))?;
     note_lossy(&document, &main, &mut warnings);
-    let root = package::root(&document)
-        .filter(|r| r.name == "w:document")
-        .ok_or_else(|| DocxError::NotDocx(format!("{main} is not a WordprocessingML document")))?;
+    let root =
+        package::root(&document).filter(|r| r.name == "w:document").ok_or_else(|| DocxError::NotDocx(format!("{main} is not a WordprocessingML document")))?;
 
     let part_rels = pkg.relationships(&main);
     let mut load = |rels: &HashMap<&str, String>, kind: &str, fallback: &str| {
@@ -110,56 +100,26 @@ pub fn read_limited(bytes: &[u8], max_part_bytes: u64) -> Result<LayoutDocument,
     let endnotes_xml = load(&part_rels, rel::ENDNOTES, "word/endnotes.xml");
     let core_xml = load(&package_rels, rel::CORE_PROPERTIES, "docProps/core.xml");
 
-    let styles = styles_xml
-        .as_ref()
-        .and_then(package::root)
-        .map(StyleSheet::parse)
-        .unwrap_or_default();
-    let numbering = numbering_xml
-        .as_ref()
-        .and_then(package::root)
-        .map(Numbering::parse)
-        .unwrap_or_default();
+    let styles = styles_xml.as_ref().and_then(package::root).map(StyleSheet::parse).unwrap_or_default();
+    let numbering = numbering_xml.as_ref().and_then(package::root).map(Numbering::parse).unwrap_or_default();
 
     let mut reader = BodyReader::new(&styles, &numbering);
     let mut blocks = match root.child("w:body") {
         Some(body) => reader.blocks(body),
         None => {
-            warnings.push(Warning::new(
-                "docx_no_body",
-                format!("{main} has no w:body"),
-                None,
-            ));
+            warnings.push(Warning::new("docx_no_body", format!("{main} has no w:body"), None));
             Vec::new()
         }
     };
-    blocks.extend(reader.notes(
-        NoteKind::Footnote,
-        footnotes_xml.as_ref().and_then(package::root),
-    ));
-    blocks.extend(reader.notes(
-        NoteKind::Endnote,
-        endnotes_xml.as_ref().and_then(package::root),
-    ));
+    blocks.extend(reader.notes(NoteKind::Footnote, footnotes_xml.as_ref().and_then(package::root)));
+    blocks.extend(reader.notes(NoteKind::Endnote, endnotes_xml.as_ref().and_then(package::root)));
     warnings.extend(reader.warnings());
     let blocks = unwrap_layout_tables(blocks, &mut warnings);
 
-    let declared_title = core_xml
-        .as_ref()
-        .and_then(package::root)
-        .and_then(|core| core.child("dc:title"))
-        .map(|t| t.text().trim().to_string())
-        .filter(|t| !t.is_empty());
+    let declared_title =
+        core_xml.as_ref().and_then(package::root).and_then(|core| core.child("dc:title")).map(|t| t.text().trim().to_string()).filter(|t| !t.is_empty());
 
-    Ok(LayoutDocument {
-        format: SourceFormat::Docx,
-        pages: Vec::new(),
-        blocks,
-        warnings,
-        declared_title,
-        table_source: "docx",
-        heading_source: "styles",
-    })
+    Ok(LayoutDocument { format: SourceFormat::Docx, pages: Vec::new(), blocks, warnings, declared_title, table_source: "docx", heading_source: "styles" })
 }
 
 /// Longest cell text (characters) a data table has; a cell with more is a
@@ -188,11 +148,7 @@ pub(crate) fn unwrap_layout_tables(blocks: Vec<Block>, warnings: &mut Vec<Warnin
             out.push(block);
             continue;
         }
-        warnings.push(Warning::new(
-            "layout_table",
-            format!("a {}-row table holding running text read as text columns", t.rows.len()),
-            None,
-        ));
+        warnings.push(Warning::new("layout_table", format!("a {}-row table holding running text read as text columns", t.rows.len()), None));
         for row in &t.rows {
             for cell in &row.cells {
                 out.extend(cell.lines.iter().cloned().map(Block::Line));
@@ -203,20 +159,12 @@ pub(crate) fn unwrap_layout_tables(blocks: Vec<Block>, warnings: &mut Vec<Warnin
 }
 
 /// Reads and parses an optional part; trouble becomes a warning.
-fn optional_part(
-    pkg: &mut Package,
-    name: &str,
-    warnings: &mut Vec<Warning>,
-) -> Option<xml::Parsed> {
+fn optional_part(pkg: &mut Package, name: &str, warnings: &mut Vec<Warning>) -> Option<xml::Parsed> {
     let bytes = match pkg.read(name) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return None,
         Err(e) => {
-            warnings.push(Warning::new(
-                "docx_part_unreadable",
-                format!("{name} skipped: {e}"),
-                None,
-            ));
+            warnings.push(Warning::new("docx_part_unreadable", format!("{name} skipped: {e}"), None));
             return None;
         }
     };
@@ -226,11 +174,7 @@ fn optional_part(
             Some(parsed)
         }
         Err(e) => {
-            warnings.push(Warning::new(
-                "docx_part_unreadable",
-                format!("{name} skipped: not well-formed XML: {}", e.0),
-                None,
-            ));
+            warnings.push(Warning::new("docx_part_unreadable", format!("{name} skipped: not well-formed XML: {}", e.0), None));
             None
         }
     }
@@ -238,10 +182,6 @@ fn optional_part(
 
 fn note_lossy(parsed: &xml::Parsed, name: &str, warnings: &mut Vec<Warning>) {
     if parsed.lossy {
-        warnings.push(Warning::new(
-            "docx_encoding",
-            format!("{name} is not valid UTF-8; undecodable bytes replaced"),
-            None,
-        ));
+        warnings.push(Warning::new("docx_encoding", format!("{name} is not valid UTF-8; undecodable bytes replaced"), None));
     }
 }

@@ -91,13 +91,8 @@ impl Level {
         let ppr = el.child("w:pPr");
         Level {
             start: el.child_int("w:start").unwrap_or(1),
-            format: el
-                .child_val("w:numFmt")
-                .map(Format::parse)
-                .unwrap_or(Format::Decimal),
-            text: el
-                .child("w:lvlText")
-                .map(|t| t.val().unwrap_or_default().to_string()),
+            format: el.child_val("w:numFmt").map(Format::parse).unwrap_or(Format::Decimal),
+            text: el.child("w:lvlText").map(|t| t.val().unwrap_or_default().to_string()),
             restart: el.child_int("w:lvlRestart"),
             legal: el.child("w:isLgl").is_some_and(toggle),
             indent: ppr.and_then(left_indent),
@@ -115,10 +110,7 @@ type Levels = [Option<Level>; LEVELS];
 fn parse_levels(parent: &Element) -> Levels {
     let mut levels: Levels = Default::default();
     for lvl in parent.children_named("w:lvl") {
-        let i = lvl
-            .attr("w:ilvl")
-            .and_then(super::xml::parse_int)
-            .unwrap_or(0);
+        let i = lvl.attr("w:ilvl").and_then(super::xml::parse_int).unwrap_or(0);
         if let Some(slot) = usize::try_from(i).ok().and_then(|i| levels.get_mut(i)) {
             *slot = Some(Level::parse(lvl));
         }
@@ -185,10 +177,7 @@ impl Numbering {
             let Some(id) = el.attr("w:abstractNumId").and_then(super::xml::parse_int) else {
                 continue;
             };
-            let abs = Abstract {
-                levels: parse_levels(el),
-                style_link: el.child_val("w:numStyleLink").map(str::to_string),
-            };
+            let abs = Abstract { levels: parse_levels(el), style_link: el.child_val("w:numStyleLink").map(str::to_string) };
             out.abstracts.entry(id).or_insert(abs);
         }
         for el in root.children_named("w:num") {
@@ -198,21 +187,13 @@ impl Numbering {
             let Some(abstract_id) = el.child_int("w:abstractNumId") else {
                 continue;
             };
-            let mut inst = Instance {
-                abstract_id,
-                ..Instance::default()
-            };
+            let mut inst = Instance { abstract_id, ..Instance::default() };
             for ov in el.children_named("w:lvlOverride") {
-                let i = ov
-                    .attr("w:ilvl")
-                    .and_then(super::xml::parse_int)
-                    .unwrap_or(0);
+                let i = ov.attr("w:ilvl").and_then(super::xml::parse_int).unwrap_or(0);
                 let Some(i) = usize::try_from(i).ok().filter(|&i| i < LEVELS) else {
                     continue;
                 };
-                if let (Some(start), Some(slot)) =
-                    (ov.child_int("w:startOverride"), inst.starts.get_mut(i))
-                {
+                if let (Some(start), Some(slot)) = (ov.child_int("w:startOverride"), inst.starts.get_mut(i)) {
                     *slot = Some(start);
                 }
                 if let (Some(lvl), Some(slot)) = (ov.child("w:lvl"), inst.levels.get_mut(i)) {
@@ -232,45 +213,21 @@ impl Numbering {
     /// The level that paragraph style `style` is tied to in list `num_id`.
     pub fn level_of_style(&self, num_id: i64, style: &str, styles: &StyleSheet) -> Option<u8> {
         let levels = self.abstract_levels(self.instances.get(&num_id)?.abstract_id, styles)?;
-        let i = levels
-            .iter()
-            .position(|l| l.as_ref().and_then(|l| l.style.as_deref()) == Some(style))?;
+        let i = levels.iter().position(|l| l.as_ref().and_then(|l| l.style.as_deref()) == Some(style))?;
         u8::try_from(i).ok()
     }
 
     /// The label of the next paragraph of list `num_id` at `level`, advancing
     /// the counters. `None` when the list or level is not defined.
-    pub fn next_label(
-        &self,
-        counters: &mut Counters,
-        num_id: i64,
-        level: u8,
-        styles: &StyleSheet,
-    ) -> Option<Label> {
+    pub fn next_label(&self, counters: &mut Counters, num_id: i64, level: u8, styles: &StyleSheet) -> Option<Label> {
         let inst = self.instances.get(&num_id)?;
         let base = self.abstract_levels(inst.abstract_id, styles);
-        let level_def = |i: usize| -> Option<&Level> {
-            inst.levels
-                .get(i)
-                .and_then(Option::as_ref)
-                .or_else(|| base?.get(i)?.as_ref())
-        };
-        let start_of = |i: usize| -> i64 {
-            inst.starts
-                .get(i)
-                .copied()
-                .flatten()
-                .or_else(|| level_def(i).map(|l| l.start))
-                .unwrap_or(1)
-        };
+        let level_def = |i: usize| -> Option<&Level> { inst.levels.get(i).and_then(Option::as_ref).or_else(|| base?.get(i)?.as_ref()) };
+        let start_of = |i: usize| -> i64 { inst.starts.get(i).copied().flatten().or_else(|| level_def(i).map(|l| l.start)).unwrap_or(1) };
         let li = usize::from(level);
         let def = level_def(li)?;
 
-        let key = if inst.restarts() {
-            ListKey::Instance(num_id)
-        } else {
-            ListKey::Abstract(inst.abstract_id)
-        };
+        let key = if inst.restarts() { ListKey::Instance(num_id) } else { ListKey::Abstract(inst.abstract_id) };
         let values = counters.lists.entry(key).or_insert([None; LEVELS]);
         let current = match values.get(li).copied().flatten() {
             Some(v) => v.saturating_add(1),
@@ -296,21 +253,14 @@ impl Numbering {
 
         let template = def.text.as_deref().unwrap_or_default();
         let (text, bullet) = match def.format {
-            Format::Bullet => (
-                bullet_glyph(template).to_string(),
-                !template.trim().is_empty(),
-            ),
+            Format::Bullet => (bullet_glyph(template).to_string(), !template.trim().is_empty()),
             Format::None => (String::new(), false),
             _ => {
                 let value_at = |i: usize| -> String {
                     let Some(d) = level_def(i) else {
                         return String::new();
                     };
-                    let v = snapshot
-                        .get(i)
-                        .copied()
-                        .flatten()
-                        .unwrap_or_else(|| start_of(i));
+                    let v = snapshot.get(i).copied().flatten().unwrap_or_else(|| start_of(i));
                     let format = if def.legal { Format::Decimal } else { d.format };
                     format_number(v, format)
                 };
@@ -322,11 +272,7 @@ impl Numbering {
             (false, Suffix::Space) => text + " ",
             (false, Suffix::Nothing) => text,
         };
-        Some(Label {
-            text,
-            bullet,
-            indent: def.indent,
-        })
+        Some(Label { text, bullet, indent: def.indent })
     }
 
     /// Levels of abstract list `id`, following `w:numStyleLink` to the list a
@@ -337,12 +283,7 @@ impl Numbering {
             let Some(link) = abs.style_link.as_deref() else {
                 break;
             };
-            let linked = styles
-                .paragraph(Some(link))
-                .num
-                .num_id
-                .and_then(|n| self.instances.get(&n))
-                .and_then(|inst| self.abstracts.get(&inst.abstract_id));
+            let linked = styles.paragraph(Some(link)).num.num_id.and_then(|n| self.instances.get(&n)).and_then(|inst| self.abstracts.get(&inst.abstract_id));
             match linked {
                 Some(next) if !std::ptr::eq(next, abs) => abs = next,
                 _ => break,
@@ -358,11 +299,7 @@ fn expand(template: &str, value_at: impl Fn(usize) -> String) -> String {
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '%' {
-            if let Some(d) = chars
-                .peek()
-                .and_then(|d| d.to_digit(10))
-                .filter(|d| (1..=9).contains(d))
-            {
+            if let Some(d) = chars.peek().and_then(|d| d.to_digit(10)).filter(|d| (1..=9).contains(d)) {
                 chars.next();
                 out.push_str(&value_at(d as usize - 1));
                 continue;
@@ -389,12 +326,8 @@ fn format_number(n: i64, format: Format) -> String {
         Format::DecimalZero if (0..10).contains(&n) => format!("0{n}"),
         Format::DecimalZero => n.to_string(),
         Format::LowerLetter => letters(n).unwrap_or_else(|| n.to_string()),
-        Format::UpperLetter => letters(n)
-            .map(|s| s.to_uppercase())
-            .unwrap_or_else(|| n.to_string()),
-        Format::LowerRoman => roman(n)
-            .map(|s| s.to_lowercase())
-            .unwrap_or_else(|| n.to_string()),
+        Format::UpperLetter => letters(n).map(|s| s.to_uppercase()).unwrap_or_else(|| n.to_string()),
+        Format::LowerRoman => roman(n).map(|s| s.to_lowercase()).unwrap_or_else(|| n.to_string()),
         Format::UpperRoman => roman(n).unwrap_or_else(|| n.to_string()),
         Format::Ordinal => format!("{n}."),
         Format::DecimalParen => format!("({n})"),
@@ -432,10 +365,7 @@ mod tests {
         assert_eq!(format_number(3, Format::UpperLetter), "C");
         assert_eq!(format_number(7, Format::DecimalZero), "07");
         assert_eq!(format_number(0, Format::LowerRoman), "0");
-        assert_eq!(
-            format_number(i64::MAX, Format::LowerLetter),
-            i64::MAX.to_string()
-        );
+        assert_eq!(format_number(i64::MAX, Format::LowerLetter), i64::MAX.to_string());
     }
 
     #[test]

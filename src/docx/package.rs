@@ -35,11 +35,7 @@ impl std::fmt::Display for PartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PartError::Unreadable(cause) => f.write_str(cause),
-            PartError::TooLarge(limit) => write!(
-                f,
-                "inflates past {} (raise the limit with --max-docx-part-bytes)",
-                super::format_bytes(*limit)
-            ),
+            PartError::TooLarge(limit) => write!(f, "inflates past {} (raise the limit with --max-docx-part-bytes)", super::format_bytes(*limit)),
         }
     }
 }
@@ -57,13 +53,9 @@ pub(crate) mod rel {
 impl<'b> Package<'b> {
     pub fn open(bytes: &'b [u8], max_part_bytes: u64) -> Result<Package<'b>, DocxError> {
         if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            return Err(DocxError::NotDocx(
-                "an OLE compound file (a legacy .doc, or an encrypted .docx), not a zip package"
-                    .into(),
-            ));
+            return Err(DocxError::NotDocx("an OLE compound file (a legacy .doc, or an encrypted .docx), not a zip package".into()));
         }
-        let archive = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| DocxError::NotDocx(format!("not a zip archive: {e}")))?;
+        let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| DocxError::NotDocx(format!("not a zip archive: {e}")))?;
         let index = archive
             .file_names()
             .filter_map(|name| {
@@ -71,11 +63,7 @@ impl<'b> Package<'b> {
                 Some((normalize(name), i))
             })
             .collect();
-        Ok(Package {
-            archive,
-            index,
-            max_part_bytes,
-        })
+        Ok(Package { archive, index, max_part_bytes })
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -87,15 +75,10 @@ impl<'b> Package<'b> {
         let Some(&i) = self.index.get(&normalize(name)) else {
             return Ok(None);
         };
-        let file = self
-            .archive
-            .by_index(i)
-            .map_err(|e| PartError::Unreadable(e.to_string()))?;
+        let file = self.archive.by_index(i).map_err(|e| PartError::Unreadable(e.to_string()))?;
         let mut out = Vec::new();
         // One byte past the cap tells a part at the cap from one beyond it.
-        file.take(self.max_part_bytes.saturating_add(1))
-            .read_to_end(&mut out)
-            .map_err(|e| PartError::Unreadable(e.to_string()))?;
+        file.take(self.max_part_bytes.saturating_add(1)).read_to_end(&mut out).map_err(|e| PartError::Unreadable(e.to_string()))?;
         if out.len() as u64 > self.max_part_bytes {
             return Err(PartError::TooLarge(self.max_part_bytes));
         }
@@ -107,11 +90,7 @@ impl<'b> Package<'b> {
     /// relationship parts give an empty map: every caller has a fallback name.
     pub fn relationships(&mut self, source: &str) -> HashMap<&'static str, String> {
         let (dir, file) = split(source);
-        let rels_name = if dir.is_empty() {
-            format!("_rels/{file}.rels")
-        } else {
-            format!("{dir}/_rels/{file}.rels")
-        };
+        let rels_name = if dir.is_empty() { format!("_rels/{file}.rels") } else { format!("{dir}/_rels/{file}.rels") };
         let mut out = HashMap::new();
         let Ok(Some(bytes)) = self.read(&rels_name) else {
             return out;
@@ -129,14 +108,7 @@ impl<'b> Package<'b> {
             let (Some(ty), Some(target)) = (r.attr("Type"), r.attr("Target")) else {
                 continue;
             };
-            for wanted in [
-                rel::OFFICE_DOCUMENT,
-                rel::CORE_PROPERTIES,
-                rel::STYLES,
-                rel::NUMBERING,
-                rel::FOOTNOTES,
-                rel::ENDNOTES,
-            ] {
+            for wanted in [rel::OFFICE_DOCUMENT, rel::CORE_PROPERTIES, rel::STYLES, rel::NUMBERING, rel::FOOTNOTES, rel::ENDNOTES] {
                 if ty.ends_with(wanted) {
                     out.entry(wanted).or_insert_with(|| resolve(dir, target));
                 }
@@ -153,9 +125,7 @@ pub(crate) fn root(parsed: &xml::Parsed) -> Option<&Element> {
 
 /// A part name as stored in the index: no leading slash, lower case.
 fn normalize(name: &str) -> String {
-    name.trim_start_matches('/')
-        .replace('\\', "/")
-        .to_lowercase()
+    name.trim_start_matches('/').replace('\\', "/").to_lowercase()
 }
 
 fn split(name: &str) -> (&str, &str) {
@@ -164,11 +134,7 @@ fn split(name: &str) -> (&str, &str) {
 
 /// A relationship target relative to the directory of its source part.
 fn resolve(dir: &str, target: &str) -> String {
-    let mut parts: Vec<&str> = if target.starts_with('/') {
-        Vec::new()
-    } else {
-        dir.split('/').filter(|s| !s.is_empty()).collect()
-    };
+    let mut parts: Vec<&str> = if target.starts_with('/') { Vec::new() } else { dir.split('/').filter(|s| !s.is_empty()).collect() };
     for seg in target.split('/') {
         match seg {
             "" | "." => {}

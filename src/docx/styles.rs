@@ -29,10 +29,7 @@ impl RunProps {
         RunProps {
             bold: rpr.child("w:b").map(toggle),
             italic: rpr.child("w:i").map(toggle),
-            size: rpr
-                .child_int("w:sz")
-                .filter(|&half| half > 0 && half < 10_000)
-                .map(|half| half as f32 / 2.0),
+            size: rpr.child_int("w:sz").filter(|&half| half > 0 && half < 10_000).map(|half| half as f32 / 2.0),
             hidden: rpr.child("w:vanish").map(toggle),
         }
     }
@@ -57,29 +54,18 @@ pub(crate) struct NumRef {
 
 impl NumRef {
     pub fn parse(num_pr: &Element) -> NumRef {
-        NumRef {
-            num_id: num_pr.child_int("w:numId"),
-            level: num_pr
-                .child_int("w:ilvl")
-                .and_then(|l| u8::try_from(l).ok())
-                .filter(|&l| l < 9),
-        }
+        NumRef { num_id: num_pr.child_int("w:numId"), level: num_pr.child_int("w:ilvl").and_then(|l| u8::try_from(l).ok()).filter(|&l| l < 9) }
     }
 
     pub fn or(self, fallback: NumRef) -> NumRef {
-        NumRef {
-            num_id: self.num_id.or(fallback.num_id),
-            level: self.level.or(fallback.level),
-        }
+        NumRef { num_id: self.num_id.or(fallback.num_id), level: self.level.or(fallback.level) }
     }
 }
 
 /// The left indent (`w:ind w:left`, or `w:start` in newer files) in twips.
 pub(crate) fn left_indent(ppr: &Element) -> Option<i64> {
     let ind = ppr.child("w:ind")?;
-    ind.attr("w:left")
-        .or_else(|| ind.attr("w:start"))
-        .and_then(super::xml::parse_int)
+    ind.attr("w:left").or_else(|| ind.attr("w:start")).and_then(super::xml::parse_int)
 }
 
 /// An outline level (`w:outlineLvl`, 0-based; 9 is body text) as a heading
@@ -127,11 +113,7 @@ impl StyleSheet {
     /// Reads the `w:styles` element.
     pub fn parse(root: &Element) -> StyleSheet {
         let mut sheet = StyleSheet::default();
-        if let Some(rpr) = root
-            .child("w:docDefaults")
-            .and_then(|d| d.child("w:rPrDefault"))
-            .and_then(|d| d.child("w:rPr"))
-        {
+        if let Some(rpr) = root.child("w:docDefaults").and_then(|d| d.child("w:rPrDefault")).and_then(|d| d.child("w:rPr")) {
             sheet.defaults = RunProps::parse(rpr);
         }
         for el in root.children_named("w:style") {
@@ -143,19 +125,12 @@ impl StyleSheet {
                 name: el.child_val("w:name").unwrap_or_default().to_string(),
                 based_on: el.child_val("w:basedOn").map(str::to_string),
                 outline: ppr.and_then(outline_heading),
-                num: ppr
-                    .and_then(|p| p.child("w:numPr"))
-                    .map(NumRef::parse)
-                    .unwrap_or_default(),
+                num: ppr.and_then(|p| p.child("w:numPr")).map(NumRef::parse).unwrap_or_default(),
                 indent: ppr.and_then(left_indent),
                 run: el.child("w:rPr").map(RunProps::parse).unwrap_or_default(),
             };
             let is_paragraph = el.attr("w:type").is_none_or(|t| t == "paragraph");
-            if is_paragraph
-                && el
-                    .attr("w:default")
-                    .is_some_and(|d| d == "1" || d == "true")
-            {
+            if is_paragraph && el.attr("w:default").is_some_and(|d| d == "1" || d == "true") {
                 sheet.default_paragraph = Some(id.to_string());
             }
             sheet.styles.entry(id.to_string()).or_insert(style);
@@ -165,18 +140,14 @@ impl StyleSheet {
 
     /// Run properties of character style `id` with its chain applied.
     pub fn character(&self, id: &str) -> RunProps {
-        self.chain(id)
-            .fold(RunProps::default(), |acc, (_, s)| acc.or(s.run))
+        self.chain(id).fold(RunProps::default(), |acc, (_, s)| acc.or(s.run))
     }
 
     /// Paragraph style `id` (or the default paragraph style) with its chain
     /// applied; the run properties include the document defaults.
     pub fn paragraph(&self, id: Option<&str>) -> ParagraphStyle {
         let id = id.or(self.default_paragraph.as_deref());
-        let mut out = ParagraphStyle {
-            id: id.map(str::to_string),
-            ..ParagraphStyle::default()
-        };
+        let mut out = ParagraphStyle { id: id.map(str::to_string), ..ParagraphStyle::default() };
         let Some(id) = id else {
             out.run = self.defaults;
             return out;
@@ -187,9 +158,7 @@ impl StyleSheet {
             out.num = out.num.or(style.num);
             out.indent = out.indent.or(style.indent);
             if heading.is_none() {
-                heading = style
-                    .outline
-                    .or_else(|| builtin_heading(sid, &style.name).map(Some));
+                heading = style.outline.or_else(|| builtin_heading(sid, &style.name).map(Some));
             }
         }
         out.heading = match heading {

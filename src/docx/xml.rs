@@ -20,25 +20,13 @@ pub(crate) const MAX_DEPTH: usize = 256;
 
 /// Namespaces whose names the readers match, and the prefix each is known by.
 const NAMESPACES: &[(&str, &str)] = &[
-    (
-        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-        "w",
-    ),
+    ("http://schemas.openxmlformats.org/wordprocessingml/2006/main", "w"),
     ("http://purl.oclc.org/ooxml/wordprocessingml/main", "w"),
-    (
-        "http://schemas.openxmlformats.org/markup-compatibility/2006",
-        "mc",
-    ),
-    (
-        "http://schemas.openxmlformats.org/officeDocument/2006/math",
-        "m",
-    ),
+    ("http://schemas.openxmlformats.org/markup-compatibility/2006", "mc"),
+    ("http://schemas.openxmlformats.org/officeDocument/2006/math", "m"),
     ("http://purl.oclc.org/ooxml/officeDocument/math", "m"),
     ("http://purl.org/dc/elements/1.1/", "dc"),
-    (
-        "http://schemas.openxmlformats.org/package/2006/relationships",
-        "rel",
-    ),
+    ("http://schemas.openxmlformats.org/package/2006/relationships", "rel"),
 ];
 
 /// One element: canonical name, attributes, children in document order.
@@ -76,10 +64,7 @@ impl Element {
 
     /// The value of attribute `name` (canonical, e.g. `w:val`).
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     /// `w:val`, the attribute most WordprocessingML properties carry.
@@ -118,12 +103,7 @@ pub(crate) fn toggle(el: &Element) -> bool {
 /// An integer attribute value; Word writes some as decimals (`"240.0"`).
 pub(crate) fn parse_int(s: &str) -> Option<i64> {
     let s = s.trim();
-    s.parse::<i64>().ok().or_else(|| {
-        s.parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite() && f.abs() < 1e15)
-            .map(|f| f.round() as i64)
-    })
+    s.parse::<i64>().ok().or_else(|| s.parse::<f64>().ok().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f.round() as i64))
 }
 
 /// Why a part could not be parsed.
@@ -147,12 +127,7 @@ pub(crate) fn parse(bytes: Vec<u8>) -> Result<Parsed, XmlError> {
     loop {
         let event = match reader.read_event() {
             Ok(event) => event,
-            Err(e) => {
-                return Err(XmlError(format!(
-                    "at byte {}: {e}",
-                    reader.buffer_position()
-                )))
-            }
+            Err(e) => return Err(XmlError(format!("at byte {}: {e}", reader.buffer_position()))),
         };
         match event {
             Event::Start(start) => {
@@ -185,10 +160,7 @@ pub(crate) fn parse(bytes: Vec<u8>) -> Result<Parsed, XmlError> {
                 push_child(&mut stack, Node::Text(s));
             }
             Event::CData(c) => {
-                push_child(
-                    &mut stack,
-                    Node::Text(String::from_utf8_lossy(c.as_ref()).into_owned()),
-                );
+                push_child(&mut stack, Node::Text(String::from_utf8_lossy(c.as_ref()).into_owned()));
             }
             Event::Eof => break,
             _ => {}
@@ -224,25 +196,16 @@ fn element(reader: &NsReader<&[u8]>, start: &BytesStart) -> Element {
         };
         attrs.push((key, value));
     }
-    Element {
-        name,
-        attrs,
-        children: Vec::new(),
-    }
+    Element { name, attrs, children: Vec::new() }
 }
 
 fn canonical(ns: &ResolveResult, local: &[u8]) -> String {
     let local = String::from_utf8_lossy(local);
     match ns {
-        ResolveResult::Bound(uri) => {
-            match NAMESPACES
-                .iter()
-                .find(|(u, _)| u.as_bytes() == uri.as_ref())
-            {
-                Some((_, prefix)) => format!("{prefix}:{local}"),
-                None => format!("?:{local}"),
-            }
-        }
+        ResolveResult::Bound(uri) => match NAMESPACES.iter().find(|(u, _)| u.as_bytes() == uri.as_ref()) {
+            Some((_, prefix)) => format!("{prefix}:{local}"),
+            None => format!("?:{local}"),
+        },
         ResolveResult::Unbound => local.into_owned(),
         ResolveResult::Unknown(_) => format!("?:{local}"),
     }
@@ -267,7 +230,5 @@ fn decode(mut bytes: Vec<u8>) -> (String, bool) {
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
     let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
-    char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
+    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
 }

@@ -40,13 +40,7 @@ pub fn heading_level(el: &ElementRef) -> Option<u8> {
         return d.parse::<u8>().ok().filter(|l| (1..=6).contains(l));
     }
     if el.value().attr("role") == Some("heading") {
-        return Some(
-            el.value()
-                .attr("aria-level")
-                .and_then(|l| l.trim().parse::<u8>().ok())
-                .unwrap_or(2)
-                .clamp(1, 6),
-        );
+        return Some(el.value().attr("aria-level").and_then(|l| l.trim().parse::<u8>().ok()).unwrap_or(2).clamp(1, 6));
     }
     None
 }
@@ -210,10 +204,7 @@ impl Sink {
 
 impl<'a> BodyReader<'a> {
     pub fn new(sheet: &'a StyleSheet) -> BodyReader<'a> {
-        BodyReader {
-            sheet,
-            skipped: Skipped::default(),
-        }
+        BodyReader { sheet, skipped: Skipped::default() }
     }
 
     /// The blocks of an element's content in reading order.
@@ -233,32 +224,10 @@ impl<'a> BodyReader<'a> {
                 out.push(Warning::new(code, message, None));
             }
         };
-        warn(
-            s.furniture_lines,
-            "html_furniture_lines",
-            format!(
-                "{} line(s) of page chrome (share, print, updated stamps) left out",
-                s.furniture_lines
-            ),
-        );
-        warn(
-            s.note_marks,
-            "html_note_marks",
-            format!("{} footnote mark(s) left out of the text", s.note_marks),
-        );
-        warn(
-            s.too_deep,
-            "html_too_deep",
-            format!(
-                "{} element(s) nested deeper than {MAX_DEPTH} levels skipped",
-                s.too_deep
-            ),
-        );
-        warn(
-            s.images,
-            "html_images_skipped",
-            format!("{} image(s) without text skipped", s.images),
-        );
+        warn(s.furniture_lines, "html_furniture_lines", format!("{} line(s) of page chrome (share, print, updated stamps) left out", s.furniture_lines));
+        warn(s.note_marks, "html_note_marks", format!("{} footnote mark(s) left out of the text", s.note_marks));
+        warn(s.too_deep, "html_too_deep", format!("{} element(s) nested deeper than {MAX_DEPTH} levels skipped", s.too_deep));
+        warn(s.images, "html_images_skipped", format!("{} image(s) without text skipped", s.images));
         out
     }
 
@@ -301,10 +270,7 @@ impl<'a> BodyReader<'a> {
         if furniture::is_furniture(el, self.sheet) {
             return;
         }
-        let mut ctx = Context {
-            depth: ctx.depth + 1,
-            ..ctx.clone()
-        };
+        let mut ctx = Context { depth: ctx.depth + 1, ..ctx.clone() };
         let style = self.sheet.get(el);
         let name = el.value().name();
         match name {
@@ -332,11 +298,7 @@ impl<'a> BodyReader<'a> {
             "table" => {
                 self.flush(sink);
                 // The caption prints above the table, as a line of its own.
-                for caption in el
-                    .children()
-                    .filter_map(ElementRef::wrap)
-                    .filter(|c| c.value().name() == "caption")
-                {
+                for caption in el.children().filter_map(ElementRef::wrap).filter(|c| c.value().name() == "caption") {
                     self.element(caption, &ctx, sink);
                 }
                 self.flush(sink);
@@ -380,26 +342,15 @@ impl<'a> BodyReader<'a> {
     /// A list: each item starts with its label.
     fn list(&mut self, el: ElementRef, ctx: &Context, sink: &mut Sink) {
         let ordered = el.value().name() == "ol";
-        let items: Vec<ElementRef> = el
-            .children()
-            .filter_map(ElementRef::wrap)
-            .filter(|c| c.value().name() == "li")
-            .collect();
+        let items: Vec<ElementRef> = el.children().filter_map(ElementRef::wrap).filter(|c| c.value().name() == "li").collect();
         let reversed = ordered && el.value().attr("reversed").is_some();
-        let start = el
-            .value()
-            .attr("start")
-            .and_then(|s| s.trim().parse::<i64>().ok());
+        let start = el.value().attr("start").and_then(|s| s.trim().parse::<i64>().ok());
         let mut n = match (start, reversed) {
             (Some(s), _) => s,
             (None, true) => items.len() as i64,
             (None, false) => 1,
         };
-        let inner = Context {
-            list_depth: ctx.list_depth + 1,
-            depth: ctx.depth + 1,
-            ..ctx.clone()
-        };
+        let inner = Context { list_depth: ctx.list_depth + 1, depth: ctx.depth + 1, ..ctx.clone() };
         for child in el.children() {
             let Some(child) = ElementRef::wrap(child) else {
                 if let Node::Text(t) = child.value() {
@@ -414,30 +365,15 @@ impl<'a> BodyReader<'a> {
             if furniture::is_furniture(child, self.sheet) {
                 continue;
             }
-            if let Some(v) = child
-                .value()
-                .attr("value")
-                .and_then(|v| v.trim().parse::<i64>().ok())
-            {
+            if let Some(v) = child.value().attr("value").and_then(|v| v.trim().parse::<i64>().ok()) {
                 n = v;
             }
             let style = self.sheet.get(child);
             self.flush(sink);
             let display_item = style.display.as_deref().is_none_or(|d| d == "list-item");
-            sink.label = if display_item {
-                self.marker(&style.list_style, n)
-            } else {
-                None
-            };
+            sink.label = if display_item { self.marker(&style.list_style, n) } else { None };
             sink.wrote = false;
-            self.children(
-                child,
-                &Context {
-                    depth: inner.depth + 1,
-                    ..inner.clone()
-                },
-                sink,
-            );
+            self.children(child, &Context { depth: inner.depth + 1, ..inner.clone() }, sink);
             self.flush(sink);
             sink.label = None;
             n = if reversed { n - 1 } else { n.saturating_add(1) };
@@ -467,10 +403,7 @@ impl<'a> BodyReader<'a> {
             }
         }
         groups.extend(footers);
-        let cell_ctx = Context {
-            depth: ctx.depth + 3,
-            ..Context::default()
-        };
+        let cell_ctx = Context { depth: ctx.depth + 3, ..Context::default() };
         let mut grid: Vec<Vec<Option<Cell>>> = Vec::new();
         let mut header_rows: Vec<bool> = Vec::new();
         let mut all_th: Vec<bool> = Vec::new();
@@ -485,11 +418,7 @@ impl<'a> BodyReader<'a> {
                 header_rows.push(is_head);
                 let mut th_only = true;
                 let mut c = 0;
-                for td in tr
-                    .children()
-                    .filter_map(ElementRef::wrap)
-                    .filter(|e| matches!(e.value().name(), "td" | "th"))
-                {
+                for td in tr.children().filter_map(ElementRef::wrap).filter(|e| matches!(e.value().name(), "td" | "th")) {
                     while grid[r].get(c).is_some_and(Option::is_some) {
                         c += 1;
                     }
@@ -508,9 +437,7 @@ impl<'a> BodyReader<'a> {
                     if !furniture::is_furniture(td, self.sheet) {
                         self.children(td, &cell_ctx, &mut sink);
                     }
-                    let cell = Cell {
-                        lines: flatten(self.finish(sink)),
-                    };
+                    let cell = Cell { lines: flatten(self.finish(sink)) };
                     for rr in r..r + rowspan {
                         if grid.len() <= rr {
                             grid.resize_with(rr + 1, Vec::new);
@@ -538,32 +465,19 @@ impl<'a> BodyReader<'a> {
             .into_iter()
             .enumerate()
             .map(|(i, cells)| {
-                let mut cells: Vec<Cell> =
-                    cells.into_iter().map(Option::unwrap_or_default).collect();
+                let mut cells: Vec<Cell> = cells.into_iter().map(Option::unwrap_or_default).collect();
                 cells.resize_with(width, Cell::default);
-                Row {
-                    cells,
-                    pages: Vec::new(),
-                    header: header_rows.get(i).copied().unwrap_or(false)
-                        || i < leading_th && leading_th < all_th.len(),
-                }
+                Row { cells, pages: Vec::new(), header: header_rows.get(i).copied().unwrap_or(false) || i < leading_th && leading_th < all_th.len() }
             })
             .collect();
-        Some(Table {
-            rows,
-            pages: Vec::new(),
-            origin: TableOrigin::Html,
-        })
+        Some(Table { rows, pages: Vec::new(), origin: TableOrigin::Html })
     }
 }
 
 /// Whether an element lays out as a block (starts and ends lines).
 fn is_block(name: &str, style: &Style) -> bool {
     if let Some(d) = style.display.as_deref() {
-        return !matches!(
-            d,
-            "inline" | "inline-block" | "inline-flex" | "inline-grid" | "contents" | "ruby"
-        );
+        return !matches!(d, "inline" | "inline-block" | "inline-flex" | "inline-grid" | "contents" | "ruby");
     }
     matches!(
         name,
@@ -616,24 +530,16 @@ fn is_block(name: &str, style: &Style) -> bool {
 /// A footnote mark: a `sup` (or `sub`) holding an in-page link, a number
 /// (`1`, `[2]`) or note symbols (`*`, `†`).
 fn is_note_mark(el: ElementRef) -> bool {
-    let links_in_page = el.descendants().filter_map(ElementRef::wrap).any(|a| {
-        a.value().name() == "a"
-            && (a.value().attr("href").is_some_and(|h| h.starts_with('#'))
-                || a.value().attr("role") == Some("doc-noteref"))
-    });
+    let links_in_page = el
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .any(|a| a.value().name() == "a" && (a.value().attr("href").is_some_and(|h| h.starts_with('#')) || a.value().attr("role") == Some("doc-noteref")));
     if links_in_page {
         return true;
     }
     let t = plain_text(el);
-    let t = t
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .trim_start_matches('(')
-        .trim_end_matches(')');
-    !t.is_empty()
-        && t.len() <= 4
-        && (t.chars().all(|c| c.is_ascii_digit())
-            || t.chars().all(|c| matches!(c, '*' | '†' | '‡' | '§')))
+    let t = t.trim_start_matches('[').trim_end_matches(']').trim_start_matches('(').trim_end_matches(')');
+    !t.is_empty() && t.len() <= 4 && (t.chars().all(|c| c.is_ascii_digit()) || t.chars().all(|c| matches!(c, '*' | '†' | '‡' | '§')))
 }
 
 /// A link back from a note to its mark (`↩`, `role="doc-backlink"`).
@@ -642,18 +548,11 @@ fn is_back_link(el: ElementRef) -> bool {
         return true;
     }
     let t = plain_text(el);
-    !t.is_empty()
-        && el.value().attr("href").is_some_and(|h| h.starts_with('#'))
-        && t.chars()
-            .all(|c| matches!(c, '↩' | '↑' | '^' | '\u{FE0E}' | '\u{FE0F}'))
+    !t.is_empty() && el.value().attr("href").is_some_and(|h| h.starts_with('#')) && t.chars().all(|c| matches!(c, '↩' | '↑' | '^' | '\u{FE0E}' | '\u{FE0F}'))
 }
 
 fn rows_of(group: ElementRef) -> Vec<ElementRef> {
-    group
-        .children()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| e.value().name() == "tr")
-        .collect()
+    group.children().filter_map(ElementRef::wrap).filter(|e| e.value().name() == "tr").collect()
 }
 
 /// A `colspan`/`rowspan` value; unparsable values count as `default`.
@@ -671,17 +570,9 @@ fn span(el: ElementRef, attr: &str, default: usize) -> usize {
 /// `"◦ "`, `"▪ "`, numbers as `"1. "`, `"a. "`, `"iv. "`, a string marker
 /// as written, a `@counter-style` with its prefix and suffix. An unknown
 /// counter style counts in decimal, as browsers do.
-fn marker(
-    kind: &str,
-    n: i64,
-    styles: &std::collections::HashMap<String, super::css::CounterStyle>,
-    depth: usize,
-) -> Option<(String, bool)> {
+fn marker(kind: &str, n: i64, styles: &std::collections::HashMap<String, super::css::CounterStyle>, depth: usize) -> Option<(String, bool)> {
     let kind = kind.trim();
-    if let Some(s) = kind
-        .strip_prefix(['"', '\''])
-        .and_then(|s| s.strip_suffix(['"', '\'']))
-    {
+    if let Some(s) = kind.strip_prefix(['"', '\'']).and_then(|s| s.strip_suffix(['"', '\''])) {
         let s = s.trim();
         return (!s.is_empty()).then(|| (format!("{s} "), true));
     }
@@ -694,18 +585,10 @@ fn marker(
         "square" => bullet("▪"),
         "disclosure-open" | "disclosure-closed" => bullet("▸"),
         "decimal" => number(n.to_string()),
-        "decimal-leading-zero" => number(if (0..10).contains(&n) {
-            format!("0{n}")
-        } else {
-            n.to_string()
-        }),
+        "decimal-leading-zero" => number(if (0..10).contains(&n) { format!("0{n}") } else { n.to_string() }),
         "lower-alpha" | "lower-latin" => number(alphabetic(n).unwrap_or_else(|| n.to_string())),
-        "upper-alpha" | "upper-latin" => {
-            number(alphabetic(n).map_or_else(|| n.to_string(), |s| s.to_uppercase()))
-        }
-        "lower-roman" => {
-            number(crate::text::roman(n).map_or_else(|| n.to_string(), |s| s.to_lowercase()))
-        }
+        "upper-alpha" | "upper-latin" => number(alphabetic(n).map_or_else(|| n.to_string(), |s| s.to_uppercase())),
+        "lower-roman" => number(crate::text::roman(n).map_or_else(|| n.to_string(), |s| s.to_lowercase())),
         "upper-roman" => number(crate::text::roman(n).unwrap_or_else(|| n.to_string())),
         _ => {
             let Some(cs) = styles.get(kind).filter(|_| depth < 8) else {
@@ -757,39 +640,15 @@ mod tests {
     #[test]
     fn markers_print_as_browsers_do() {
         let none = HashMap::new();
-        assert_eq!(
-            marker("decimal", 3, &none, 0),
-            Some(("3. ".to_string(), false))
-        );
-        assert_eq!(
-            marker("lower-alpha", 28, &none, 0),
-            Some(("ab. ".to_string(), false))
-        );
-        assert_eq!(
-            marker("upper-roman", 4, &none, 0),
-            Some(("IV. ".to_string(), false))
-        );
-        assert_eq!(
-            marker("'-   '", 1, &none, 0),
-            Some(("- ".to_string(), true))
-        );
+        assert_eq!(marker("decimal", 3, &none, 0), Some(("3. ".to_string(), false)));
+        assert_eq!(marker("lower-alpha", 28, &none, 0), Some(("ab. ".to_string(), false)));
+        assert_eq!(marker("upper-roman", 4, &none, 0), Some(("IV. ".to_string(), false)));
+        assert_eq!(marker("'-   '", 1, &none, 0), Some(("- ".to_string(), true)));
         assert_eq!(marker("none", 1, &none, 0), None);
-        assert_eq!(
-            marker("no-such-style", 2, &none, 0),
-            Some(("2. ".to_string(), false))
-        );
+        assert_eq!(marker("no-such-style", 2, &none, 0), Some(("2. ".to_string(), false)));
         let mut styles = HashMap::new();
-        styles.insert(
-            "paren".to_string(),
-            super::super::css::CounterStyle {
-                extends: Some("decimal".into()),
-                suffix: Some(") ".into()),
-                ..Default::default()
-            },
-        );
-        assert_eq!(
-            marker("paren", 2, &styles, 0),
-            Some(("2) ".to_string(), false))
-        );
+        styles
+            .insert("paren".to_string(), super::super::css::CounterStyle { extends: Some("decimal".into()), suffix: Some(") ".into()), ..Default::default() });
+        assert_eq!(marker("paren", 2, &styles, 0), Some(("2) ".to_string(), false)));
     }
 }

@@ -78,12 +78,7 @@ impl Default for Style {
 impl Style {
     /// The style a child starts from: the inherited properties only.
     fn inherit(&self) -> Style {
-        Style {
-            display: None,
-            hidden: false,
-            list_style: self.list_style.clone(),
-            ..self.clone()
-        }
+        Style { display: None, hidden: false, list_style: self.list_style.clone(), ..self.clone() }
     }
 }
 
@@ -117,16 +112,11 @@ impl StyleSheet {
             .join("\n");
         let ua = simplecss::StyleSheet::parse(UA_SHEET);
         let mut author = simplecss::StyleSheet::parse(&author_text);
-        author
-            .rules
-            .retain(|r| r.declarations.iter().any(|d| is_relevant(d.name)));
+        author.rules.retain(|r| r.declarations.iter().any(|d| is_relevant(d.name)));
         author.rules.truncate(MAX_RULES);
         // Rules apply by specificity, then source order (a stable sort).
         author.rules.sort_by_key(|r| r.selector.specificity());
-        let mut sheet = StyleSheet {
-            styles: HashMap::new(),
-            counter_styles: counter_styles(&author_text),
-        };
+        let mut sheet = StyleSheet { styles: HashMap::new(), counter_styles: counter_styles(&author_text) };
         let root = page.root_element();
         let mut stack: Vec<(ElementRef, Style)> = vec![(root, Style::default())];
         while let Some((el, parent)) = stack.pop() {
@@ -151,25 +141,10 @@ impl StyleSheet {
 
 /// Properties this reader reads; rules with none of them are dropped early.
 fn is_relevant(name: &str) -> bool {
-    matches!(
-        name,
-        "font-weight"
-            | "font-style"
-            | "font-size"
-            | "font"
-            | "display"
-            | "visibility"
-            | "list-style-type"
-            | "list-style"
-    )
+    matches!(name, "font-weight" | "font-style" | "font-size" | "font" | "display" | "visibility" | "list-style-type" | "list-style")
 }
 
-fn cascade(
-    el: ElementRef,
-    parent: &Style,
-    ua: &simplecss::StyleSheet,
-    author: &simplecss::StyleSheet,
-) -> Style {
+fn cascade(el: ElementRef, parent: &Style, ua: &simplecss::StyleSheet, author: &simplecss::StyleSheet) -> Style {
     let mut style = parent.inherit();
     let node = Node(el);
     let mut important = Vec::new();
@@ -232,11 +207,7 @@ fn presentational_hints(el: ElementRef, style: &mut Style) {
         }
     }
     if name == "font" {
-        if let Some(size) = el
-            .value()
-            .attr("size")
-            .and_then(|s| s.trim().parse::<i32>().ok())
-        {
+        if let Some(size) = el.value().attr("size").and_then(|s| s.trim().parse::<i32>().ok()) {
             // <font size=1..7>, as browsers map them.
             const SIZES: [f32; 7] = [7.5, 10.0, 12.0, 13.5, 18.0, 24.0, 36.0];
             style.font_size = SIZES[(size.clamp(1, 7) - 1) as usize];
@@ -268,9 +239,7 @@ fn apply(style: &mut Style, parent: &Style, name: &str, value: &str) {
                     italic = true;
                 } else if weight(word, parent.bold) == Some(true) {
                     bold = true;
-                } else if let Some(size) =
-                    font_size(word.split('/').next().unwrap_or(word), parent.font_size)
-                {
+                } else if let Some(size) = font_size(word.split('/').next().unwrap_or(word), parent.font_size) {
                     style.font_size = size;
                     break;
                 }
@@ -342,22 +311,15 @@ fn list_style_shorthand(v: &str) -> Option<String> {
     if v.starts_with(['"', '\'']) {
         return Some(v.to_string());
     }
-    v.split_whitespace()
-        .find(|w| {
-            !matches!(*w, "inside" | "outside" | "inherit" | "initial") && !w.starts_with("url(")
-        })
-        .map(str::to_string)
+    v.split_whitespace().find(|w| !matches!(*w, "inside" | "outside" | "inherit" | "initial") && !w.starts_with("url(")).map(str::to_string)
 }
 
 /// `@counter-style NAME { ... }` rules.
 fn counter_styles(css: &str) -> HashMap<String, CounterStyle> {
     static RULE: OnceLock<regex::Regex> = OnceLock::new();
     static QUOTED: OnceLock<regex::Regex> = OnceLock::new();
-    let rule = RULE.get_or_init(|| {
-        regex::Regex::new(r"@counter-style\s+([A-Za-z0-9_-]+)\s*\{([^}]*)\}").expect("valid regex")
-    });
-    let quoted =
-        QUOTED.get_or_init(|| regex::Regex::new(r#""([^"]*)"|'([^']*)'"#).expect("valid regex"));
+    let rule = RULE.get_or_init(|| regex::Regex::new(r"@counter-style\s+([A-Za-z0-9_-]+)\s*\{([^}]*)\}").expect("valid regex"));
+    let quoted = QUOTED.get_or_init(|| regex::Regex::new(r#""([^"]*)"|'([^']*)'"#).expect("valid regex"));
     let mut out = HashMap::new();
     for c in rule.captures_iter(css) {
         let mut style = CounterStyle::default();
@@ -366,10 +328,7 @@ fn counter_styles(css: &str) -> HashMap<String, CounterStyle> {
                 continue;
             };
             let value = value.trim();
-            let strings: Vec<String> = quoted
-                .captures_iter(value)
-                .filter_map(|q| q.get(1).or(q.get(2)).map(|m| m.as_str().to_string()))
-                .collect();
+            let strings: Vec<String> = quoted.captures_iter(value).filter_map(|q| q.get(1).or(q.get(2)).map(|m| m.as_str().to_string())).collect();
             match name.trim() {
                 "system" => {
                     let mut words = value.split_whitespace();
@@ -407,10 +366,7 @@ impl simplecss::Element for Node<'_> {
     }
 
     fn attribute_matches(&self, local_name: &str, operator: simplecss::AttributeOperator) -> bool {
-        self.0
-            .value()
-            .attr(local_name)
-            .is_some_and(|v| operator.matches(v))
+        self.0.value().attr(local_name).is_some_and(|v| operator.matches(v))
     }
 
     fn pseudo_class_matches(&self, class: simplecss::PseudoClass) -> bool {
@@ -428,12 +384,7 @@ mod tests {
     fn style_of(html: &str, name: &str) -> Style {
         let page = Html::parse_document(html);
         let sheet = StyleSheet::from_page(&page);
-        let el = page
-            .root_element()
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .find(|e| e.value().name() == name)
-            .expect("element");
+        let el = page.root_element().descendants().filter_map(ElementRef::wrap).find(|e| e.value().name() == name).expect("element");
         sheet.get(el)
     }
 
@@ -461,9 +412,7 @@ mod tests {
 
     #[test]
     fn counter_styles_are_read() {
-        let cs = counter_styles(
-            "@counter-style pref50 { system: extends decimal; prefix: \"1.\"; suffix: \". \"; }",
-        );
+        let cs = counter_styles("@counter-style pref50 { system: extends decimal; prefix: \"1.\"; suffix: \". \"; }");
         let s = &cs["pref50"];
         assert_eq!(s.extends.as_deref(), Some("decimal"));
         assert_eq!(s.prefix.as_deref(), Some("1."));
@@ -472,22 +421,11 @@ mod tests {
 
     #[test]
     fn list_types_come_from_attributes_and_nesting() {
-        assert_eq!(
-            style_of("<ol type=\"a\"><li>x</li></ol>", "li").list_style,
-            "lower-alpha"
-        );
-        assert_eq!(
-            style_of("<ul><li><ul><li>x</li></ul></li></ul>", "ul").list_style,
-            "disc"
-        );
+        assert_eq!(style_of("<ol type=\"a\"><li>x</li></ol>", "li").list_style, "lower-alpha");
+        assert_eq!(style_of("<ul><li><ul><li>x</li></ul></li></ul>", "ul").list_style, "disc");
         let page = Html::parse_document("<ul><li><ul id=\"in\"><li>x</li></ul></li></ul>");
         let sheet = StyleSheet::from_page(&page);
-        let inner = page
-            .root_element()
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .find(|e| e.value().attr("id") == Some("in"))
-            .expect("inner");
+        let inner = page.root_element().descendants().filter_map(ElementRef::wrap).find(|e| e.value().attr("id") == Some("in")).expect("inner");
         assert_eq!(sheet.get(inner).list_style, "circle");
     }
 }

@@ -25,62 +25,24 @@ use crate::model::Warning;
 
 /// Elements that never hold document text.
 const NON_CONTENT_TAGS: [&str; 22] = [
-    "script", "style", "noscript", "template", "head", "title", "meta", "link", "nav", "iframe",
-    "button", "select", "input", "textarea", "svg", "canvas", "object", "embed", "dialog", "audio",
-    "video", "map",
+    "script", "style", "noscript", "template", "head", "title", "meta", "link", "nav", "iframe", "button", "select", "input", "textarea", "svg", "canvas",
+    "object", "embed", "dialog", "audio", "video", "map",
 ];
 
 /// ARIA roles of page chrome.
-const FURNITURE_ROLES: [&str; 10] = [
-    "navigation",
-    "banner",
-    "contentinfo",
-    "search",
-    "dialog",
-    "alertdialog",
-    "menubar",
-    "menu",
-    "toolbar",
-    "tablist",
-];
+const FURNITURE_ROLES: [&str; 10] = ["navigation", "banner", "contentinfo", "search", "dialog", "alertdialog", "menubar", "menu", "toolbar", "tablist"];
 
 /// Words in class or id names (whole `-`/`_`-separated parts) that sites and
 /// frameworks use for chrome: breadcrumbs, cookie and consent notices, share
 /// bars, skip links, text for screen readers only.
-const FURNITURE_CLASS_WORDS: [&str; 12] = [
-    "breadcrumb",
-    "breadcrumbs",
-    "cookie",
-    "cookies",
-    "consent",
-    "gdpr",
-    "share",
-    "sharing",
-    "skiplink",
-    "skiplinks",
-    "sr",
-    "screenreader",
-];
+const FURNITURE_CLASS_WORDS: [&str; 12] =
+    ["breadcrumb", "breadcrumbs", "cookie", "cookies", "consent", "gdpr", "share", "sharing", "skiplink", "skiplinks", "sr", "screenreader"];
 
 /// Whole class or id names of the same kind that split into common words.
-const FURNITURE_CLASS_NAMES: [&str; 6] = [
-    "skip-link",
-    "skip-to-content",
-    "visually-hidden",
-    "visuallyhidden",
-    "screen-reader-text",
-    "social-share",
-];
+const FURNITURE_CLASS_NAMES: [&str; 6] = ["skip-link", "skip-to-content", "visually-hidden", "visuallyhidden", "screen-reader-text", "social-share"];
 
 /// Words in `aria-label`s of breadcrumb trails and menus (bokmål, nynorsk, English).
-const FURNITURE_LABEL_WORDS: [&str; 6] = [
-    "brødsmule",
-    "breadcrumb",
-    "meny",
-    "menu",
-    "navigasjon",
-    "navigation",
-];
+const FURNITURE_LABEL_WORDS: [&str; 6] = ["brødsmule", "breadcrumb", "meny", "menu", "navigasjon", "navigation"];
 
 /// Lines of page chrome, matched against a whole line (case-insensitive):
 /// skip links, share and print buttons, "last updated"/"published" stamps,
@@ -113,10 +75,7 @@ pub struct MainContent<'a> {
 pub fn is_furniture(el: ElementRef, sheet: &StyleSheet) -> bool {
     let v = el.value();
     let name = v.name();
-    if sheet.is_hidden(el)
-        || NON_CONTENT_TAGS.contains(&name)
-        || v.attr("aria-hidden") == Some("true")
-    {
+    if sheet.is_hidden(el) || NON_CONTENT_TAGS.contains(&name) || v.attr("aria-hidden") == Some("true") {
         return true;
     }
     if (name == "header" || name == "footer") && !in_section(el) {
@@ -127,29 +86,18 @@ pub fn is_furniture(el: ElementRef, sheet: &StyleSheet) -> bool {
             return true;
         }
     }
-    if (name == "aside" || v.attr("role") == Some("complementary"))
-        && link_share(el) > LINK_LIST_SHARE
-    {
+    if (name == "aside" || v.attr("role") == Some("complementary")) && link_share(el) > LINK_LIST_SHARE {
         return true;
     }
     if let Some(label) = v.attr("aria-label").map(str::to_lowercase) {
-        if FURNITURE_LABEL_WORDS.iter().any(|w| label.contains(w))
-            && link_share(el) > LINK_LIST_SHARE
-        {
+        if FURNITURE_LABEL_WORDS.iter().any(|w| label.contains(w)) && link_share(el) > LINK_LIST_SHARE {
             return true;
         }
     }
-    let names = v
-        .attr("class")
-        .into_iter()
-        .chain(v.attr("id"))
-        .flat_map(str::split_whitespace);
+    let names = v.attr("class").into_iter().chain(v.attr("id")).flat_map(str::split_whitespace);
     for n in names {
         let n = n.to_ascii_lowercase();
-        if FURNITURE_CLASS_NAMES.contains(&n.as_str())
-            || n.split(['-', '_'])
-                .any(|part| FURNITURE_CLASS_WORDS.contains(&part))
-        {
+        if FURNITURE_CLASS_NAMES.contains(&n.as_str()) || n.split(['-', '_']).any(|part| FURNITURE_CLASS_WORDS.contains(&part)) {
             return true;
         }
     }
@@ -160,10 +108,8 @@ pub fn is_furniture(el: ElementRef, sheet: &StyleSheet) -> bool {
 pub fn is_furniture_line(text: &str) -> bool {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        let alternatives: Vec<String> =
-            FURNITURE_LINES.iter().map(|p| format!("(?:{p})")).collect();
-        regex::Regex::new(&format!(r"(?i)^\s*(?:{})\s*$", alternatives.join("|")))
-            .expect("valid regex")
+        let alternatives: Vec<String> = FURNITURE_LINES.iter().map(|p| format!("(?:{p})")).collect();
+        regex::Regex::new(&format!(r"(?i)^\s*(?:{})\s*$", alternatives.join("|"))).expect("valid regex")
     });
     text.chars().count() <= 80 && re.is_match(text)
 }
@@ -171,10 +117,9 @@ pub fn is_furniture_line(text: &str) -> bool {
 /// A `header` or `footer` inside sectioning content belongs to that section
 /// (an article's title block); one of the page is the site's.
 fn in_section(el: ElementRef) -> bool {
-    el.ancestors().filter_map(ElementRef::wrap).any(|a| {
-        matches!(a.value().name(), "article" | "main" | "section" | "aside")
-            || a.value().attr("role") == Some("main")
-    })
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| matches!(a.value().name(), "article" | "main" | "section" | "aside") || a.value().attr("role") == Some("main"))
 }
 
 /// Share of an element's text that is link text.
@@ -184,12 +129,7 @@ fn link_share(el: ElementRef) -> f64 {
         if let Node::Text(t) = node.value() {
             let n = t.trim().chars().count();
             all += n;
-            if node
-                .ancestors()
-                .filter_map(ElementRef::wrap)
-                .take_while(|a| a.id() != el.id())
-                .any(|a| a.value().name() == "a")
-            {
+            if node.ancestors().filter_map(ElementRef::wrap).take_while(|a| a.id() != el.id()).any(|a| a.value().name() == "a") {
                 link += n;
             }
         }
@@ -204,58 +144,25 @@ fn link_share(el: ElementRef) -> f64 {
 pub fn main_content<'a>(root: ElementRef<'a>, sheet: &StyleSheet) -> MainContent<'a> {
     let lengths = content_lengths(root, sheet);
     let len = |e: &ElementRef| lengths.get(&e.id()).copied().unwrap_or(0);
-    let visible = |e: &ElementRef| {
-        !e.ancestors()
-            .filter_map(ElementRef::wrap)
-            .chain([*e])
-            .any(|a| sheet.is_hidden(a))
-    };
+    let visible = |e: &ElementRef| !e.ancestors().filter_map(ElementRef::wrap).chain([*e]).any(|a| sheet.is_hidden(a));
     let elements: Vec<ElementRef<'a>> = root.descendants().filter_map(ElementRef::wrap).collect();
     let mains: Vec<ElementRef<'a>> = elements
         .iter()
         .copied()
-        .filter(|e| {
-            e.value().name() == "main"
-                || e.value()
-                    .attr("role")
-                    .is_some_and(|r| r.eq_ignore_ascii_case("main"))
-        })
+        .filter(|e| e.value().name() == "main" || e.value().attr("role").is_some_and(|r| r.eq_ignore_ascii_case("main")))
         .filter(visible)
         .collect();
     if let Some(best) = mains.iter().max_by_key(|e| len(e)).filter(|e| len(e) > 0) {
-        return MainContent {
-            element: *best,
-            warning: None,
-        };
+        return MainContent { element: *best, warning: None };
     }
-    let articles: Vec<ElementRef<'a>> = elements
-        .iter()
-        .copied()
-        .filter(|e| e.value().name() == "article")
-        .filter(visible)
-        .collect();
-    let article_total: usize = articles
-        .iter()
-        .filter(|a| {
-            !a.ancestors()
-                .filter_map(ElementRef::wrap)
-                .any(|p| p.value().name() == "article")
-        })
-        .map(len)
-        .sum();
+    let articles: Vec<ElementRef<'a>> = elements.iter().copied().filter(|e| e.value().name() == "article").filter(visible).collect();
+    let article_total: usize = articles.iter().filter(|a| !a.ancestors().filter_map(ElementRef::wrap).any(|p| p.value().name() == "article")).map(len).sum();
     if let Some(best) = articles.iter().max_by_key(|e| len(e)) {
         if len(best) > 0 && len(best) as f64 >= 0.5 * article_total as f64 {
-            return MainContent {
-                element: *best,
-                warning: None,
-            };
+            return MainContent { element: *best, warning: None };
         }
     }
-    let body = elements
-        .iter()
-        .copied()
-        .find(|e| e.value().name() == "body")
-        .unwrap_or(root);
+    let body = elements.iter().copied().find(|e| e.value().name() == "body").unwrap_or(root);
     // Text density: go down into the one child that holds nearly all the
     // non-link text, as long as it also holds every top-level heading.
     let mut current = body;
@@ -265,17 +172,13 @@ pub fn main_content<'a>(root: ElementRef<'a>, sheet: &StyleSheet) -> MainContent
             break;
         }
         let h1s = count_h1(current);
-        let dominant =
-            |c: &ElementRef| len(c) as f64 >= DOMINANT_SHARE * total as f64 && count_h1(*c) == h1s;
+        let dominant = |c: &ElementRef| len(c) as f64 >= DOMINANT_SHARE * total as f64 && count_h1(*c) == h1s;
         // A layout table is entered cell-first: its dominant cell, or not at all.
-        let next = current
-            .children()
-            .filter_map(ElementRef::wrap)
-            .find_map(|c| match c.value().name() {
-                "table" => table_cells(c).into_iter().find(|td| dominant(td)),
-                name if is_container(name) && dominant(&c) => Some(c),
-                _ => None,
-            });
+        let next = current.children().filter_map(ElementRef::wrap).find_map(|c| match c.value().name() {
+            "table" => table_cells(c).into_iter().find(|td| dominant(td)),
+            name if is_container(name) && dominant(&c) => Some(c),
+            _ => None,
+        });
         match next {
             Some(c) => current = c,
             None => break,
@@ -288,48 +191,26 @@ pub fn main_content<'a>(root: ElementRef<'a>, sheet: &StyleSheet) -> MainContent
             None,
         )
     });
-    MainContent {
-        element: current,
-        warning,
-    }
+    MainContent { element: current, warning }
 }
 
 /// Elements that only group others, which main-content search may enter.
 fn is_container(name: &str) -> bool {
-    matches!(
-        name,
-        "div" | "section" | "center" | "span" | "font" | "form"
-    )
+    matches!(name, "div" | "section" | "center" | "span" | "font" | "form")
 }
 
 /// The cells of a table's own rows (not of tables nested in them).
 fn table_cells(table: ElementRef) -> Vec<ElementRef> {
-    let rows = table
-        .children()
-        .filter_map(ElementRef::wrap)
-        .flat_map(|g| match g.value().name() {
-            "tr" => vec![g],
-            "thead" | "tbody" | "tfoot" => g
-                .children()
-                .filter_map(ElementRef::wrap)
-                .filter(|r| r.value().name() == "tr")
-                .collect(),
-            _ => Vec::new(),
-        });
-    rows.flat_map(|r| {
-        r.children()
-            .filter_map(ElementRef::wrap)
-            .filter(|c| matches!(c.value().name(), "td" | "th"))
-            .collect::<Vec<_>>()
-    })
-    .collect()
+    let rows = table.children().filter_map(ElementRef::wrap).flat_map(|g| match g.value().name() {
+        "tr" => vec![g],
+        "thead" | "tbody" | "tfoot" => g.children().filter_map(ElementRef::wrap).filter(|r| r.value().name() == "tr").collect(),
+        _ => Vec::new(),
+    });
+    rows.flat_map(|r| r.children().filter_map(ElementRef::wrap).filter(|c| matches!(c.value().name(), "td" | "th")).collect::<Vec<_>>()).collect()
 }
 
 fn count_h1(el: ElementRef) -> usize {
-    el.descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| e.value().name() == "h1")
-        .count()
+    el.descendants().filter_map(ElementRef::wrap).filter(|e| e.value().name() == "h1").count()
 }
 
 /// Characters of non-link text under every element, furniture left out,
@@ -375,22 +256,10 @@ mod tests {
 
     #[test]
     fn chrome_lines_are_furniture() {
-        for line in [
-            "Sist oppdatert 13.06.2025",
-            "Del siden",
-            "Hopp til hovedinnhold",
-            "Publisert 12. juni 2025",
-            "Skriv ut",
-            "Til toppen",
-        ] {
+        for line in ["Sist oppdatert 13.06.2025", "Del siden", "Hopp til hovedinnhold", "Publisert 12. juni 2025", "Skriv ut", "Til toppen"] {
             assert!(is_furniture_line(line), "{line}");
         }
-        for line in [
-            "Referatet godkjennes.",
-            "Del 2: Tiltak",
-            "Oppdatert handlingsplan for forskning 2021-2025 vedtas.",
-            "Publisert i tidsskrift",
-        ] {
+        for line in ["Referatet godkjennes.", "Del 2: Tiltak", "Oppdatert handlingsplan for forskning 2021-2025 vedtas.", "Publisert i tidsskrift"] {
             assert!(!is_furniture_line(line), "{line}");
         }
     }

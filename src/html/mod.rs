@@ -76,22 +76,10 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, HtmlError> {
     }
     let blocks = crate::docx::unwrap_layout_tables(blocks, &mut warnings);
     if blocks.is_empty() {
-        warnings.push(Warning::new(
-            "html_no_content",
-            "the page has no readable text",
-            None,
-        ));
+        warnings.push(Warning::new("html_no_content", "the page has no readable text", None));
     }
     let declared_title = title(main.element, &page, &sheet, &mut warnings);
-    Ok(LayoutDocument {
-        format: SourceFormat::Html,
-        pages: Vec::new(),
-        blocks,
-        warnings,
-        declared_title,
-        table_source: "html",
-        heading_source: "html",
-    })
+    Ok(LayoutDocument { format: SourceFormat::Html, pages: Vec::new(), blocks, warnings, declared_title, table_source: "html", heading_source: "html" })
 }
 
 /// Whether the bytes open as a web page: after a byte order mark, white
@@ -109,10 +97,7 @@ pub fn sniff(bytes: &[u8]) -> bool {
         }
     }
     loop {
-        let start = rest
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .unwrap_or(rest.len());
+        let start = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
         rest = &rest[start..];
         if rest.starts_with(b"<!--") {
             match rest.windows(3).position(|w| w == b"-->") {
@@ -124,8 +109,7 @@ pub fn sniff(bytes: &[u8]) -> bool {
         break;
     }
     let head: Vec<u8> = rest.iter().take(14).map(u8::to_ascii_lowercase).collect();
-    head.starts_with(b"<!doctype html")
-        || head.starts_with(b"<html") && head.get(5).is_none_or(|b| !b.is_ascii_alphanumeric())
+    head.starts_with(b"<!doctype html") || head.starts_with(b"<html") && head.get(5).is_none_or(|b| !b.is_ascii_alphanumeric())
 }
 
 /// Decodes a page: a byte order mark first, then the charset the page
@@ -136,11 +120,7 @@ fn decode(bytes: &[u8], warnings: &mut Vec<Warning>) -> String {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
         if had_errors {
-            warnings.push(Warning::new(
-                "html_encoding",
-                format!("bytes not valid {}; replaced", encoding.name()),
-                None,
-            ));
+            warnings.push(Warning::new("html_encoding", format!("bytes not valid {}; replaced", encoding.name()), None));
         }
         return text.into_owned();
     }
@@ -160,29 +140,17 @@ fn decode(bytes: &[u8], warnings: &mut Vec<Warning>) -> String {
             }
             if encoding == encoding_rs::UTF_8 {
                 let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-                warnings.push(Warning::new(
-                    "html_encoding",
-                    "the page declares UTF-8 but is not valid UTF-8; read as Windows-1252",
-                    None,
-                ));
+                warnings.push(Warning::new("html_encoding", "the page declares UTF-8 but is not valid UTF-8; read as Windows-1252", None));
                 return text.into_owned();
             }
-            warnings.push(Warning::new(
-                "html_encoding",
-                format!("bytes not valid {}; replaced", encoding.name()),
-                None,
-            ));
+            warnings.push(Warning::new("html_encoding", format!("bytes not valid {}; replaced", encoding.name()), None));
             text.into_owned()
         }
         None => match std::str::from_utf8(bytes) {
             Ok(s) => s.to_string(),
             Err(_) => {
                 let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-                warnings.push(Warning::new(
-                    "html_encoding",
-                    "the page declares no character encoding and is not valid UTF-8; read as Windows-1252",
-                    None,
-                ));
+                warnings.push(Warning::new("html_encoding", "the page declares no character encoding and is not valid UTF-8; read as Windows-1252", None));
                 text.into_owned()
             }
         },
@@ -196,8 +164,7 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         BytesRegex::new(r#"(?i)(?:<meta\b[^>]*?charset\s*=\s*["']?|<\?xml\b[^>]*?encoding\s*=\s*["'])\s*([a-z0-9_:.\-]+)"#).expect("valid regex")
     });
     let head = &bytes[..bytes.len().min(CHARSET_PRESCAN_BYTES)];
-    re.captures_iter(head)
-        .find_map(|c| Encoding::for_label(c.get(1)?.as_bytes()))
+    re.captures_iter(head).find_map(|c| Encoding::for_label(c.get(1)?.as_bytes()))
 }
 
 /// Fails unless the text holds HTML markup: no NUL characters, and a
@@ -211,22 +178,16 @@ fn check_markup(text: &str) -> Result<(), HtmlError> {
     if head.contains('\0') {
         return Err(HtmlError::NotHtml("binary data (NUL bytes)".to_string()));
     }
-    let document = DOCUMENT_TAG.get_or_init(|| {
-        regex::Regex::new(r"(?i)<!doctype\s+html|<(html|head|body|title)[\s>]")
-            .expect("valid regex")
-    });
+    let document = DOCUMENT_TAG.get_or_init(|| regex::Regex::new(r"(?i)<!doctype\s+html|<(html|head|body|title)[\s>]").expect("valid regex"));
     if document.is_match(&head) {
         return Ok(());
     }
-    let body = BODY_TAG.get_or_init(|| {
-        regex::Regex::new(r"(?i)</?(p|div|h[1-6]|table|tr|td|ul|ol|li|main|article|section|span|a|br)(\s[^>]*)?/?>").expect("valid regex")
-    });
+    let body = BODY_TAG
+        .get_or_init(|| regex::Regex::new(r"(?i)</?(p|div|h[1-6]|table|tr|td|ul|ol|li|main|article|section|span|a|br)(\s[^>]*)?/?>").expect("valid regex"));
     if body.find_iter(&head).nth(1).is_some() {
         return Ok(());
     }
-    Err(HtmlError::NotHtml(
-        "no HTML markup (doctype, <html>, <body> or body tags) found".to_string(),
-    ))
+    Err(HtmlError::NotHtml("no HTML markup (doctype, <html>, <body> or body tags) found".to_string()))
 }
 
 /// Drops the tags that would nest elements deeper than [`MAX_PARSE_DEPTH`],
@@ -238,9 +199,8 @@ fn check_markup(text: &str) -> Result<(), HtmlError> {
 /// `p` and `li`, do not count), skipping comments and raw-text elements.
 fn limit_nesting(text: &str) -> (std::borrow::Cow<'_, str>, usize) {
     const NOT_NESTING: [&str; 26] = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr", "param", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
-        "rb", "rt", "rp",
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "p", "li", "dt", "dd", "tr", "td", "th",
+        "option", "optgroup", "rb", "rt", "rp",
     ];
     const RAW_TEXT: [&str; 6] = ["script", "style", "textarea", "title", "xmp", "noscript"];
     let bytes = text.as_bytes();
@@ -250,29 +210,16 @@ fn limit_nesting(text: &str) -> (std::borrow::Cow<'_, str>, usize) {
     let mut copied = 0usize;
     let mut i = 0usize;
     let find = |from: usize, needle: &[u8]| {
-        bytes
-            .get(from..)
-            .and_then(|rest| {
-                rest.windows(needle.len())
-                    .position(|w| w.eq_ignore_ascii_case(needle))
-            })
-            .map(|p| from + p)
+        bytes.get(from..).and_then(|rest| rest.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))).map(|p| from + p)
     };
-    while let Some(start) = bytes
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
-        .map(|p| i + p)
-    {
+    while let Some(start) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'<')).map(|p| i + p) {
         if bytes[start..].starts_with(b"<!--") {
             i = find(start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
             continue;
         }
         let close = bytes.get(start + 1) == Some(&b'/');
         let name_start = start + 1 + usize::from(close);
-        let name_len = bytes[name_start.min(bytes.len())..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
+        let name_len = bytes[name_start.min(bytes.len())..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
         if name_len == 0 {
             i = start + 1;
             continue;
@@ -323,51 +270,21 @@ fn limit_nesting(text: &str) -> (std::borrow::Cow<'_, str>, usize) {
 /// The title the page gives: the main content's first `h1` (else its first
 /// heading of any level); without one, the `<title>` with a trailing
 /// ` - Site name` removed, and a warning that this is a guess.
-fn title(
-    main: ElementRef,
-    page: &Html,
-    sheet: &css::StyleSheet,
-    warnings: &mut Vec<Warning>,
-) -> Option<String> {
+fn title(main: ElementRef, page: &Html, sheet: &css::StyleSheet, warnings: &mut Vec<Warning>) -> Option<String> {
     let in_furniture = |e: &ElementRef| {
-        std::iter::once(*e)
-            .chain(
-                e.ancestors()
-                    .filter_map(ElementRef::wrap)
-                    .take_while(|a| a.id() != main.id()),
-            )
-            .any(|a| furniture::is_furniture(a, sheet))
+        std::iter::once(*e).chain(e.ancestors().filter_map(ElementRef::wrap).take_while(|a| a.id() != main.id())).any(|a| furniture::is_furniture(a, sheet))
     };
-    let headings: Vec<ElementRef> = main
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| body::heading_level(e).is_some() && !in_furniture(e))
-        .collect();
-    let first = headings
-        .iter()
-        .find(|e| body::heading_level(e) == Some(1))
-        .or(headings.first());
-    if let Some(t) = first
-        .map(|e| body::plain_text(*e))
-        .filter(|t| !t.is_empty())
-    {
+    let headings: Vec<ElementRef> = main.descendants().filter_map(ElementRef::wrap).filter(|e| body::heading_level(e).is_some() && !in_furniture(e)).collect();
+    let first = headings.iter().find(|e| body::heading_level(e) == Some(1)).or(headings.first());
+    if let Some(t) = first.map(|e| body::plain_text(*e)).filter(|t| !t.is_empty()) {
         return Some(t);
     }
-    let head_title = page
-        .root_element()
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .find(|e| e.value().name() == "title")
-        .map(|e| body::plain_text(e))?;
+    let head_title = page.root_element().descendants().filter_map(ElementRef::wrap).find(|e| e.value().name() == "title").map(|e| body::plain_text(e))?;
     let t = strip_site_name(&head_title);
     if t.is_empty() {
         return None;
     }
-    warnings.push(Warning::new(
-        "html_title_from_head",
-        format!("no heading in the main content; title taken from <title> ({head_title:?})"),
-        None,
-    ));
+    warnings.push(Warning::new("html_title_from_head", format!("no heading in the main content; title taken from <title> ({head_title:?})"), None));
     Some(t)
 }
 
@@ -375,10 +292,7 @@ fn title(
 /// ` - `, ` – `, ` — ` or ` | ` separator, when something is left before it.
 fn strip_site_name(title: &str) -> String {
     let t = title.trim();
-    let cut = [" - ", " – ", " — ", " | "]
-        .iter()
-        .filter_map(|sep| t.rfind(sep))
-        .max();
+    let cut = [" - ", " – ", " — ", " | "].iter().filter_map(|sep| t.rfind(sep)).max();
     match cut {
         Some(i) if !t[..i].trim().is_empty() => t[..i].trim().to_string(),
         _ => t.to_string(),
@@ -401,18 +315,9 @@ mod tests {
 
     #[test]
     fn site_name_is_cut_from_the_title() {
-        assert_eq!(
-            strip_site_name("Referat fra møte 3. juni – NorSmerte"),
-            "Referat fra møte 3. juni"
-        );
-        assert_eq!(
-            strip_site_name("Handlingsplan 2021-2025 | Sykehuset"),
-            "Handlingsplan 2021-2025"
-        );
-        assert_eq!(
-            strip_site_name("Handlingsplan 2021-2025"),
-            "Handlingsplan 2021-2025"
-        );
+        assert_eq!(strip_site_name("Referat fra møte 3. juni – NorSmerte"), "Referat fra møte 3. juni");
+        assert_eq!(strip_site_name("Handlingsplan 2021-2025 | Sykehuset"), "Handlingsplan 2021-2025");
+        assert_eq!(strip_site_name("Handlingsplan 2021-2025"), "Handlingsplan 2021-2025");
         assert_eq!(strip_site_name(" - Site"), "- Site");
     }
 
@@ -428,30 +333,16 @@ mod tests {
 
     #[test]
     fn declared_charsets_are_found() {
-        assert_eq!(
-            declared_charset(b"<meta charset=\"windows-1252\">"),
-            Some(encoding_rs::WINDOWS_1252)
-        );
-        assert_eq!(
-            declared_charset(
-                b"<META http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">"
-            ),
-            Some(encoding_rs::WINDOWS_1252)
-        );
-        assert_eq!(
-            declared_charset(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
-            Some(encoding_rs::UTF_8)
-        );
+        assert_eq!(declared_charset(b"<meta charset=\"windows-1252\">"), Some(encoding_rs::WINDOWS_1252));
+        assert_eq!(declared_charset(b"<META http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">"), Some(encoding_rs::WINDOWS_1252));
+        assert_eq!(declared_charset(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), Some(encoding_rs::UTF_8));
         assert_eq!(declared_charset(b"<p>no charset</p>"), None);
     }
 
     #[test]
     fn windows_1252_pages_decode() {
         let mut w = Vec::new();
-        assert_eq!(
-            decode(b"<meta charset=windows-1252><p>M\xF8te</p>", &mut w),
-            "<meta charset=windows-1252><p>Møte</p>"
-        );
+        assert_eq!(decode(b"<meta charset=windows-1252><p>M\xF8te</p>", &mut w), "<meta charset=windows-1252><p>Møte</p>");
         assert!(w.is_empty());
         assert_eq!(decode(b"<p>M\xF8te</p>", &mut w), "<p>Møte</p>");
         assert_eq!(w.len(), 1);

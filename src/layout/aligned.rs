@@ -147,11 +147,7 @@ pub fn find<'a>(spans: &[&'a TextSpan], page: u32, group: impl Fn(&[&TextSpan], 
         let built: Vec<Row> = rows
             .into_iter()
             .enumerate()
-            .map(|(n, cells)| Row {
-                cells: cells.iter().map(|c| Cell { lines: group(c, page) }).collect(),
-                pages: vec![page],
-                header: n == 0,
-            })
+            .map(|(n, cells)| Row { cells: cells.iter().map(|c| Cell { lines: group(c, page) }).collect(), pages: vec![page], header: n == 0 })
             .collect();
         for u in used.iter_mut().take(j).skip(i) {
             *u = true;
@@ -160,12 +156,7 @@ pub fn find<'a>(spans: &[&'a TextSpan], page: u32, group: impl Fn(&[&TextSpan], 
         tables.push(AlignedTable { y0, cols: anchors.iter().map(|a| a.0).collect(), rows: built });
         i = j;
     }
-    let rest = lines
-        .iter()
-        .zip(&used)
-        .filter(|(_, u)| !**u)
-        .flat_map(|(l, _)| l.chunks.iter().flat_map(|c| c.spans.iter().copied()))
-        .collect();
+    let rest = lines.iter().zip(&used).filter(|(_, u)| !**u).flat_map(|(l, _)| l.chunks.iter().flat_map(|c| c.spans.iter().copied())).collect();
     (tables, rest)
 }
 

@@ -202,7 +202,10 @@ mod tests {
         let refs: Vec<&TextSpan> = spans.iter().collect();
         let groups = split(&refs).expect("columns");
         let texts: Vec<(usize, &str)> = groups.iter().map(|g| (g.spans.len(), g.spans[0].text.as_str())).collect();
-        assert_eq!(texts, [(1, "Full width title across both columns"), (5, "left column text"), (5, "right column text"), (1, "Full width footer line across the page")]);
+        assert_eq!(
+            texts,
+            [(1, "Full width title across both columns"), (5, "left column text"), (5, "right column text"), (1, "Full width footer line across the page")]
+        );
         assert!(groups[1].band < groups[2].band + 0.1 && groups[2].band <= groups[3].band);
     }
 

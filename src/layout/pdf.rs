@@ -112,7 +112,8 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
             if cy < t.bbox.y0 || cy > t.bbox.y1 || cx < t.bbox.x0 || cx > t.bbox.x1 {
                 continue;
             }
-            let col = t.cols.windows(2).position(|w| span.x0 + 0.5 >= w[0] && span.x0 < w[1]).or_else(|| t.cols.windows(2).position(|w| cx >= w[0] && cx < w[1]));
+            let col =
+                t.cols.windows(2).position(|w| span.x0 + 0.5 >= w[0] && span.x0 < w[1]).or_else(|| t.cols.windows(2).position(|w| cx >= w[0] && cx < w[1]));
             let row = t.row_edges.windows(2).position(|w| cy >= w[0] && cy < w[1]);
             if let (Some(c), Some(r)) = (col, row) {
                 if let Some(cell) = cell_spans.get_mut(ti).and_then(|t| t.get_mut(r)).and_then(|r| r.get_mut(c)) {
@@ -144,12 +145,7 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
     }
     // Tables without rulings, from column alignment.
     let (aligned, loose) = super::aligned::find(&loose, page.number, group_lines);
-    let discs: Vec<BBox> = page
-        .shapes
-        .iter()
-        .filter(|s| s.kind == ShapeKind::Disc)
-        .map(|s| BBox { x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1 })
-        .collect();
+    let discs: Vec<BBox> = page.shapes.iter().filter(|s| s.kind == ShapeKind::Disc).map(|s| BBox { x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1 }).collect();
 
     // Sort keys: (band top, reading-order group, y). Without columns each
     // line is its own band at its y.
@@ -370,7 +366,8 @@ fn find_tables(page: &PdfPage) -> Vec<Grid> {
         if cols.len() < 2 {
             continue;
         }
-        let in_table: Vec<&BBox> = hs.iter().filter(|h| h.y0 >= bbox.y0 - EDGE_SNAP && h.y1 <= bbox.y1 + EDGE_SNAP && h.x0 < bbox.x1 && h.x1 > bbox.x0).collect();
+        let in_table: Vec<&BBox> =
+            hs.iter().filter(|h| h.y0 >= bbox.y0 - EDGE_SNAP && h.y1 <= bbox.y1 + EDGE_SNAP && h.x0 < bbox.x1 && h.x1 > bbox.x0).collect();
         let mut rows: Vec<f32> = in_table.iter().map(|h| (h.y0 + h.y1) / 2.0).collect();
         rows.sort_by(f32::total_cmp);
         rows.dedup_by(|a, b| (*a - *b).abs() < EDGE_SNAP);
@@ -383,11 +380,8 @@ fn find_tables(page: &PdfPage) -> Vec<Grid> {
         let crossed = |y: f32| -> Vec<bool> {
             cols.windows(2)
                 .map(|w| {
-                    let covered: f32 = in_table
-                        .iter()
-                        .filter(|h| ((h.y0 + h.y1) / 2.0 - y).abs() < EDGE_SNAP)
-                        .map(|h| (h.x1.min(w[1]) - h.x0.max(w[0])).max(0.0))
-                        .sum();
+                    let covered: f32 =
+                        in_table.iter().filter(|h| ((h.y0 + h.y1) / 2.0 - y).abs() < EDGE_SNAP).map(|h| (h.x1.min(w[1]) - h.x0.max(w[0])).max(0.0)).sum();
                     covered >= (w[1] - w[0]) * 0.6
                 })
                 .collect()
@@ -549,8 +543,7 @@ fn join_pages(pages: Vec<Vec<Item>>, warnings: &mut Vec<Warning>) -> Vec<Block> 
                     blocks.push(Block::Line(l));
                 }
                 Item::Table(pt) => {
-                    let continues = first_on_page
-                        && open.as_ref().is_some_and(|(_, cols, _)| same_columns(cols, &pt.cols));
+                    let continues = first_on_page && open.as_ref().is_some_and(|(_, cols, _)| same_columns(cols, &pt.cols));
                     if continues {
                         if let Some((t, _, fill)) = open.as_mut() {
                             append_continuation(t, pt.rows, fill, warnings);
@@ -716,7 +709,11 @@ mod tests {
         (0..width)
             .map(|i| {
                 let filled = data.iter().filter(|r| r.cells.get(i).is_some_and(|c| !c.is_empty())).count();
-                if data.is_empty() { 0.0 } else { filled as f32 / data.len() as f32 }
+                if data.is_empty() {
+                    0.0
+                } else {
+                    filled as f32 / data.len() as f32
+                }
             })
             .collect()
     }

@@ -1,8 +1,8 @@
 //! Text input (`.txt`, `.md`) into the layout model: one column of lines
 //! without coordinates. Runs of tab-separated lines become tables.
 
-use super::{Block, Cell, LayoutDocument, Line, Row, Table, TableOrigin};
 use super::text_columns::TextTableCues;
+use super::{Block, Cell, LayoutDocument, Line, Row, Table, TableOrigin};
 use crate::model::{SourceFormat, Warning};
 
 /// Decodes text bytes: UTF-8 with or without BOM; anything that is not valid
@@ -14,10 +14,7 @@ pub fn decode(bytes: &[u8]) -> (String, Option<Warning>) {
         Ok(s) => (s.to_string(), None),
         Err(_) => {
             let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (
-                s.into_owned(),
-                Some(Warning::new("not_utf8", "text is not valid UTF-8; read as Windows-1252", None)),
-            )
+            (s.into_owned(), Some(Warning::new("not_utf8", "text is not valid UTF-8; read as Windows-1252", None)))
         }
     }
 }
@@ -54,13 +51,7 @@ pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues
             .drain(..)
             .map(|(cells, _)| Row {
                 cells: (0..width)
-                    .map(|i| Cell {
-                        lines: cells
-                            .get(i)
-                            .filter(|c| !c.trim().is_empty())
-                            .map(|c| vec![Line::plain(c.trim())])
-                            .unwrap_or_default(),
-                    })
+                    .map(|i| Cell { lines: cells.get(i).filter(|c| !c.trim().is_empty()).map(|c| vec![Line::plain(c.trim())]).unwrap_or_default() })
                     .collect(),
                 pages: vec![],
                 header: false,
@@ -75,7 +66,10 @@ pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues
     let raws: Vec<&str> = text.split('\n').collect();
     let furniture = |i: usize| {
         let raw = raws[i].trim_end_matches([' ', '\u{00A0}']);
-        is_page_number(&raws, i) || is_page_label(raw) || running.contains(&fold(raw)) || first_line.as_ref() == Some(&fold(raw)) && i > 0 && raws[..i].iter().any(|r| !r.trim().is_empty())
+        is_page_number(&raws, i)
+            || is_page_label(raw)
+            || running.contains(&fold(raw))
+            || first_line.as_ref() == Some(&fold(raw)) && i > 0 && raws[..i].iter().any(|r| !r.trim().is_empty())
     };
     let mut aligned = match cues {
         Some(c) => super::text_columns::find(&raws, c, &furniture),
@@ -141,15 +135,7 @@ pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues
         blank = 0.0;
     }
     flush_table(&mut pending_rows, &mut blocks);
-    LayoutDocument {
-        format,
-        pages: vec![],
-        blocks,
-        warnings: vec![],
-        declared_title: None,
-        table_source: "text",
-        heading_source: "text",
-    }
+    LayoutDocument { format, pages: vec![], blocks, warnings: vec![], declared_title: None, table_source: "text", heading_source: "text" }
 }
 
 /// Lines that open or close two or more pages (pages split at form feeds):
@@ -228,7 +214,10 @@ fn is_page_number(lines: &[&str], i: usize) -> bool {
 /// `Side 3 av 12`, `Side 3`, `3 av 12`, `- 3 -`: a page label line.
 pub fn is_page_label(raw: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| regex::Regex::new(r"^(?i:(?:side|page|s\.)\s+\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?|\d{1,4}\s*(?:av|of|/)\s*\d{1,4}|[-–]\s*\d{1,4}\s*[-–])$").expect("page label pattern"));
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^(?i:(?:side|page|s\.)\s+\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?|\d{1,4}\s*(?:av|of|/)\s*\d{1,4}|[-–]\s*\d{1,4}\s*[-–])$")
+            .expect("page label pattern")
+    });
     re.is_match(raw.trim())
 }
 

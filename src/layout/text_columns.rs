@@ -188,10 +188,7 @@ fn read_table(raws: &[&str], head: usize, header: Vec<(usize, String)>, cues: &T
     // its columns (text starting far left of it) is another layout, left to
     // the line reader.
     let measure_start = columns.iter().find(|c| (cues.header_cell)(&c.header) == Some(HeaderCell::Measure)).map_or(0, |c| c.start);
-    let aligned = body
-        .iter()
-        .filter(|(k, _)| chunks(raws[*k]).iter().any(|(st, _)| *st + LEFT_SLACK >= measure_start && *st <= measure_start + 2))
-        .count();
+    let aligned = body.iter().filter(|(k, _)| chunks(raws[*k]).iter().any(|(st, _)| *st + LEFT_SLACK >= measure_start && *st <= measure_start + 2)).count();
     if aligned * 5 < body.len() * 2 {
         return None;
     }
@@ -216,10 +213,9 @@ fn read_table(raws: &[&str], head: usize, header: Vec<(usize, String)>, cues: &T
         let code_starts = code_col.is_some_and(|c| !cells[c].is_empty());
         let goal = (cues.goal_row)(&measure) && cells.iter().enumerate().all(|(k, c)| k == measure_col || c.is_empty());
         let first = measure.chars().next();
-        let sentence_start = first.is_some_and(char::is_uppercase) && !crate::text::strip_bullet(&measure).is_some();
-        let prev_closed = last_measure_text.is_empty()
-            || last_measure_text.ends_with(['.', ':', '!', '?', ')'])
-            || crate::text::strip_bullet(&last_measure_text).is_some();
+        let sentence_start = first.is_some_and(char::is_uppercase) && crate::text::strip_bullet(&measure).is_none();
+        let prev_closed =
+            last_measure_text.is_empty() || last_measure_text.ends_with(['.', ':', '!', '?', ')']) || crate::text::strip_bullet(&last_measure_text).is_some();
         let new_row = rows.len() == 1
             || goal
             || rows.last().is_some_and(|r| r.cells.iter().all(Cell::is_empty))

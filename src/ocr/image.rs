@@ -68,18 +68,8 @@ impl Gray {
         }
         let len = width.checked_mul(height)?;
         let raw = data.get(pos..pos.checked_add(len)?)?;
-        let pixels = if maxval == 255 {
-            raw.to_vec()
-        } else {
-            raw.iter()
-                .map(|&v| (u32::from(v) * 255 / maxval as u32) as u8)
-                .collect()
-        };
-        Some(Gray {
-            width,
-            height,
-            pixels,
-        })
+        let pixels = if maxval == 255 { raw.to_vec() } else { raw.iter().map(|&v| (u32::from(v) * 255 / maxval as u32) as u8).collect() };
+        Some(Gray { width, height, pixels })
     }
 
     /// The picture as a binary PGM.
@@ -181,11 +171,7 @@ impl Gray {
                 }
             }
         }
-        Gray {
-            width: self.width,
-            height: self.height,
-            pixels,
-        }
+        Gray { width: self.width, height: self.height, pixels }
     }
 
     /// The picture turned by a quarter turn `quarters` times clockwise.
@@ -200,11 +186,7 @@ impl Gray {
                     pixels[x * h + (h - 1 - y)] = img.at(x, y);
                 }
             }
-            img = Gray {
-                width: h,
-                height: w,
-                pixels,
-            };
+            img = Gray { width: h, height: w, pixels };
         }
         img
     }
@@ -222,13 +204,7 @@ impl Gray {
     }
 
     /// The box `(x0, y0, x1, y1)` around the ink inside a box, if any.
-    pub fn ink_box(
-        &self,
-        x0: usize,
-        y0: usize,
-        x1: usize,
-        y1: usize,
-    ) -> Option<(usize, usize, usize, usize)> {
+    pub fn ink_box(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> Option<(usize, usize, usize, usize)> {
         let (x1, y1) = (x1.min(self.width), y1.min(self.height));
         let mut b: Option<(usize, usize, usize, usize)> = None;
         for y in y0.min(y1)..y1 {
@@ -284,42 +260,14 @@ impl Gray {
         // Horizontal: runs per row, then merged down the rows.
         let mut runs: Vec<Vec<(usize, usize)>> = Vec::with_capacity(self.height);
         for y in 0..self.height {
-            runs.push(long_runs(
-                (0..self.width).map(|x| {
-                    self.rule_dark(x, y) || (y + 1 < self.height && self.rule_dark(x, y + 1))
-                }),
-                min_h,
-            ));
+            runs.push(long_runs((0..self.width).map(|x| self.rule_dark(x, y) || (y + 1 < self.height && self.rule_dark(x, y + 1))), min_h));
         }
-        out.extend(
-            merge_runs(&runs, max_thick)
-                .into_iter()
-                .map(|(a, b, r0, r1)| Rule {
-                    x0: a,
-                    x1: b,
-                    y0: r0,
-                    y1: r1,
-                }),
-        );
+        out.extend(merge_runs(&runs, max_thick).into_iter().map(|(a, b, r0, r1)| Rule { x0: a, x1: b, y0: r0, y1: r1 }));
         let mut runs: Vec<Vec<(usize, usize)>> = Vec::with_capacity(self.width);
         for x in 0..self.width {
-            runs.push(long_runs(
-                (0..self.height).map(|y| {
-                    self.rule_dark(x, y) || (x + 1 < self.width && self.rule_dark(x + 1, y))
-                }),
-                min_v,
-            ));
+            runs.push(long_runs((0..self.height).map(|y| self.rule_dark(x, y) || (x + 1 < self.width && self.rule_dark(x + 1, y))), min_v));
         }
-        out.extend(
-            merge_runs(&runs, max_thick)
-                .into_iter()
-                .map(|(a, b, c0, c1)| Rule {
-                    x0: c0,
-                    x1: c1,
-                    y0: a,
-                    y1: b,
-                }),
-        );
+        out.extend(merge_runs(&runs, max_thick).into_iter().map(|(a, b, c0, c1)| Rule { x0: c0, x1: c1, y0: a, y1: b }));
         out
     }
 }
@@ -360,10 +308,7 @@ fn long_runs(bits: impl Iterator<Item = bool>, min: usize) -> Vec<(usize, usize)
 /// is as thick as its ink over its length (a line still turned by a fraction
 /// of a degree covers more rows than it is thick), centred in the rows it
 /// covers; those thicker than `max_thick` are filled areas, not lines.
-fn merge_runs(
-    lines: &[Vec<(usize, usize)>],
-    max_thick: usize,
-) -> Vec<(usize, usize, usize, usize)> {
+fn merge_runs(lines: &[Vec<(usize, usize)>], max_thick: usize) -> Vec<(usize, usize, usize, usize)> {
     // Open rulings: (start, end, first line, last line seen, ink).
     type Open = (usize, usize, usize, usize, usize);
     let mut open: Vec<Open> = Vec::new();
@@ -408,11 +353,7 @@ mod tests {
     use super::*;
 
     fn blank(w: usize, h: usize) -> Gray {
-        Gray {
-            width: w,
-            height: h,
-            pixels: vec![255; w * h],
-        }
+        Gray { width: w, height: h, pixels: vec![255; w * h] }
     }
 
     #[test]
@@ -422,10 +363,7 @@ mod tests {
         let back = Gray::from_pgm(&g.to_pgm()).expect("pgm");
         assert_eq!((back.width, back.height), (7, 3));
         assert_eq!(back.pixels, g.pixels);
-        assert!(
-            Gray::from_pgm(b"P5\n7 3\n255\n\x00").is_none(),
-            "short data"
-        );
+        assert!(Gray::from_pgm(b"P5\n7 3\n255\n\x00").is_none(), "short data");
         assert!(Gray::from_pgm(b"P6\n1 1\n255\n\x00\x00\x00").is_none());
     }
 
@@ -445,16 +383,8 @@ mod tests {
             }
         }
         let rules = g.rulings(80, 60, 6);
-        assert_eq!(
-            rules.iter().filter(|r| r.horizontal()).count(),
-            2,
-            "{rules:?}"
-        );
-        assert_eq!(
-            rules.iter().filter(|r| !r.horizontal()).count(),
-            2,
-            "{rules:?}"
-        );
+        assert_eq!(rules.iter().filter(|r| r.horizontal()).count(), 2, "{rules:?}");
+        assert_eq!(rules.iter().filter(|r| !r.horizontal()).count(), 2, "{rules:?}");
         // Rows of "text" (bars 4 px high every 14 px) between the rulings.
         for row in 0..6 {
             for y in 112 + row * 14..116 + row * 14 {
@@ -467,14 +397,7 @@ mod tests {
         let skew = turned.skew_degrees(1.5);
         assert!((skew - 0.8).abs() <= 0.15, "skew {skew}");
         let straight = turned.rotated(-skew);
-        assert_eq!(
-            straight
-                .rulings(80, 60, 6)
-                .iter()
-                .filter(|r| r.horizontal())
-                .count(),
-            2
-        );
+        assert_eq!(straight.rulings(80, 60, 6).iter().filter(|r| r.horizontal()).count(), 2);
     }
 
     #[test]

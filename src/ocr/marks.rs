@@ -25,30 +25,17 @@ fn cells(rules: &[Rule]) -> Vec<Cell> {
     let vs: Vec<&Rule> = rules.iter().filter(|r| !r.horizontal()).collect();
     let mut out = Vec::new();
     for h in &hs {
-        let mut down: Vec<&&Rule> = vs
-            .iter()
-            .filter(|v| {
-                v.y0 <= h.y1 + 4 && v.y1 > h.y1 + 10 && v.x1 + 4 >= h.x0 && v.x0 <= h.x1 + 4
-            })
-            .collect();
+        let mut down: Vec<&&Rule> = vs.iter().filter(|v| v.y0 <= h.y1 + 4 && v.y1 > h.y1 + 10 && v.x1 + 4 >= h.x0 && v.x0 <= h.x1 + 4).collect();
         down.sort_by_key(|v| v.x0);
         for pair in down.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             if b.x0 <= a.x1 + 4 {
                 continue;
             }
-            let below = hs
-                .iter()
-                .filter(|g| g.y0 > h.y1 + 4 && g.x0 <= a.x1 + 4 && g.x1 + 4 >= b.x0)
-                .min_by_key(|g| g.y0);
+            let below = hs.iter().filter(|g| g.y0 > h.y1 + 4 && g.x0 <= a.x1 + 4 && g.x1 + 4 >= b.x0).min_by_key(|g| g.y0);
             if let Some(g) = below {
                 if a.y1 + 4 >= g.y0 && b.y1 + 4 >= g.y0 {
-                    out.push(Cell {
-                        x0: a.x1,
-                        y0: h.y1,
-                        x1: b.x0,
-                        y1: g.y0,
-                    });
+                    out.push(Cell { x0: a.x1, y0: h.y1, x1: b.x0, y1: g.y0 });
                 }
             }
         }
@@ -67,31 +54,20 @@ pub fn recover(words: &mut Vec<Word>, img: &Gray, rules: &[Rule]) -> usize {
     type Column = ((usize, usize), Vec<(Cell, Vec<usize>)>);
     let mut columns: Vec<Column> = Vec::new();
     for c in cells {
-        let held: Vec<usize> = (0..words.len())
-            .filter(|&i| inside(&words[i], &c))
-            .collect();
-        match columns
-            .iter_mut()
-            .find(|((a, b), _)| a.abs_diff(c.x0) <= 6 && b.abs_diff(c.x1) <= 6)
-        {
+        let held: Vec<usize> = (0..words.len()).filter(|&i| inside(&words[i], &c)).collect();
+        match columns.iter_mut().find(|((a, b), _)| a.abs_diff(c.x0) <= 6 && b.abs_diff(c.x1) <= 6) {
             Some((_, list)) => list.push((c, held)),
             None => columns.push(((c.x0, c.x1), vec![(c, held)])),
         }
     }
     let mut added = Vec::new();
     for (_, list) in &columns {
-        let filled: Vec<&Vec<usize>> = list
-            .iter()
-            .map(|(_, h)| h)
-            .filter(|h| !h.is_empty())
-            .collect();
+        let filled: Vec<&Vec<usize>> = list.iter().map(|(_, h)| h).filter(|h| !h.is_empty()).collect();
         let Some(first) = filled.first().and_then(|h| h.first()).map(|&i| &words[i]) else {
             continue;
         };
         let mark = first.text.as_str();
-        let all_marks = filled
-            .iter()
-            .all(|h| h.len() == 1 && words[h[0]].text == mark);
+        let all_marks = filled.iter().all(|h| h.len() == 1 && words[h[0]].text == mark);
         if filled.len() < 2 || !all_marks || !MARKS.contains(&mark) {
             continue;
         }
@@ -102,12 +78,7 @@ pub fn recover(words: &mut Vec<Word>, img: &Gray, rules: &[Rule]) -> usize {
             }
             // The blot: ink inside the cell, away from its borders.
             let m = 5;
-            let (x0, y0, x1, y1) = (
-                c.x0 + m,
-                c.y0 + m,
-                c.x1.saturating_sub(m),
-                c.y1.saturating_sub(m),
-            );
+            let (x0, y0, x1, y1) = (c.x0 + m, c.y0 + m, c.x1.saturating_sub(m), c.y1.saturating_sub(m));
             if x1 <= x0 || y1 <= y0 {
                 continue;
             }
@@ -118,19 +89,9 @@ pub fn recover(words: &mut Vec<Word>, img: &Gray, rules: &[Rule]) -> usize {
             // As big as the column's other marks, and about as much ink.
             let similar = bw * 2 >= mw && bw <= mw * 2 && bh * 2 >= mh && bh <= mh * 2;
             let ink = img.ink_in(bx0, by0, bx1, by1);
-            let ink_ref = img
-                .ink_in(first.left, first.top, first.left + mw, first.top + mh)
-                .max(1);
+            let ink_ref = img.ink_in(first.left, first.top, first.left + mw, first.top + mh).max(1);
             if similar && ink * 2 >= ink_ref && ink <= ink_ref * 2 {
-                added.push(Word {
-                    text: mark.to_string(),
-                    left: bx0,
-                    top: by0,
-                    width: bw,
-                    height: bh,
-                    conf: 0.0,
-                    line: (u32::MAX, c.y0 as u32, c.x0 as u32),
-                });
+                added.push(Word { text: mark.to_string(), left: bx0, top: by0, width: bw, height: bh, conf: 0.0, line: (u32::MAX, c.y0 as u32, c.x0 as u32) });
             }
         }
     }
@@ -146,11 +107,7 @@ mod tests {
     /// A 3-row, 1-column ruled table, 100 px cells; `ink` cells get an X-sized blot.
     fn table(ink: &[usize]) -> (Gray, Vec<Rule>) {
         let (w, h) = (200, 400);
-        let mut img = Gray {
-            width: w,
-            height: h,
-            pixels: vec![255; w * h],
-        };
+        let mut img = Gray { width: w, height: h, pixels: vec![255; w * h] };
         for &row in ink {
             let top = 50 + row * 100 + 35;
             for y in top..top + 28 {
@@ -160,39 +117,14 @@ mod tests {
                 }
             }
         }
-        let mut rules: Vec<Rule> = (0..4)
-            .map(|i| Rule {
-                x0: 50,
-                x1: 151,
-                y0: 50 + i * 100,
-                y1: 52 + i * 100,
-            })
-            .collect();
-        rules.push(Rule {
-            x0: 50,
-            x1: 52,
-            y0: 50,
-            y1: 352,
-        });
-        rules.push(Rule {
-            x0: 149,
-            x1: 151,
-            y0: 50,
-            y1: 352,
-        });
+        let mut rules: Vec<Rule> = (0..4).map(|i| Rule { x0: 50, x1: 151, y0: 50 + i * 100, y1: 52 + i * 100 }).collect();
+        rules.push(Rule { x0: 50, x1: 52, y0: 50, y1: 352 });
+        rules.push(Rule { x0: 149, x1: 151, y0: 50, y1: 352 });
         (img, rules)
     }
 
     fn x_word(row: usize) -> Word {
-        Word {
-            text: "X".into(),
-            left: 85,
-            top: 50 + row * 100 + 35,
-            width: 22,
-            height: 28,
-            conf: 85.0,
-            line: (1, 1, row as u32),
-        }
+        Word { text: "X".into(), left: 85, top: 50 + row * 100 + 35, width: 22, height: 28, conf: 85.0, line: (1, 1, row as u32) }
     }
 
     #[test]
@@ -209,23 +141,9 @@ mod tests {
     fn empty_cells_stay_empty_and_text_columns_are_left_alone() {
         let (img, rules) = table(&[0, 2]);
         let mut words = vec![x_word(0), x_word(2)];
-        assert_eq!(
-            recover(&mut words, &img, &rules),
-            0,
-            "the middle cell has no ink"
-        );
+        assert_eq!(recover(&mut words, &img, &rules), 0, "the middle cell has no ink");
         let (img, rules) = table(&[0, 1, 2]);
-        let mut words = vec![
-            Word {
-                text: "Ja".into(),
-                ..x_word(0)
-            },
-            x_word(2),
-        ];
-        assert_eq!(
-            recover(&mut words, &img, &rules),
-            0,
-            "not a column of marks"
-        );
+        let mut words = vec![Word { text: "Ja".into(), ..x_word(0) }, x_word(2)];
+        assert_eq!(recover(&mut words, &img, &rules), 0, "not a column of marks");
     }
 }

@@ -54,10 +54,7 @@ pub struct OcrOptions {
 
 impl Default for OcrOptions {
     fn default() -> Self {
-        OcrOptions {
-            mode: OcrMode::Auto,
-            lang: "nor".to_string(),
-        }
+        OcrOptions { mode: OcrMode::Auto, lang: "nor".to_string() }
     }
 }
 
@@ -75,13 +72,7 @@ const DPI: f32 = 300.0;
 /// Words under this confidence (0–100) are kept but counted in the `ocr` warning.
 pub const CONFIDENCE_FLOOR: f32 = 60.0;
 /// Page warnings of the PDF reader that keep a page from being rendered.
-const DAMAGE: [&str; 5] = [
-    "stream_too_large",
-    "op_limit",
-    "xobject_depth",
-    "xobject_cycle",
-    "bad_stream",
-];
+const DAMAGE: [&str; 5] = ["stream_too_large", "op_limit", "xobject_depth", "xobject_cycle", "bad_stream"];
 /// Longest a tool may run on one page, seconds (a hostile page can make a renderer spin).
 const TOOL_SECONDS: u64 = 120;
 
@@ -107,11 +98,7 @@ pub fn has_usable_text(page: &PdfPage) -> bool {
 /// The Debian packages OCR needs, for messages.
 fn packages(lang: &str) -> String {
     let mut p = vec!["tesseract-ocr".to_string()];
-    p.extend(
-        lang.split('+')
-            .filter(|l| !l.is_empty())
-            .map(|l| format!("tesseract-ocr-{l}")),
-    );
+    p.extend(lang.split('+').filter(|l| !l.is_empty()).map(|l| format!("tesseract-ocr-{l}")));
     p.join(" ")
 }
 
@@ -120,24 +107,12 @@ fn tesseract_langs() -> Option<&'static [String]> {
     static LANGS: OnceLock<Option<Vec<String>>> = OnceLock::new();
     LANGS
         .get_or_init(|| {
-            let out = Command::new("tesseract")
-                .arg("--list-langs")
-                .stdin(Stdio::null())
-                .output()
-                .ok()?;
+            let out = Command::new("tesseract").arg("--list-langs").stdin(Stdio::null()).output().ok()?;
             if !out.status.success() {
                 return None;
             }
-            let text = String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr);
-            Some(
-                text.lines()
-                    .skip_while(|l| !l.starts_with("List of"))
-                    .skip(1)
-                    .map(|l| l.trim().to_string())
-                    .filter(|l| !l.is_empty())
-                    .collect(),
-            )
+            let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            Some(text.lines().skip_while(|l| !l.starts_with("List of")).skip(1).map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect())
         })
         .as_deref()
 }
@@ -149,37 +124,18 @@ pub fn has_orientation_data() -> bool {
 
 fn pdftoppm_runs() -> bool {
     static OK: OnceLock<bool> = OnceLock::new();
-    *OK.get_or_init(|| {
-        Command::new("pdftoppm")
-            .arg("-v")
-            .stdin(Stdio::null())
-            .output()
-            .is_ok()
-    })
+    *OK.get_or_init(|| Command::new("pdftoppm").arg("-v").stdin(Stdio::null()).output().is_ok())
 }
 
 /// Why OCR cannot run here, naming what to install; `None` when it can.
 pub fn unavailable(lang: &str) -> Option<String> {
     let Some(langs) = tesseract_langs() else {
-        return Some(format!(
-            "Tesseract is not installed (install {})",
-            packages(lang)
-        ));
+        return Some(format!("Tesseract is not installed (install {})", packages(lang)));
     };
-    let missing: Vec<&str> = lang
-        .split('+')
-        .filter(|l| !langs.iter().any(|k| k == l))
-        .collect();
+    let missing: Vec<&str> = lang.split('+').filter(|l| !langs.iter().any(|k| k == l)).collect();
     if !missing.is_empty() {
-        let pk: Vec<String> = missing
-            .iter()
-            .map(|l| format!("tesseract-ocr-{l}"))
-            .collect();
-        return Some(format!(
-            "Tesseract has no data for language {} (install {})",
-            missing.join("+"),
-            pk.join(" ")
-        ));
+        let pk: Vec<String> = missing.iter().map(|l| format!("tesseract-ocr-{l}")).collect();
+        return Some(format!("Tesseract has no data for language {} (install {})", missing.join("+"), pk.join(" ")));
     }
     if !pdftoppm_runs() {
         return Some("poppler's pdftoppm is not installed (install poppler-utils)".to_string());
@@ -195,23 +151,13 @@ pub fn unavailable(lang: &str) -> Option<String> {
 pub fn apply(doc: &mut PdfDocument, pdf: &[u8], opts: &OcrOptions) -> OcrReport {
     let wanted: Vec<usize> = match opts.mode {
         OcrMode::Never => Vec::new(),
-        OcrMode::Auto => (0..doc.pages.len())
-            .filter(|&i| !has_usable_text(&doc.pages[i]))
-            .collect(),
+        OcrMode::Auto => (0..doc.pages.len()).filter(|&i| !has_usable_text(&doc.pages[i])).collect(),
         OcrMode::Always => (0..doc.pages.len()).collect(),
     };
     // The renderer has none of the reader's limits: a page the reader cut
     // short (a stream bomb, too many operators, nested forms) is not rendered.
-    let damaged: Vec<u32> = doc
-        .warnings
-        .iter()
-        .filter(|w| DAMAGE.contains(&w.code))
-        .filter_map(|w| w.page)
-        .collect();
-    let wanted: Vec<usize> = wanted
-        .into_iter()
-        .filter(|&i| !damaged.contains(&doc.pages[i].number))
-        .collect();
+    let damaged: Vec<u32> = doc.warnings.iter().filter(|w| DAMAGE.contains(&w.code)).filter_map(|w| w.page).collect();
+    let wanted: Vec<usize> = wanted.into_iter().filter(|&i| !damaged.contains(&doc.pages[i].number)).collect();
     if opts.mode == OcrMode::Never {
         amend_no_text(doc, "OCR is off (--ocr never)");
     }
@@ -220,11 +166,7 @@ pub fn apply(doc: &mut PdfDocument, pdf: &[u8], opts: &OcrOptions) -> OcrReport 
     }
     if let Some(why) = unavailable(&opts.lang) {
         if !amend_no_text(doc, &format!("OCR cannot read it: {why}")) {
-            doc.warnings.push(PdfWarning {
-                code: "ocr_failed",
-                message: format!("OCR cannot run: {why}"),
-                page: None,
-            });
+            doc.warnings.push(PdfWarning { code: "ocr_failed", message: format!("OCR cannot run: {why}"), page: None });
         }
         return OcrReport::default();
     }
@@ -236,40 +178,25 @@ pub fn apply(doc: &mut PdfDocument, pdf: &[u8], opts: &OcrOptions) -> OcrReport 
             (i, started.elapsed().as_secs_f64(), r)
         })
         .collect();
-    let mut report = OcrReport {
-        pages: 0,
-        seconds: 0.0,
-    };
-    let read: Vec<&PlacedPage> = results
-        .iter()
-        .filter_map(|(_, _, r)| r.as_ref().ok().and_then(|p| p.placed.as_ref()))
-        .collect();
+    let mut report = OcrReport { pages: 0, seconds: 0.0 };
+    let read: Vec<&PlacedPage> = results.iter().filter_map(|(_, _, r)| r.as_ref().ok().and_then(|p| p.placed.as_ref())).collect();
     let lines: Vec<&words::PlacedLine> = read.iter().flat_map(|p| p.lines.iter()).collect();
     let style = words::style(&lines);
     for (i, seconds, result) in results {
         report.seconds += seconds;
         let number = doc.pages[i].number;
         match result {
-            Err(e) => doc.warnings.push(PdfWarning {
-                code: "ocr_failed",
-                message: format!("OCR of page {number} failed: {e}"),
-                page: Some(number),
-            }),
+            Err(e) => doc.warnings.push(PdfWarning { code: "ocr_failed", message: format!("OCR of page {number} failed: {e}"), page: Some(number) }),
             Ok(ocr) => {
                 report.pages += 1;
                 let Some(p) = ocr.placed.as_ref().filter(|_| ocr.words > 0) else {
                     // Nothing to read: the page keeps its `no_text_layer` warning.
-                    for w in doc
-                        .warnings
-                        .iter_mut()
-                        .filter(|w| w.code == "no_text_layer" && w.page == Some(number))
-                    {
+                    for w in doc.warnings.iter_mut().filter(|w| w.code == "no_text_layer" && w.page == Some(number)) {
                         w.message = format!("{}; OCR found no words on it", w.message);
                     }
                     continue;
                 };
-                doc.warnings
-                    .retain(|w| !(w.code == "no_text_layer" && w.page == Some(number)));
+                doc.warnings.retain(|w| !(w.code == "no_text_layer" && w.page == Some(number)));
                 let page = &mut doc.pages[i];
                 page.spans = words::spans(&p.lines, style);
                 if page.shapes.is_empty() {
@@ -278,11 +205,7 @@ pub fn apply(doc: &mut PdfDocument, pdf: &[u8], opts: &OcrOptions) -> OcrReport 
                 page.width = p.width;
                 page.height = p.height;
                 let message = ocr.summary(number, &opts.lang);
-                doc.warnings.push(PdfWarning {
-                    code: "ocr",
-                    message,
-                    page: Some(number),
-                });
+                doc.warnings.push(PdfWarning { code: "ocr", message, page: Some(number) });
             }
         }
     }
@@ -292,11 +215,7 @@ pub fn apply(doc: &mut PdfDocument, pdf: &[u8], opts: &OcrOptions) -> OcrReport 
 /// Adds `why` to each `no_text_layer` warning; false when there is none.
 fn amend_no_text(doc: &mut PdfDocument, why: &str) -> bool {
     let mut any = false;
-    for w in doc
-        .warnings
-        .iter_mut()
-        .filter(|w| w.code == "no_text_layer")
-    {
+    for w in doc.warnings.iter_mut().filter(|w| w.code == "no_text_layer") {
         w.message = format!("{}; {why}", w.message);
         any = true;
     }
@@ -333,10 +252,7 @@ impl PageOcr {
             m.push_str(&format!("; straightened by {:.2}°", self.skew));
         }
         if self.marks > 0 {
-            m.push_str(&format!(
-                "; {} table marks Tesseract missed recovered from the picture",
-                self.marks
-            ));
+            m.push_str(&format!("; {} table marks Tesseract missed recovered from the picture", self.marks));
         }
         if self.quarters > 0 {
             m.push_str(&format!("; turned upright by {}°", self.quarters * 90));
@@ -349,22 +265,10 @@ impl PageOcr {
 fn ocr_page(pdf: &[u8], number: u32, lang: &str) -> Result<PageOcr, String> {
     let n = number.to_string();
     let r = (DPI as u32).to_string();
-    let pgm = run(
-        "pdftoppm",
-        &["-r", &r, "-gray", "-f", &n, "-l", &n, "-"],
-        pdf,
-    )?;
+    let pgm = run("pdftoppm", &["-r", &r, "-gray", "-f", &n, "-l", &n, "-"], pdf)?;
     let img = Gray::from_pgm(&pgm).ok_or("pdftoppm gave no picture")?;
     if img.ink_share() < 0.0005 {
-        return Ok(PageOcr {
-            placed: None,
-            words: 0,
-            mean_conf: 0.0,
-            low: 0,
-            skew: 0.0,
-            quarters: 0,
-            marks: 0,
-        });
+        return Ok(PageOcr { placed: None, words: 0, mean_conf: 0.0, low: 0, skew: 0.0, quarters: 0, marks: 0 });
     }
     let first = read_picture(img.clone(), lang)?;
     // Words standing upright (boxes taller than wide), or read with low
@@ -393,21 +297,13 @@ struct Reading {
 impl Reading {
     /// Most longer words stand upright: the text runs up or down the picture.
     fn upright(&self) -> bool {
-        let long: Vec<&words::Word> = self
-            .words
-            .iter()
-            .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 4)
-            .collect();
+        let long: Vec<&words::Word> = self.words.iter().filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 4).collect();
         long.iter().filter(|w| w.height > w.width).count() * 2 > long.len()
     }
 
     fn finish(mut self, quarters: u32) -> PageOcr {
         let scale = 72.0 / DPI;
-        let letters: Vec<&words::Word> = self
-            .words
-            .iter()
-            .filter(|w| w.text.chars().any(char::is_alphanumeric))
-            .collect();
+        let letters: Vec<&words::Word> = self.words.iter().filter(|w| w.text.chars().any(char::is_alphanumeric)).collect();
         let low = letters.iter().filter(|w| w.conf < CONFIDENCE_FLOOR).count();
         let read = letters.len();
         let marks = marks::recover(&mut self.words, &self.img, &self.rules);
@@ -415,21 +311,10 @@ impl Reading {
         let shapes = self
             .rules
             .iter()
-            .map(|r| Shape {
-                x0: r.x0 as f32 * scale,
-                y0: r.y0 as f32 * scale,
-                x1: r.x1 as f32 * scale,
-                y1: r.y1 as f32 * scale,
-                kind: ShapeKind::Stroke,
-            })
+            .map(|r| Shape { x0: r.x0 as f32 * scale, y0: r.y0 as f32 * scale, x1: r.x1 as f32 * scale, y1: r.y1 as f32 * scale, kind: ShapeKind::Stroke })
             .collect();
         PageOcr {
-            placed: Some(PlacedPage {
-                lines,
-                shapes,
-                width: self.img.width as f32 * scale,
-                height: self.img.height as f32 * scale,
-            }),
+            placed: Some(PlacedPage { lines, shapes, width: self.img.width as f32 * scale, height: self.img.height as f32 * scale }),
             words: read,
             mean_conf: self.mean_conf,
             low,
@@ -447,51 +332,22 @@ fn read_picture(img: Gray, lang: &str) -> Result<Reading, String> {
     // text, and rulings turned that little are found (their thickness is
     // their ink over their length); resampling the picture would only blur
     // thin grey borders and small letters. Larger turns are straightened.
-    let skew = if skew.abs() >= MIN_STRAIGHTEN {
-        skew
-    } else {
-        0.0
-    };
+    let skew = if skew.abs() >= MIN_STRAIGHTEN { skew } else { 0.0 };
     let img = if skew != 0.0 { img.rotated(-skew) } else { img };
     let px = |pt: f32| (pt * DPI / 72.0) as usize;
     let rules = img.rulings(px(25.0), px(12.0), px(3.0));
     let dpi = (DPI as u32).to_string();
-    let tsv = run(
-        "tesseract",
-        &[
-            "stdin", "stdout", "-l", lang, "--dpi", &dpi, "--psm", "3", "tsv",
-        ],
-        &img.to_pgm(),
-    )?;
+    let tsv = run("tesseract", &["stdin", "stdout", "-l", lang, "--dpi", &dpi, "--psm", "3", "tsv"], &img.to_pgm())?;
     let words = words::parse_tsv(&String::from_utf8_lossy(&tsv));
     if let Some(dir) = std::env::var_os("PLANPARSE_OCR_DUMP") {
-        let base = std::path::Path::new(&dir).join(format!(
-            "{}x{}-{}",
-            img.width,
-            img.height,
-            words.len()
-        ));
+        let base = std::path::Path::new(&dir).join(format!("{}x{}-{}", img.width, img.height, words.len()));
         let _ = std::fs::write(base.with_extension("pgm"), img.to_pgm());
         let _ = std::fs::write(base.with_extension("tsv"), &tsv);
     }
     let rules = without_glyph_strokes(rules, &words);
-    let letters: Vec<f32> = words
-        .iter()
-        .filter(|w| w.text.chars().any(char::is_alphanumeric))
-        .map(|w| w.conf)
-        .collect();
-    let mean_conf = if letters.is_empty() {
-        0.0
-    } else {
-        letters.iter().sum::<f32>() / letters.len() as f32
-    };
-    Ok(Reading {
-        img,
-        words,
-        rules,
-        skew,
-        mean_conf,
-    })
+    let letters: Vec<f32> = words.iter().filter(|w| w.text.chars().any(char::is_alphanumeric)).map(|w| w.conf).collect();
+    let mean_conf = if letters.is_empty() { 0.0 } else { letters.iter().sum::<f32>() / letters.len() as f32 };
+    Ok(Reading { img, words, rules, skew, mean_conf })
 }
 
 /// Drops rulings that are strokes of a letter: wholly inside a word's box
@@ -517,19 +373,9 @@ fn orientation(img: &Gray) -> Option<u32> {
     if !has_orientation_data() {
         return None;
     }
-    let out = run(
-        "tesseract",
-        &["stdin", "stdout", "--dpi", "300", "--psm", "0"],
-        &img.to_pgm(),
-    )
-    .ok()?;
+    let out = run("tesseract", &["stdin", "stdout", "--dpi", "300", "--psm", "0"], &img.to_pgm()).ok()?;
     let text = String::from_utf8_lossy(&out);
-    let rotate: u32 = text
-        .lines()
-        .find_map(|l| l.strip_prefix("Rotate:"))?
-        .trim()
-        .parse()
-        .ok()?;
+    let rotate: u32 = text.lines().find_map(|l| l.strip_prefix("Rotate:"))?.trim().parse().ok()?;
     Some((rotate / 90) % 4)
 }
 
@@ -546,14 +392,8 @@ fn run(tool: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
         .spawn()
         .map_err(|e| format!("cannot run {tool}: {e}"))?;
     let mut stdin = child.stdin.take();
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| format!("{tool}: no stdout"))?;
-    let mut stderr = child
-        .stderr
-        .take()
-        .ok_or_else(|| format!("{tool}: no stderr"))?;
+    let mut stdout = child.stdout.take().ok_or_else(|| format!("{tool}: no stdout"))?;
+    let mut stderr = child.stderr.take().ok_or_else(|| format!("{tool}: no stderr"))?;
     let (out, err, status) = std::thread::scope(|s| {
         s.spawn(move || {
             if let Some(mut w) = stdin.take() {
@@ -576,42 +416,22 @@ fn run(tool: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break Ok(status),
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(10))
-                }
+                Ok(None) if Instant::now() < deadline => std::thread::sleep(std::time::Duration::from_millis(10)),
                 Ok(None) => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    break Err(format!(
-                        "{tool} took longer than {TOOL_SECONDS} s on the page and was stopped"
-                    ));
+                    break Err(format!("{tool} took longer than {TOOL_SECONDS} s on the page and was stopped"));
                 }
                 Err(e) => break Err(format!("{tool}: {e}")),
             }
         };
-        (
-            out.join().unwrap_or_default(),
-            err.join().unwrap_or_default(),
-            status,
-        )
+        (out.join().unwrap_or_default(), err.join().unwrap_or_default(), status)
     });
     let status = status?;
     if !status.success() {
         let msg = String::from_utf8_lossy(&err);
-        let msg = msg
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .trim();
-        return Err(format!(
-            "{tool} failed ({status}){}",
-            if msg.is_empty() {
-                String::new()
-            } else {
-                format!(": {msg}")
-            }
-        ));
+        let msg = msg.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+        return Err(format!("{tool} failed ({status}){}", if msg.is_empty() { String::new() } else { format!(": {msg}") }));
     }
     Ok(out)
 }

@@ -40,20 +40,11 @@ pub fn parse_tsv(tsv: &str) -> Vec<Word> {
         }
         let num = |i: usize| f[i].trim().parse::<usize>().ok();
         let id = |i: usize| f[i].trim().parse::<u32>().unwrap_or(0);
-        let (Some(left), Some(top), Some(width), Some(height)) = (num(6), num(7), num(8), num(9))
-        else {
+        let (Some(left), Some(top), Some(width), Some(height)) = (num(6), num(7), num(8), num(9)) else {
             continue;
         };
         let conf = f[10].trim().parse::<f32>().unwrap_or(0.0);
-        out.push(Word {
-            text,
-            left,
-            top,
-            width,
-            height,
-            conf,
-            line: (id(2), id(3), id(4)),
-        });
+        out.push(Word { text, left, top, width, height, conf, line: (id(2), id(3), id(4)) });
     }
     out
 }
@@ -116,20 +107,11 @@ pub fn place(words: &[Word], img: &Gray, rules: &[Rule], scale: f32) -> Vec<Plac
     // A ruling read as a letter: a bar near a vertical ruling, or a thin
     // letter on top of one.
     let near = |w: &Word, slack: usize| {
-        verticals.iter().any(|v| {
-            v.x0 <= w.left + w.width + slack
-                && v.x1 + slack >= w.left
-                && v.y0 <= w.top + w.height
-                && v.y1 >= w.top
-        })
+        verticals.iter().any(|v| v.x0 <= w.left + w.width + slack && v.x1 + slack >= w.left && v.y0 <= w.top + w.height && v.y1 >= w.top)
     };
     // Specks: a word read with low confidence from a box far lower than the
     // page's letters (a dot of noise, a sliver of a ruling).
-    let mut heights: Vec<usize> = words
-        .iter()
-        .filter(|w| w.text.chars().any(char::is_alphanumeric))
-        .map(|w| w.height)
-        .collect();
+    let mut heights: Vec<usize> = words.iter().filter(|w| w.text.chars().any(char::is_alphanumeric)).map(|w| w.height).collect();
     heights.sort_unstable();
     let typical = heights.get(heights.len() / 2).copied().unwrap_or(0);
     let mut lines: Vec<Vec<&Word>> = Vec::new();
@@ -138,23 +120,12 @@ pub fn place(words: &[Word], img: &Gray, rules: &[Rule], scale: f32) -> Vec<Plac
             continue;
         }
         let bar = w.text.chars().all(|c| matches!(c, '|' | '¦' | '│'));
-        let thin = w.text.chars().all(|c| {
-            matches!(
-                c,
-                '|' | '[' | ']' | '!' | 'l' | 'I' | '1' | '/' | '(' | ')' | 'i' | 'j'
-            )
-        });
+        let thin = w.text.chars().all(|c| matches!(c, '|' | '[' | ']' | '!' | 'l' | 'I' | '1' | '/' | '(' | ')' | 'i' | 'j'));
         // Punctuation on a ruling: a piece of the line read as a mark.
         let on_rule = !w.text.chars().any(char::is_alphanumeric)
-            && rules.iter().any(|r| {
-                r.x0 <= w.left + w.width + 3
-                    && r.x1 + 3 >= w.left
-                    && r.y0 <= w.top + w.height + 3
-                    && r.y1 + 3 >= w.top
-            });
+            && rules.iter().any(|r| r.x0 <= w.left + w.width + 3 && r.x1 + 3 >= w.left && r.y0 <= w.top + w.height + 3 && r.y1 + 3 >= w.top);
         // A dash standing upright is noise (a speck, a stroke of the bullet before it).
-        let upright_dash = w.text.chars().all(|c| matches!(c, '—' | '–' | '-' | '_'))
-            && w.height * 2 > w.width * 3;
+        let upright_dash = w.text.chars().all(|c| matches!(c, '—' | '–' | '-' | '_')) && w.height * 2 > w.width * 3;
         if (bar && near(w, 8)) || (thin && near(w, 0)) || on_rule || upright_dash {
             continue;
         }
@@ -166,10 +137,7 @@ pub fn place(words: &[Word], img: &Gray, rules: &[Rule], scale: f32) -> Vec<Plac
     let mut out = Vec::new();
     for mut line in lines {
         line.sort_by_key(|w| w.left);
-        let mut sizes: Vec<f32> = line
-            .iter()
-            .filter_map(|w| height_share(&w.text).map(|s| w.height as f32 / s))
-            .collect();
+        let mut sizes: Vec<f32> = line.iter().filter_map(|w| height_share(&w.text).map(|s| w.height as f32 / s)).collect();
         sizes.sort_by(f32::total_cmp);
         let Some(&size_px) = sizes.get(sizes.len() / 2) else {
             // Only marks and punctuation: size from the box.
@@ -177,67 +145,35 @@ pub fn place(words: &[Word], img: &Gray, rules: &[Rule], scale: f32) -> Vec<Plac
             if h <= 0.0 {
                 continue;
             }
-            push_line(
-                &mut out,
-                &line,
-                img,
-                &verticals,
-                scale,
-                h / 0.7,
-                line.iter()
-                    .map(|w| (w.top + w.height) as f32)
-                    .fold(0.0, f32::max),
-            );
+            push_line(&mut out, &line, img, &verticals, scale, h / 0.7, line.iter().map(|w| (w.top + w.height) as f32).fold(0.0, f32::max));
             continue;
         };
-        let mut bottoms: Vec<f32> = line
-            .iter()
-            .filter(|w| w.text.chars().any(char::is_alphanumeric) && !w.text.chars().any(deep))
-            .map(|w| (w.top + w.height) as f32)
-            .collect();
+        let mut bottoms: Vec<f32> =
+            line.iter().filter(|w| w.text.chars().any(char::is_alphanumeric) && !w.text.chars().any(deep)).map(|w| (w.top + w.height) as f32).collect();
         bottoms.sort_by(f32::total_cmp);
         let base = match bottoms.get(bottoms.len() / 2) {
             Some(&b) => b,
-            None => {
-                line.iter()
-                    .map(|w| (w.top + w.height) as f32)
-                    .fold(0.0, f32::max)
-                    - 0.21 * size_px
-            }
+            None => line.iter().map(|w| (w.top + w.height) as f32).fold(0.0, f32::max) - 0.21 * size_px,
         };
         push_line(&mut out, &line, img, &verticals, scale, size_px, base);
     }
     out
 }
 
-fn push_line(
-    out: &mut Vec<PlacedLine>,
-    line: &[&Word],
-    img: &Gray,
-    verticals: &[&Rule],
-    scale: f32,
-    size_px: f32,
-    base_px: f32,
-) {
+fn push_line(out: &mut Vec<PlacedLine>, line: &[&Word], img: &Gray, verticals: &[&Rule], scale: f32, size_px: f32, base_px: f32) {
     let mut words = Vec::with_capacity(line.len());
     for (i, w) in line.iter().enumerate() {
         let mut text = clean(&w.text);
         // A filled disc at the start of a line, smaller than the letters: a bullet.
         if i == 0 && BULLET_READINGS.contains(&text.as_str()) && line.len() > 1 {
             let area = (w.width * w.height).max(1);
-            let fill =
-                img.ink_in(w.left, w.top, w.left + w.width, w.top + w.height) as f32 / area as f32;
+            let fill = img.ink_in(w.left, w.top, w.left + w.width, w.top + w.height) as f32 / area as f32;
             let square = w.width * 10 >= w.height * 6 && w.height * 10 >= w.width * 6;
             if square && fill >= 0.55 && (w.height as f32) < size_px * 0.45 {
                 text = "•".to_string();
             }
         }
-        if w.text
-            .chars()
-            .filter(|&c| matches!(c, '-' | '–' | '—'))
-            .count()
-            == 1
-        {
+        if w.text.chars().filter(|&c| matches!(c, '-' | '–' | '—')).count() == 1 {
             text = restore_dash(&text, img, w, size_px);
         }
         let weight = w
@@ -256,19 +192,9 @@ fn push_line(
                 c > from && c < to && v.y0 <= w.top + w.height && v.y1 >= w.top
             })
         };
-        words.push(PlacedWord {
-            text,
-            x0: w.left as f32 * scale,
-            x1: (w.left + w.width) as f32 * scale,
-            weight,
-            ruled_before,
-        });
+        words.push(PlacedWord { text, x0: w.left as f32 * scale, x1: (w.left + w.width) as f32 * scale, weight, ruled_before });
     }
-    out.push(PlacedLine {
-        words,
-        y: base_px * scale,
-        size: size_px * scale,
-    });
+    out.push(PlacedLine { words, y: base_px * scale, size: size_px * scale });
 }
 
 /// Tesseract reads an en dash (`2025–2027`, `Referat – NSG`) as a hyphen;
@@ -290,12 +216,7 @@ fn restore_dash(text: &str, img: &Gray, w: &Word, size_px: f32) -> String {
         }
         .to_string();
     }
-    let digits_around = text.split(['-', '–', '—']).all(|part| {
-        part.chars()
-            .last()
-            .or(part.chars().next())
-            .is_some_and(|c| c.is_ascii_digit())
-    });
+    let digits_around = text.split(['-', '–', '—']).all(|part| part.chars().last().or(part.chars().next()).is_some_and(|c| c.is_ascii_digit()));
     if !digits_around {
         return text.to_string();
     }
@@ -307,21 +228,13 @@ fn restore_dash(text: &str, img: &Gray, w: &Word, size_px: f32) -> String {
     let mut glyphs: Vec<(usize, bool)> = Vec::new();
     let mut open: Option<(usize, bool)> = None;
     for x in w.left..=(w.left + w.width).min(img.width) {
-        let column = (x < w.left + w.width)
-            .then(|| img.ink_rows(x, w.top, w.top + w.height))
-            .flatten();
+        let column = (x < w.left + w.width).then(|| img.ink_rows(x, w.top, w.top + w.height)).flatten();
         match (column, open.as_mut()) {
             (Some((a, b)), Some(g)) => {
                 g.0 += 1;
-                g.1 &=
-                    ((b - a + 1) as f32) <= thin && (a as f32) >= band_lo && (b as f32) <= band_hi;
+                g.1 &= ((b - a + 1) as f32) <= thin && (a as f32) >= band_lo && (b as f32) <= band_hi;
             }
-            (Some((a, b)), None) => {
-                open = Some((
-                    1,
-                    ((b - a + 1) as f32) <= thin && (a as f32) >= band_lo && (b as f32) <= band_hi,
-                ))
-            }
+            (Some((a, b)), None) => open = Some((1, ((b - a + 1) as f32) <= thin && (a as f32) >= band_lo && (b as f32) <= band_hi)),
             (None, Some(_)) => glyphs.extend(open.take()),
             (None, None) => {}
         }
@@ -374,14 +287,7 @@ pub fn style(lines: &[&PlacedLine]) -> Style {
     // Neighbouring half points are one size read with noise.
     let body = counts
         .keys()
-        .map(|&k| {
-            (
-                k,
-                counts.get(&(k - 1)).copied().unwrap_or(0)
-                    + counts[&k]
-                    + counts.get(&(k + 1)).copied().unwrap_or(0),
-            )
-        })
+        .map(|&k| (k, counts.get(&(k - 1)).copied().unwrap_or(0) + counts[&k] + counts.get(&(k + 1)).copied().unwrap_or(0)))
         .max_by_key(|&(k, n)| (n, -k))
         .map_or(11.0, |(k, _)| k as f32 / 2.0);
     weights.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -395,10 +301,7 @@ pub fn style(lines: &[&PlacedLine]) -> Style {
             break;
         }
     }
-    Style {
-        body_size: body,
-        bold_weight: median * BOLD_RATIO,
-    }
+    Style { body_size: body, bold_weight: median * BOLD_RATIO }
 }
 
 /// Stroke weight over the body's that reads as bold.
@@ -412,25 +315,11 @@ const SPAN_GAP_EM: f32 = 0.8;
 pub fn spans(lines: &[PlacedLine], style: Style) -> Vec<TextSpan> {
     let mut out = Vec::new();
     for l in lines {
-        let size = if (l.size - style.body_size).abs() <= style.body_size * 0.12 {
-            style.body_size
-        } else {
-            (l.size * 2.0).round() / 2.0
-        };
-        let bold_words: Vec<bool> = l
-            .words
-            .iter()
-            .map(|w| w.weight.is_some_and(|g| g > style.bold_weight))
-            .collect();
+        let size = if (l.size - style.body_size).abs() <= style.body_size * 0.12 { style.body_size } else { (l.size * 2.0).round() / 2.0 };
+        let bold_words: Vec<bool> = l.words.iter().map(|w| w.weight.is_some_and(|g| g > style.bold_weight)).collect();
         // A line is bold or not as a whole when most of its letters are.
         let letters = |w: &PlacedWord| w.text.chars().filter(|c| c.is_alphanumeric()).count();
-        let (bold_n, all_n) = l
-            .words
-            .iter()
-            .zip(&bold_words)
-            .fold((0, 0), |(b, a), (w, &bw)| {
-                (b + if bw { letters(w) } else { 0 }, a + letters(w))
-            });
+        let (bold_n, all_n) = l.words.iter().zip(&bold_words).fold((0, 0), |(b, a), (w, &bw)| (b + if bw { letters(w) } else { 0 }, a + letters(w)));
         let line_bold = all_n > 0 && bold_n * 3 >= all_n * 2;
         let line_plain = bold_n * 3 <= all_n;
         let mut open: Option<TextSpan> = None;
@@ -486,28 +375,13 @@ mod tests {
     #[test]
     fn tsv_words_become_spans_split_at_wide_gaps() {
         let words = parse_tsv(TSV);
-        assert_eq!(
-            words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(),
-            ["Tiltaksplan", "for", "for", "studier"]
-        );
-        let img = Gray {
-            width: 1000,
-            height: 400,
-            pixels: vec![255; 400_000],
-        };
+        assert_eq!(words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["Tiltaksplan", "for", "for", "studier"]);
+        let img = Gray { width: 1000, height: 400, pixels: vec![255; 400_000] };
         let lines = place(&words, &img, &[], 0.24);
         assert_eq!(lines.len(), 2);
         // The median of the words' estimates: `for`, 24 px of ascender and x-height: 24 / 0.70 px a em.
-        assert!(
-            (lines[0].size - 24.0 / 0.70 * 0.24).abs() < 0.01,
-            "{}",
-            lines[0].size
-        );
-        assert!(
-            (lines[0].y - 125.0 * 0.24).abs() < 0.01,
-            "baseline from the bottom of `for`: {}",
-            lines[0].y
-        );
+        assert!((lines[0].size - 24.0 / 0.70 * 0.24).abs() < 0.01, "{}", lines[0].size);
+        assert!((lines[0].y - 125.0 * 0.24).abs() < 0.01, "baseline from the bottom of `for`: {}", lines[0].y);
         let refs: Vec<&PlacedLine> = lines.iter().collect();
         let spans = spans(&lines, style(&refs));
         let texts: Vec<&str> = spans.iter().map(|s| s.text.as_str()).collect();

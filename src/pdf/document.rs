@@ -41,18 +41,12 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfE
     let cut = truncation(bytes);
     let doc = match (load(bytes, limits), &cut) {
         (Ok(doc), _) => doc,
-        (Err(PdfError::Corrupt(why)), Some(cut)) => {
-            return Err(PdfError::Truncated(format!("{cut}, and {why}")))
-        }
+        (Err(PdfError::Corrupt(why)), Some(cut)) => return Err(PdfError::Truncated(format!("{cut}, and {why}"))),
         (Err(e), _) => return Err(e),
     };
     let mut warnings = Warnings::default();
     if let Some(cut) = &cut {
-        warnings.push(
-            "truncated",
-            format!("the file is truncated: {cut}; what followed the cut is missing"),
-            None,
-        );
+        warnings.push("truncated", format!("the file is truncated: {cut}; what followed the cut is missing"), None);
     }
     match doc.xref_recovery {
         None => {}
@@ -73,43 +67,22 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfE
         ),
     }
     let pages = match (collect_pages(&doc, limits, &mut warnings), &cut) {
-        (Ok(pages), Some(cut)) if pages.is_empty() => {
-            return Err(PdfError::Truncated(format!(
-                "{cut}, and no page could be read"
-            )))
-        }
-        (Err(PdfError::Corrupt(why)), Some(cut)) => {
-            return Err(PdfError::Truncated(format!("{cut}, and {why}")))
-        }
+        (Ok(pages), Some(cut)) if pages.is_empty() => return Err(PdfError::Truncated(format!("{cut}, and no page could be read"))),
+        (Err(PdfError::Corrupt(why)), Some(cut)) => return Err(PdfError::Truncated(format!("{cut}, and {why}"))),
         (pages, _) => pages?,
     };
-    let page_numbers: HashMap<ObjectId, u32> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id, i as u32 + 1))
-        .collect();
+    let page_numbers: HashMap<ObjectId, u32> = pages.iter().enumerate().map(|(i, p)| (p.id, i as u32 + 1)).collect();
 
     let mut streams = StreamReader::new(limits.max_stream_bytes, limits.max_document_bytes);
     let mut cache = ResourceCache::default();
     let mut out_pages = Vec::with_capacity(pages.len());
     for (i, page) in pages.iter().enumerate() {
         let number = i as u32 + 1;
-        out_pages.push(read_page(
-            &doc,
-            page,
-            number,
-            limits,
-            &mut streams,
-            &mut cache,
-            &mut warnings,
-        ));
+        out_pages.push(read_page(&doc, page, number, limits, &mut streams, &mut cache, &mut warnings));
         if streams.budget_exceeded {
             return Err(PdfError::Limit(
                 Limit::DocumentBytes,
-                format!(
-                "the document's streams inflate to more than {} bytes (reached on page {number})",
-                limits.max_document_bytes
-            ),
+                format!("the document's streams inflate to more than {} bytes (reached on page {number})", limits.max_document_bytes),
             ));
         }
     }
@@ -118,9 +91,7 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<PdfDocument, PdfE
     // when the cross-reference data was damaged too is "no text" the cut's doing.
     if let (Some(cut), Some(_)) = (&cut, doc.xref_recovery) {
         if out_pages.iter().all(|p| p.spans.is_empty()) {
-            return Err(PdfError::Truncated(format!(
-                "{cut}, and no text could be read before the cut"
-            )));
+            return Err(PdfError::Truncated(format!("{cut}, and no text could be read before the cut")));
         }
     }
 
@@ -138,10 +109,7 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
     if !head.windows(4).any(|w| w == b"%PDF") {
         return Err(PdfError::NotPdf);
     }
-    let options = LoadOptions {
-        max_decompressed_size: Some(limits.max_stream_bytes),
-        ..LoadOptions::default()
-    };
+    let options = LoadOptions { max_decompressed_size: Some(limits.max_stream_bytes), ..LoadOptions::default() };
     // lopdf parses every object up front, so `max_objects` is checked after
     // the fact; its xref reconstruction bounds the work by the file size.
     let mut doc = Document::load_mem_with_options(bytes, options).map_err(load_error)?;
@@ -155,14 +123,7 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
         }
     }
     if doc.objects.len() > limits.max_objects {
-        return Err(PdfError::Limit(
-            Limit::Objects,
-            format!(
-                "{} objects, more than the limit of {}",
-                doc.objects.len(),
-                limits.max_objects
-            ),
-        ));
+        return Err(PdfError::Limit(Limit::Objects, format!("{} objects, more than the limit of {}", doc.objects.len(), limits.max_objects)));
     }
     Ok(doc)
 }
@@ -176,10 +137,7 @@ const EOF_WINDOW: usize = 1024;
 fn truncation(bytes: &[u8]) -> Option<String> {
     let tail = bytes.get(bytes.len().saturating_sub(EOF_WINDOW)..)?;
     if find_last(tail, b"%%EOF").is_none() {
-        return Some(format!(
-            "no %%EOF marker in its last {EOF_WINDOW} bytes ({} bytes in all)",
-            bytes.len()
-        ));
+        return Some(format!("no %%EOF marker in its last {EOF_WINDOW} bytes ({} bytes in all)", bytes.len()));
     }
     let at = find_last(tail, b"startxref")?;
     let digits: String = tail
@@ -190,12 +148,7 @@ fn truncation(bytes: &[u8]) -> Option<String> {
         .map(|&b| char::from(b))
         .collect();
     let offset: u64 = digits.parse().ok()?;
-    (offset >= bytes.len() as u64).then(|| {
-        format!(
-            "startxref points to byte {offset}, past the end of the file ({} bytes)",
-            bytes.len()
-        )
-    })
+    (offset >= bytes.len() as u64).then(|| format!("startxref points to byte {offset}, past the end of the file ({} bytes)", bytes.len()))
 }
 
 fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -205,29 +158,19 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 fn load_error(e: lopdf::Error) -> PdfError {
     use lopdf::Error as E;
     match e {
-        E::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }) => PdfError::Limit(
-            Limit::StreamBytes,
-            format!("an object or cross-reference stream inflates beyond {limit} bytes"),
-        ),
+        E::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }) => {
+            PdfError::Limit(Limit::StreamBytes, format!("an object or cross-reference stream inflates beyond {limit} bytes"))
+        }
         E::InvalidPassword | E::Decryption(_) => PdfError::Encrypted,
         E::Parse(lopdf::ParseError::InvalidFileHeader) => PdfError::NotPdf,
-        E::Parse(p) => PdfError::Corrupt(format!(
-            "cannot read the cross-reference table or trailer ({p}); the file may be truncated"
-        )),
-        E::Xref(x) => PdfError::Corrupt(format!(
-            "damaged cross-reference data ({x}) that could not be rebuilt"
-        )),
+        E::Parse(p) => PdfError::Corrupt(format!("cannot read the cross-reference table or trailer ({p}); the file may be truncated")),
+        E::Xref(x) => PdfError::Corrupt(format!("damaged cross-reference data ({x}) that could not be rebuilt")),
         other => PdfError::Corrupt(other.to_string()),
     }
 }
 
 fn info_title(doc: &Document) -> Option<String> {
-    let info = doc
-        .trailer
-        .get(b"Info")
-        .ok()
-        .and_then(|o| resolve(doc, o))
-        .and_then(as_dict)?;
+    let info = doc.trailer.get(b"Info").ok().and_then(|o| resolve(doc, o)).and_then(as_dict)?;
     let Some(Object::String(bytes, _)) = get(doc, info, b"Title") else {
         return None;
     };
@@ -237,49 +180,20 @@ fn info_title(doc: &Document) -> Option<String> {
 }
 
 /// The pages in document order, cycle-safe, at most `limits.max_pages`.
-fn collect_pages<'a>(
-    doc: &'a Document,
-    limits: &Limits,
-    warnings: &mut Warnings,
-) -> Result<Vec<PageRef<'a>>, PdfError> {
-    let catalog = doc
-        .catalog()
-        .map_err(|e| PdfError::Corrupt(format!("no document catalog (/Root): {e}")))?;
-    let root = catalog
-        .get(b"Pages")
-        .ok()
-        .and_then(|o| o.as_reference().ok())
-        .ok_or_else(|| PdfError::Corrupt("the catalog has no page tree (/Pages)".into()))?;
-    let mut walk = PageWalk {
-        doc,
-        pages: Vec::new(),
-        visited: HashSet::new(),
-        max_pages: limits.max_pages,
-        truncated: false,
-        cycle: false,
-    };
-    let inherited = Inherited {
-        resources: None,
-        media_box: None,
-        crop_box: None,
-        rotate: None,
-    };
+fn collect_pages<'a>(doc: &'a Document, limits: &Limits, warnings: &mut Warnings) -> Result<Vec<PageRef<'a>>, PdfError> {
+    let catalog = doc.catalog().map_err(|e| PdfError::Corrupt(format!("no document catalog (/Root): {e}")))?;
+    let root =
+        catalog.get(b"Pages").ok().and_then(|o| o.as_reference().ok()).ok_or_else(|| PdfError::Corrupt("the catalog has no page tree (/Pages)".into()))?;
+    let mut walk = PageWalk { doc, pages: Vec::new(), visited: HashSet::new(), max_pages: limits.max_pages, truncated: false, cycle: false };
+    let inherited = Inherited { resources: None, media_box: None, crop_box: None, rotate: None };
     walk.node(root, inherited, 0);
     if walk.cycle {
-        warnings.push(
-            "page_tree_cycle",
-            "the page tree refers back to itself; repeated nodes are skipped".into(),
-            None,
-        );
+        warnings.push("page_tree_cycle", "the page tree refers back to itself; repeated nodes are skipped".into(), None);
     }
     if walk.truncated {
         warnings.push(
             "page_limit",
-            format!(
-                "the document has more than {} pages; the rest are skipped (raise it with {})",
-                limits.max_pages,
-                Limit::Pages.flag()
-            ),
+            format!("the document has more than {} pages; the rest are skipped (raise it with {})", limits.max_pages, Limit::Pages.flag()),
             None,
         );
     }
@@ -310,24 +224,12 @@ impl<'a> PageWalk<'a> {
         };
         let here = Inherited {
             resources: get_dict(doc, dict, b"Resources").or(inherited.resources),
-            media_box: dict
-                .get(b"MediaBox")
-                .ok()
-                .and_then(|o| rect(doc, o))
-                .or(inherited.media_box),
-            crop_box: dict
-                .get(b"CropBox")
-                .ok()
-                .and_then(|o| rect(doc, o))
-                .or(inherited.crop_box),
+            media_box: dict.get(b"MediaBox").ok().and_then(|o| rect(doc, o)).or(inherited.media_box),
+            crop_box: dict.get(b"CropBox").ok().and_then(|o| rect(doc, o)).or(inherited.crop_box),
             rotate: get_int(doc, dict, b"Rotate").or(inherited.rotate),
         };
         let kids = match get(doc, dict, b"Kids") {
-            Some(Object::Array(kids))
-                if dict.get(b"Type").ok().and_then(|t| t.as_name().ok()) != Some(b"Page") =>
-            {
-                kids
-            }
+            Some(Object::Array(kids)) if dict.get(b"Type").ok().and_then(|t| t.as_name().ok()) != Some(b"Page") => kids,
             _ => {
                 if self.pages.len() >= self.max_pages {
                     self.truncated = true;
@@ -351,26 +253,9 @@ impl<'a> PageWalk<'a> {
 fn page_ref<'a>(id: ObjectId, dict: &'a Dictionary, inherited: Inherited<'a>) -> PageRef<'a> {
     let usable = |b: &[f32; 4]| b[2] - b[0] >= 1.0 && b[3] - b[1] >= 1.0;
     let media = inherited.media_box.filter(usable).unwrap_or(DEFAULT_BOX);
-    let bbox = inherited
-        .crop_box
-        .map(|c| {
-            [
-                c[0].max(media[0]),
-                c[1].max(media[1]),
-                c[2].min(media[2]),
-                c[3].min(media[3]),
-            ]
-        })
-        .filter(usable)
-        .unwrap_or(media);
+    let bbox = inherited.crop_box.map(|c| [c[0].max(media[0]), c[1].max(media[1]), c[2].min(media[2]), c[3].min(media[3])]).filter(usable).unwrap_or(media);
     let rotate = inherited.rotate.unwrap_or(0).rem_euclid(360) / 90 * 90;
-    PageRef {
-        id,
-        dict,
-        resources: inherited.resources,
-        bbox,
-        rotate,
-    }
+    PageRef { id, dict, resources: inherited.resources, bbox, rotate }
 }
 
 fn read_page(
@@ -411,16 +296,7 @@ fn read_page(
     }
 
     let ctm = Matrix::page_device(page.bbox, page.rotate);
-    let mut interp = Interpreter::new(
-        doc,
-        cache,
-        streams,
-        warnings,
-        &mut collector,
-        limits,
-        number,
-        ctm,
-    );
+    let mut interp = Interpreter::new(doc, cache, streams, warnings, &mut collector, limits, number, ctm);
     for e in &errors {
         interp.stream_warning(e, "a content stream");
     }
@@ -435,43 +311,23 @@ fn read_page(
         if let (Some(encoding), true) = (s.guessed_encoding, s.glyphs > 0) {
             warnings.push(
                 "guessed_encoding",
-                format!(
-                    "font {} on page {number} has no Unicode mapping; its codes are read as {encoding} encoding",
-                    s.name
-                ),
+                format!("font {} on page {number} has no Unicode mapping; its codes are read as {encoding} encoding", s.name),
                 Some(number),
             );
         }
         if s.glyphs > 0 && s.undecodable * 2 > s.glyphs {
-            warnings.push(
-                "undecodable_font",
-                format!("text of font {} on page {number} is not decodable", s.name),
-                Some(number),
-            );
+            warnings.push("undecodable_font", format!("text of font {} on page {number} is not decodable", s.name), Some(number));
         } else if s.unmapped > 0 {
             warnings.push(
                 "unmapped_glyph",
-                format!(
-                    "{} glyphs of font {} on page {number} have no Unicode mapping (shown as U+FFFD)",
-                    s.unmapped, s.name
-                ),
+                format!("{} glyphs of font {} on page {number} have no Unicode mapping (shown as U+FFFD)", s.unmapped, s.name),
                 Some(number),
             );
         }
     }
     if collector.spans.is_empty() && !errors.contains(&StreamError::DocumentBudget) {
-        warnings.push(
-            "no_text_layer",
-            format!("page {number} has no text layer (scanned?)"),
-            Some(number),
-        );
+        warnings.push("no_text_layer", format!("page {number} has no text layer (scanned?)"), Some(number));
     }
 
-    PdfPage {
-        number,
-        width,
-        height,
-        spans: collector.spans,
-        shapes: collector.shapes,
-    }
+    PdfPage { number, width, height, spans: collector.spans, shapes: collector.shapes }
 }

@@ -15,14 +15,7 @@ pub(crate) struct Matrix {
 }
 
 impl Matrix {
-    pub const IDENTITY: Matrix = Matrix {
-        a: 1.0,
-        b: 0.0,
-        c: 0.0,
-        d: 1.0,
-        e: 0.0,
-        f: 0.0,
-    };
+    pub const IDENTITY: Matrix = Matrix { a: 1.0, b: 0.0, c: 0.0, d: 1.0, e: 0.0, f: 0.0 };
 
     pub fn new(a: f32, b: f32, c: f32, d: f32, e: f32, f: f32) -> Matrix {
         Matrix { a, b, c, d, e, f }
@@ -31,9 +24,7 @@ impl Matrix {
     /// A matrix from six operands; `None` unless all are finite.
     pub fn from_slice(v: &[f32]) -> Option<Matrix> {
         match v {
-            [a, b, c, d, e, f] if v.iter().all(|n| n.is_finite()) => {
-                Some(Matrix::new(*a, *b, *c, *d, *e, *f))
-            }
+            [a, b, c, d, e, f] if v.iter().all(|n| n.is_finite()) => Some(Matrix::new(*a, *b, *c, *d, *e, *f)),
             _ => None,
         }
     }
@@ -63,10 +54,7 @@ impl Matrix {
     }
 
     pub fn apply(&self, x: f32, y: f32) -> (f32, f32) {
-        (
-            self.a * x + self.c * y + self.e,
-            self.b * x + self.d * y + self.f,
-        )
+        (self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f)
     }
 
     /// How much this matrix scales heights measured perpendicular to the
@@ -108,15 +96,9 @@ mod tests {
         let bbox = [0.0, 0.0, 600.0, 800.0];
         // Rotate 90: the user-space lower-left corner is shown top-left.
         assert_eq!(Matrix::page_device(bbox, 90).apply(0.0, 0.0), (0.0, 0.0));
-        assert_eq!(
-            Matrix::page_device(bbox, 90).apply(0.0, 800.0),
-            (800.0, 0.0)
-        );
+        assert_eq!(Matrix::page_device(bbox, 90).apply(0.0, 800.0), (800.0, 0.0));
         // Rotate 270: the upper-right corner is shown top-left.
-        assert_eq!(
-            Matrix::page_device(bbox, 270).apply(600.0, 800.0),
-            (0.0, 0.0)
-        );
+        assert_eq!(Matrix::page_device(bbox, 270).apply(600.0, 800.0), (0.0, 0.0));
         // Rotate 180: the lower-right corner is shown top-left.
         assert_eq!(Matrix::page_device(bbox, 180).apply(600.0, 0.0), (0.0, 0.0));
         assert_eq!(Matrix::page_device(bbox, 0).apply(0.0, 800.0), (0.0, 0.0));

@@ -14,9 +14,7 @@ use super::font::cmap::{CMapCache, MAX_MAPPINGS};
 use super::font::{Font, TextStatus};
 use super::geometry::Matrix;
 use super::lexer::{Lexer, Operand, Operands};
-use super::objects::{
-    as_dict, as_stream, get, get_array, get_dict, get_name, number, numbers, resolve, text_string,
-};
+use super::objects::{as_dict, as_stream, get, get_array, get_dict, get_name, number, numbers, resolve, text_string};
 use super::streams::{StreamError, StreamReader};
 use super::warnings::Warnings;
 use super::{Limit, Limits, Shape, ShapeKind};
@@ -155,16 +153,8 @@ impl Path {
     }
 
     fn move_to(&mut self, x: f32, y: f32) {
-        self.subpaths.push(SubPath {
-            start: self.points.len(),
-            closed: false,
-            curved: false,
-        });
-        self.points.push(PathPoint {
-            x,
-            y,
-            kind: PointKind::Move,
-        });
+        self.subpaths.push(SubPath { start: self.points.len(), closed: false, curved: false });
+        self.points.push(PathPoint { x, y, kind: PointKind::Move });
     }
 
     /// Ensures an open subpath exists (after `h`, a new one starts at the old start).
@@ -184,11 +174,7 @@ impl Path {
 
     fn line_to(&mut self, x: f32, y: f32) {
         if self.ensure_open() {
-            self.points.push(PathPoint {
-                x,
-                y,
-                kind: PointKind::Line,
-            });
+            self.points.push(PathPoint { x, y, kind: PointKind::Line });
         }
     }
 
@@ -197,11 +183,7 @@ impl Path {
             return;
         }
         for &(x, y) in pts {
-            self.points.push(PathPoint {
-                x,
-                y,
-                kind: PointKind::Curve,
-            });
+            self.points.push(PathPoint { x, y, kind: PointKind::Curve });
         }
         if let Some(sp) = self.subpaths.last_mut() {
             sp.curved = true;
@@ -218,23 +200,14 @@ impl Path {
         let Some(sp) = self.subpaths.get(i) else {
             return &[];
         };
-        let end = self
-            .subpaths
-            .get(i + 1)
-            .map_or(self.points.len(), |n| n.start);
+        let end = self.subpaths.get(i + 1).map_or(self.points.len(), |n| n.start);
         self.points.get(sp.start..end).unwrap_or(&[])
     }
 }
 
 fn bbox(points: &[PathPoint]) -> Option<[f32; 4]> {
     let first = points.first()?;
-    Some(
-        points
-            .iter()
-            .fold([first.x, first.y, first.x, first.y], |b, p| {
-                [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)]
-            }),
-    )
+    Some(points.iter().fold([first.x, first.y, first.x, first.y], |b, p| [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)]))
 }
 
 const AXIS_EPS: f32 = 0.01;
@@ -488,8 +461,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
             b"c" => {
                 if let Some([x1, y1, x2, y2, x3, y3]) = ops.numbers::<6>() {
                     let m = self.gs.ctm;
-                    self.path
-                        .curve_to(&[m.apply(x1, y1), m.apply(x2, y2), m.apply(x3, y3)]);
+                    self.path.curve_to(&[m.apply(x1, y1), m.apply(x2, y2), m.apply(x3, y3)]);
                 }
             }
             b"v" | b"y" => {
@@ -522,10 +494,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
             // Marked content
             b"BMC" => {
                 let artifact = ops.name() == Some(b"Artifact");
-                self.push_marked(Marked {
-                    artifact,
-                    ..Marked::default()
-                });
+                self.push_marked(Marked { artifact, ..Marked::default() });
             }
             b"BDC" => self.begin_marked(ops, resources),
             b"EMC" => {
@@ -546,25 +515,16 @@ impl<'a, D: Device> Interpreter<'a, D> {
     }
 
     fn set_font(&mut self, ops: &Operands, resources: Option<&'a Dictionary>) {
-        let (Some(size), Some(name_op)) = (ops.number(), ops.last(2).and_then(|l| l.first()))
-        else {
+        let (Some(size), Some(name_op)) = (ops.number(), ops.last(2).and_then(|l| l.first())) else {
             return;
         };
         self.gs.font_size = size;
         let name = ops.bytes(name_op);
         let doc = self.doc;
-        let entry = resources
-            .and_then(|r| get_dict(doc, r, b"Font"))
-            .and_then(|fonts| fonts.get(name).ok());
+        let entry = resources.and_then(|r| get_dict(doc, r, b"Font")).and_then(|fonts| fonts.get(name).ok());
         let Some(entry) = entry else {
             let shown = String::from_utf8_lossy(name).into_owned();
-            self.warn(
-                "missing_font",
-                format!(
-                    "font /{shown} on page {} is not in the page resources",
-                    self.page
-                ),
-            );
+            self.warn("missing_font", format!("font /{shown} on page {} is not in the page resources", self.page));
             self.gs.font = Some(self.font_from(None));
             return;
         };
@@ -584,12 +544,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
 
     fn font_from(&mut self, dict: Option<&Dictionary>) -> Rc<Font> {
         let empty = Dictionary::new();
-        let font = Font::load(
-            self.doc,
-            dict.unwrap_or(&empty),
-            self.streams,
-            &mut self.cache.cmaps,
-        );
+        let font = Font::load(self.doc, dict.unwrap_or(&empty), self.streams, &mut self.cache.cmaps);
         if font.cmap_dropped > 0 {
             self.warn(
                 "cmap_limit",
@@ -639,11 +594,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
         // Writing direction in page space: the text x axis (y axis downwards
         // for vertical fonts), flipped by a negative size or scale.
         let flip = if fs * th < 0.0 { -1.0 } else { 1.0 };
-        let axis = if font.vertical {
-            (-trm.c * flip, -trm.d * flip)
-        } else {
-            (trm.a * flip, trm.b * flip)
-        };
+        let axis = if font.vertical { (-trm.c * flip, -trm.d * flip) } else { (trm.a * flip, trm.b * flip) };
         let dir = normalize(axis).unwrap_or((1.0, 0.0));
         let (mcid, artifact) = self.marked_state();
         let stats_key = Rc::as_ptr(&font) as usize;
@@ -652,23 +603,15 @@ impl<'a, D: Device> Interpreter<'a, D> {
             let (code, len) = font.next_code(rest);
             rest = rest.get(len.max(1)..).unwrap_or(&[]);
             let w0 = font.advance(code);
-            let spacing = tc
-                + if font.is_word_space(code, len) {
-                    tw
-                } else {
-                    0.0
-                };
+            let spacing = tc + if font.is_word_space(code, len) { tw } else { 0.0 };
 
             self.glyph_text.clear();
             let status = font.push_text(code, &mut self.glyph_text);
-            let stats = self
-                .font_stats
-                .entry(stats_key)
-                .or_insert_with(|| FontStats {
-                    name: font.name.clone(),
-                    guessed_encoding: font.guessed_encoding,
-                    ..FontStats::default()
-                });
+            let stats = self.font_stats.entry(stats_key).or_insert_with(|| FontStats {
+                name: font.name.clone(),
+                guessed_encoding: font.guessed_encoding,
+                ..FontStats::default()
+            });
             stats.glyphs += 1;
             match status {
                 TextStatus::Mapped => {}
@@ -695,12 +638,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
 
             let mut ink = !blank;
             let mut actual: Option<String> = None;
-            if let Some(m) = self
-                .marked
-                .iter_mut()
-                .rev()
-                .find(|m| m.actual_text.is_some())
-            {
+            if let Some(m) = self.marked.iter_mut().rev().find(|m| m.actual_text.is_some()) {
                 if m.actual_text_used {
                     self.glyph_text.clear();
                 } else {
@@ -710,19 +648,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 ink = true;
             }
             let text = actual.as_deref().unwrap_or(&self.glyph_text);
-            self.device.glyph(&GlyphDraw {
-                text,
-                ink,
-                start,
-                end,
-                dir,
-                size,
-                font: &font,
-                synthetic_bold,
-                synthetic_italic,
-                mcid,
-                artifact,
-            });
+            self.device.glyph(&GlyphDraw { text, ink, start, end, dir, size, font: &font, synthetic_bold, synthetic_italic, mcid, artifact });
             self.tm.pre_translate(advance.0, advance.1);
             trm.pre_translate(advance.0, advance.1);
         }
@@ -748,10 +674,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
             return;
         };
         let artifact = ops.bytes(&tag) == b"Artifact" && matches!(tag, Operand::Name(..));
-        let mut m = Marked {
-            artifact,
-            ..Marked::default()
-        };
+        let mut m = Marked { artifact, ..Marked::default() };
         match props {
             Operand::Dict(..) => {
                 if let Some(Operand::Number(n)) = ops.dict_get(&props, b"MCID") {
@@ -763,14 +686,9 @@ impl<'a, D: Device> Interpreter<'a, D> {
             }
             Operand::Name(..) => {
                 let doc = self.doc;
-                let dict = resources
-                    .and_then(|r| get_dict(doc, r, b"Properties"))
-                    .and_then(|p| get_dict(doc, p, ops.bytes(&props)));
+                let dict = resources.and_then(|r| get_dict(doc, r, b"Properties")).and_then(|p| get_dict(doc, p, ops.bytes(&props)));
                 if let Some(d) = dict {
-                    m.mcid = get(doc, d, b"MCID")
-                        .and_then(number)
-                        .filter(|n| *n >= 0.0)
-                        .map(|n| n as u32);
+                    m.mcid = get(doc, d, b"MCID").and_then(number).filter(|n| *n >= 0.0).map(|n| n as u32);
                     if let Some(Object::String(s, _)) = get(doc, d, b"ActualText") {
                         m.actual_text = Some(text_string(s));
                     }
@@ -804,13 +722,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
             if let Some([x0, y0, x1, y1]) = bbox(&path.points) {
                 let (w, h) = (x1 - x0, y1 - y0);
                 if w < DISC_MAX && h < DISC_MAX && (w > 0.0 || h > 0.0) {
-                    self.device.shape(Shape {
-                        x0,
-                        y0,
-                        x1,
-                        y1,
-                        kind: ShapeKind::Disc,
-                    });
+                    self.device.shape(Shape { x0, y0, x1, y1, kind: ShapeKind::Disc });
                     return;
                 }
             }
@@ -822,13 +734,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 }
                 if let Some([x0, y0, x1, y1]) = as_rectangle(path.subpath_points(i)) {
                     if x1 - x0 > AXIS_EPS || y1 - y0 > AXIS_EPS {
-                        self.device.shape(Shape {
-                            x0,
-                            y0,
-                            x1,
-                            y1,
-                            kind: ShapeKind::Fill,
-                        });
+                        self.device.shape(Shape { x0, y0, x1, y1, kind: ShapeKind::Fill });
                     }
                 }
             }
@@ -860,21 +766,9 @@ impl<'a, D: Device> Interpreter<'a, D> {
         let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
         let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
         let shape = if (a.y - b.y).abs() <= AXIS_EPS && x1 - x0 > AXIS_EPS {
-            Shape {
-                x0,
-                y0: y0 - half,
-                x1,
-                y1: y1 + half,
-                kind: ShapeKind::Stroke,
-            }
+            Shape { x0, y0: y0 - half, x1, y1: y1 + half, kind: ShapeKind::Stroke }
         } else if (a.x - b.x).abs() <= AXIS_EPS && y1 - y0 > AXIS_EPS {
-            Shape {
-                x0: x0 - half,
-                y0,
-                x1: x1 + half,
-                y1,
-                kind: ShapeKind::Stroke,
-            }
+            Shape { x0: x0 - half, y0, x1: x1 + half, y1, kind: ShapeKind::Stroke }
         } else {
             return;
         };
@@ -883,10 +777,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
 
     fn do_xobject(&mut self, name: &[u8], resources: Option<&'a Dictionary>) {
         let doc = self.doc;
-        let Some(entry) = resources
-            .and_then(|r| get_dict(doc, r, b"XObject"))
-            .and_then(|x| x.get(name).ok())
-        else {
+        let Some(entry) = resources.and_then(|r| get_dict(doc, r, b"XObject")).and_then(|x| x.get(name).ok()) else {
             return;
         };
         let id = entry.as_reference().ok();
@@ -911,13 +802,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
             return;
         }
         if id.is_some() && self.forms.contains(&id) {
-            self.warn(
-                "xobject_cycle",
-                format!(
-                    "Form XObject /{shown} on page {} draws itself; the cycle is cut",
-                    self.page
-                ),
-            );
+            self.warn("xobject_cycle", format!("Form XObject /{shown} on page {} draws itself; the cycle is cut", self.page));
             return;
         }
         let cached = id.and_then(|id| self.cache.forms.get(&id)).cloned();
@@ -937,10 +822,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 }
             },
         };
-        let matrix = get_array(doc, &stream.dict, b"Matrix")
-            .and_then(|a| numbers(doc, a))
-            .and_then(|v| Matrix::from_slice(&v))
-            .unwrap_or(Matrix::IDENTITY);
+        let matrix = get_array(doc, &stream.dict, b"Matrix").and_then(|a| numbers(doc, a)).and_then(|v| Matrix::from_slice(&v)).unwrap_or(Matrix::IDENTITY);
         let form_resources = get_dict(doc, &stream.dict, b"Resources").or(resources);
 
         let saved_gs = self.gs.clone();
@@ -975,10 +857,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
                 ),
             ),
             StreamError::DocumentBudget => {}
-            StreamError::Undecodable(why) => self.warn(
-                "bad_stream",
-                format!("{what} on page {page} cannot be decoded ({why}) and is skipped"),
-            ),
+            StreamError::Undecodable(why) => self.warn("bad_stream", format!("{what} on page {page} cannot be decoded ({why}) and is skipped")),
         }
     }
 }

@@ -49,9 +49,7 @@ impl Operands {
     /// Bytes of a name (without `/`) or a string; empty for other operands.
     pub fn bytes(&self, op: &Operand) -> &[u8] {
         match *op {
-            Operand::Name(s, e) | Operand::Str(s, e) => {
-                self.bytes.get(s as usize..e as usize).unwrap_or(&[])
-            }
+            Operand::Name(s, e) | Operand::Str(s, e) => self.bytes.get(s as usize..e as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -59,9 +57,7 @@ impl Operands {
     /// Elements of an array or dictionary; empty for other operands.
     pub fn children(&self, op: &Operand) -> &[Operand] {
         match *op {
-            Operand::Array(s, e) | Operand::Dict(s, e) => {
-                self.nested.get(s as usize..e as usize).unwrap_or(&[])
-            }
+            Operand::Array(s, e) | Operand::Dict(s, e) => self.nested.get(s as usize..e as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -118,10 +114,7 @@ fn is_white(b: u8) -> bool {
 }
 
 fn is_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
+    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
 }
 
 fn is_regular(b: u8) -> bool {
@@ -497,10 +490,7 @@ mod tests {
     #[test]
     fn inline_image_is_skipped() {
         let data = b"q BI /W 1 /H 1 ID \x00EI\xffEI Q\nEI Q";
-        assert_eq!(
-            ops_of(data),
-            vec![("q".into(), 0), ("EI".into(), 0), ("Q".into(), 0)]
-        );
+        assert_eq!(ops_of(data), vec![("q".into(), 0), ("EI".into(), 0), ("Q".into(), 0)]);
     }
 
     #[test]

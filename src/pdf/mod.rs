@@ -107,11 +107,7 @@ pub mod fuzzing {
             BaseEncoding::ZapfDingbats,
             BaseEncoding::Wingdings,
         ];
-        for (base, flavor) in bases.into_iter().zip(
-            [Flavor::Text, Flavor::Dingbats, Flavor::Wingdings]
-                .into_iter()
-                .cycle(),
-        ) {
+        for (base, flavor) in bases.into_iter().zip([Flavor::Text, Flavor::Dingbats, Flavor::Wingdings].into_iter().cycle()) {
             let text = simple_text(Some(&cmap), &differences, None, base, flavor);
             chars += text.iter().flatten().map(|t| t.len()).sum::<usize>();
         }

@@ -15,30 +15,18 @@ pub(crate) fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Op
     dict.get(key).ok().and_then(|o| resolve(doc, o))
 }
 
-pub(crate) fn get_dict<'a>(
-    doc: &'a Document,
-    dict: &'a Dictionary,
-    key: &[u8],
-) -> Option<&'a Dictionary> {
+pub(crate) fn get_dict<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
     as_dict(get(doc, dict, key)?)
 }
 
-pub(crate) fn get_array<'a>(
-    doc: &'a Document,
-    dict: &'a Dictionary,
-    key: &[u8],
-) -> Option<&'a [Object]> {
+pub(crate) fn get_array<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a [Object]> {
     match get(doc, dict, key)? {
         Object::Array(a) => Some(a),
         _ => None,
     }
 }
 
-pub(crate) fn get_name<'a>(
-    doc: &'a Document,
-    dict: &'a Dictionary,
-    key: &[u8],
-) -> Option<&'a [u8]> {
+pub(crate) fn get_name<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a [u8]> {
     match get(doc, dict, key)? {
         Object::Name(n) => Some(n),
         _ => None,
@@ -90,9 +78,7 @@ pub(crate) fn number(obj: &Object) -> Option<f32> {
 
 /// An array of numbers resolved one by one; `None` if any element is not a number.
 pub(crate) fn numbers(doc: &Document, arr: &[Object]) -> Option<Vec<f32>> {
-    arr.iter()
-        .map(|o| resolve(doc, o).and_then(number))
-        .collect()
+    arr.iter().map(|o| resolve(doc, o).and_then(number)).collect()
 }
 
 /// A rectangle `[x0 y0 x1 y1]`, normalized so that `x0 <= x1` and `y0 <= y1`.
@@ -109,20 +95,11 @@ pub(crate) fn rect(doc: &Document, obj: &Object) -> Option<[f32; 4]> {
 /// Decodes a PDF text string: UTF-16BE or UTF-8 with a byte-order mark, else PDFDocEncoding.
 pub(crate) fn text_string(bytes: &[u8]) -> String {
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .filter_map(|c| <[u8; 2]>::try_from(c).ok())
-            .map(u16::from_be_bytes)
-            .collect();
-        return char::decode_utf16(units)
-            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect();
+        let units: Vec<u16> = rest.chunks_exact(2).filter_map(|c| <[u8; 2]>::try_from(c).ok()).map(u16::from_be_bytes).collect();
+        return char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return String::from_utf8_lossy(rest).into_owned();
     }
-    bytes
-        .iter()
-        .filter_map(|&b| crate::pdf::font::encoding::pdf_doc_char(b))
-        .collect()
+    bytes.iter().filter_map(|&b| crate::pdf::font::encoding::pdf_doc_char(b)).collect()
 }

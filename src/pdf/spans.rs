@@ -81,8 +81,7 @@ fn sole_accent(text: &str) -> Option<char> {
 /// Whether a glyph's text is one letter (with any marks already on it).
 fn is_letter(text: &str) -> bool {
     let mut chars = text.chars();
-    chars.next().is_some_and(char::is_alphabetic)
-        && chars.all(|c| ('\u{300}'..='\u{36F}').contains(&c))
+    chars.next().is_some_and(char::is_alphabetic) && chars.all(|c| ('\u{300}'..='\u{36F}').contains(&c))
 }
 
 /// `letter` with `mark` on it, in NFC; a dotless i or j takes a mark above
@@ -227,15 +226,7 @@ fn cross(a: (f32, f32), b: (f32, f32)) -> f32 {
 
 impl PageCollector {
     pub fn new(width: f32, height: f32) -> PageCollector {
-        PageCollector {
-            spans: Vec::new(),
-            shapes: Vec::new(),
-            open: None,
-            width,
-            height,
-            letters: VecDeque::new(),
-            pending: Vec::new(),
-        }
+        PageCollector { spans: Vec::new(), shapes: Vec::new(), open: None, width, height, letters: VecDeque::new(), pending: Vec::new() }
     }
 
     /// Closes the open span; call once the page is done.
@@ -309,9 +300,7 @@ impl PageCollector {
             .iter()
             .enumerate()
             .rev()
-            .filter_map(|(i, l)| {
-                accent_fits(l.lo, l.hi, l.baseline, l.size, l.dir, accent, dir).map(|d| (i, d))
-            })
+            .filter_map(|(i, l)| accent_fits(l.lo, l.hi, l.baseline, l.size, l.dir, accent, dir).map(|d| (i, d)))
             .min_by(|a, b| a.1.total_cmp(&b.1));
         let Some((i, _)) = best else { return false };
         let Some(letter) = self.letters.get(i).copied() else {
@@ -355,11 +344,7 @@ impl PageCollector {
             return false;
         }
         let gap = dot(open.dir, g.start) - open.end;
-        let max_gap = if is_rotated(open.dir) {
-            MAX_ROTATED_GAP_EM
-        } else {
-            MAX_GAP_EM
-        };
+        let max_gap = if is_rotated(open.dir) { MAX_ROTATED_GAP_EM } else { MAX_GAP_EM };
         gap <= max_gap * size && gap >= -MAX_BACKSTEP_EM * size
     }
 }
@@ -367,11 +352,7 @@ impl PageCollector {
 impl PageCollector {
     /// Adds a glyph to the open span (or a new one).
     fn add(&mut self, g: &GlyphDraw<'_>) {
-        if !self
-            .open
-            .as_ref()
-            .is_some_and(|open| Self::continues(open, g))
-        {
+        if !self.open.as_ref().is_some_and(|open| Self::continues(open, g)) {
             self.close_open();
             self.open = Some(OpenSpan {
                 font: Rc::clone(g.font),
@@ -486,8 +467,7 @@ impl Device for PageCollector {
     fn shape(&mut self, s: Shape) {
         let finite = [s.x0, s.y0, s.x1, s.y1].iter().all(|v| v.is_finite());
         // Drop what lies wholly outside the page (with a point of slack).
-        let visible =
-            s.x1 >= -1.0 && s.y1 >= -1.0 && s.x0 <= self.width + 1.0 && s.y0 <= self.height + 1.0;
+        let visible = s.x1 >= -1.0 && s.y1 >= -1.0 && s.x0 <= self.width + 1.0 && s.y0 <= self.height + 1.0;
         if finite && visible {
             self.shapes.push(s);
         }

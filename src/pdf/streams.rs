@@ -29,12 +29,7 @@ pub(crate) struct StreamReader {
 
 impl StreamReader {
     pub fn new(max_stream: usize, max_document: usize) -> StreamReader {
-        StreamReader {
-            max_stream,
-            max_document,
-            used: 0,
-            budget_exceeded: false,
-        }
+        StreamReader { max_stream, max_document, used: 0, budget_exceeded: false }
     }
 
     /// The decoded data of `stream`, counted against the document budget.
@@ -51,9 +46,7 @@ impl StreamReader {
         let cap = self.max_stream.min(remaining);
         let data = match stream.decompressed_content_with_limit(cap) {
             Ok(data) => data,
-            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
-                ..
-            })) => {
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
                 return Err(self.over_cap(cap));
             }
             Err(e) => return Err(StreamError::Undecodable(e.to_string())),
@@ -62,11 +55,8 @@ impl StreamReader {
             return Err(self.over_cap(cap));
         }
         let filtered = stream.filters().is_ok_and(|f| !f.is_empty());
-        if data.is_empty() && filtered && !stream.content.is_empty() && !inflates_to_nothing(stream)
-        {
-            return Err(StreamError::Undecodable(
-                "compressed data does not inflate".into(),
-            ));
+        if data.is_empty() && filtered && !stream.content.is_empty() && !inflates_to_nothing(stream) {
+            return Err(StreamError::Undecodable("compressed data does not inflate".into()));
         }
         self.used += data.len();
         Ok(data)
@@ -87,9 +77,7 @@ impl StreamReader {
 /// same way as data that does not inflate at all.
 fn inflates_to_nothing(stream: &Stream) -> bool {
     use std::io::Read;
-    let single_flate = stream
-        .filters()
-        .is_ok_and(|f| matches!(f.as_slice(), [name] if *name == b"FlateDecode"));
+    let single_flate = stream.filters().is_ok_and(|f| matches!(f.as_slice(), [name] if *name == b"FlateDecode"));
     if !single_flate {
         return false;
     }

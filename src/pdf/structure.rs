@@ -30,26 +30,11 @@ struct Walker<'a> {
 }
 
 /// Reads the structure tree, if the catalog has one.
-pub(crate) fn read(
-    doc: &Document,
-    page_numbers: &HashMap<ObjectId, u32>,
-    max_nodes: usize,
-) -> Option<StructTree> {
+pub(crate) fn read(doc: &Document, page_numbers: &HashMap<ObjectId, u32>, max_nodes: usize) -> Option<StructTree> {
     let catalog = doc.catalog().ok()?;
     let root = get_dict(doc, catalog, b"StructTreeRoot")?;
-    let mut walker = Walker {
-        doc,
-        role_map: get_dict(doc, root, b"RoleMap"),
-        page_numbers,
-        visited: HashSet::new(),
-        tree: StructTree::default(),
-        max_nodes,
-    };
-    if let Some(id) = catalog
-        .get(b"StructTreeRoot")
-        .ok()
-        .and_then(|o| o.as_reference().ok())
-    {
+    let mut walker = Walker { doc, role_map: get_dict(doc, root, b"RoleMap"), page_numbers, visited: HashSet::new(), tree: StructTree::default(), max_nodes };
+    if let Some(id) = catalog.get(b"StructTreeRoot").ok().and_then(|o| o.as_reference().ok()) {
         walker.visited.insert(id);
     }
     if let Ok(kids) = root.get(b"K") {
@@ -79,10 +64,7 @@ impl Walker<'_> {
     fn record_mcid(&mut self, page: Option<u32>, mcid: f32, owner: Option<usize>) {
         if let (Some(page), Some(owner)) = (page, owner) {
             if mcid >= 0.0 {
-                self.tree
-                    .mcid_owner
-                    .entry((page, mcid as u32))
-                    .or_insert(owner);
+                self.tree.mcid_owner.entry((page, mcid as u32)).or_insert(owner);
             }
         }
     }

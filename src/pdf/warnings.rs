@@ -20,11 +20,7 @@ impl Warnings {
             return;
         }
         if self.seen.insert((code, page, message.clone())) {
-            self.list.push(PdfWarning {
-                code,
-                message,
-                page,
-            });
+            self.list.push(PdfWarning { code, message, page });
         }
     }
 

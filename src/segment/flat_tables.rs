@@ -165,10 +165,22 @@ mod tests {
 
     #[test]
     fn rows_split_into_project_person_institution_amount() {
-        assert_eq!(row(&["A study of care in Children", "(ABC) study", "Kari Anne", "Nordmann", "Oslo universitetssykehus HF 19.3"]), ["A study of care in Children (ABC) study", "Kari Anne Nordmann", "Oslo universitetssykehus HF", "19.3"]);
-        assert_eq!(row(&["Changing the specialist mental health care Per Hansen Helse Bergen HF 20.0"]), ["Changing the specialist mental health care", "Per Hansen", "Helse Bergen HF", "20.0"]);
-        assert_eq!(row(&["Trial X - TWIST Ola B. ", "Berg", "Universitetssykehuset Nord-", "Norge HF", "15.5"]), ["Trial X - TWIST", "Ola B. Berg", "Universitetssykehuset Nord-Norge HF", "15.5"]);
-        assert_eq!(row(&["Prevention in Colorectal Cancer", "Ola Atle", "Dahl", "Sykehuset i Vestfold HF 13.8"]), ["Prevention in Colorectal Cancer", "Ola Atle Dahl", "Sykehuset i Vestfold HF", "13.8"]);
+        assert_eq!(
+            row(&["A study of care in Children", "(ABC) study", "Kari Anne", "Nordmann", "Oslo universitetssykehus HF 19.3"]),
+            ["A study of care in Children (ABC) study", "Kari Anne Nordmann", "Oslo universitetssykehus HF", "19.3"]
+        );
+        assert_eq!(
+            row(&["Changing the specialist mental health care Per Hansen Helse Bergen HF 20.0"]),
+            ["Changing the specialist mental health care", "Per Hansen", "Helse Bergen HF", "20.0"]
+        );
+        assert_eq!(
+            row(&["Trial X - TWIST Ola B. ", "Berg", "Universitetssykehuset Nord-", "Norge HF", "15.5"]),
+            ["Trial X - TWIST", "Ola B. Berg", "Universitetssykehuset Nord-Norge HF", "15.5"]
+        );
+        assert_eq!(
+            row(&["Prevention in Colorectal Cancer", "Ola Atle", "Dahl", "Sykehuset i Vestfold HF 13.8"]),
+            ["Prevention in Colorectal Cancer", "Ola Atle Dahl", "Sykehuset i Vestfold HF", "13.8"]
+        );
     }
 
     #[test]

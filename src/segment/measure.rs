@@ -30,7 +30,12 @@ pub struct RowDraft {
 
 impl RowDraft {
     pub fn is_empty(&self) -> bool {
-        self.label.is_none() && self.refs.is_empty() && self.content.is_empty() && self.responsible.is_empty() && self.extra.is_empty() && self.indicators.is_empty()
+        self.label.is_none()
+            && self.refs.is_empty()
+            && self.content.is_empty()
+            && self.responsible.is_empty()
+            && self.extra.is_empty()
+            && self.indicators.is_empty()
     }
 }
 
@@ -124,9 +129,7 @@ pub fn parse_content(lines: &[Line]) -> (String, Vec<Action>, Vec<String>) {
             let starts_new = bullet
                 || indicators.is_empty()
                 || paragraph
-                || (!indicator_bullets
-                    && line.space_before >= 0.5
-                    && t.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()));
+                || (!indicator_bullets && line.space_before >= 0.5 && t.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()));
             if starts_new {
                 indicators.push(vec![line]);
             } else if let Some(last) = indicators.last_mut() {
@@ -164,11 +167,7 @@ pub fn parse_content(lines: &[Line]) -> (String, Vec<Action>, Vec<String>) {
 
     let actions = actions
         .into_iter()
-        .map(|a| Action {
-            text: strip_label(&join(&a.text)),
-            label: a.label,
-            items: a.items.iter().map(|i| bulletless(&join(i))).collect(),
-        })
+        .map(|a| Action { text: strip_label(&join(&a.text)), label: a.label, items: a.items.iter().map(|i| bulletless(&join(i))).collect() })
         .collect();
     let indicators = indicators.iter().map(|i| bulletless(&join(i))).filter(|s| !s.is_empty()).collect();
     (join(&text), actions, indicators)
@@ -253,9 +252,15 @@ pub fn parse_responsible(lines: &[Line]) -> Vec<String> {
             let prev: String = p.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" ");
             let open = prev.matches('(').count() > prev.matches(')').count();
             let first = t.chars().next().unwrap_or(' ');
-            open || first == '(' || first.is_lowercase() || matches!(first, ',' | ')' | '/')
-                || prev.ends_with('-') || prev.ends_with('/') || prev.ends_with(',')
-                || prev.ends_with(" og") || prev.ends_with(" eller") || prev.ends_with(" for")
+            open || first == '('
+                || first.is_lowercase()
+                || matches!(first, ',' | ')' | '/')
+                || prev.ends_with('-')
+                || prev.ends_with('/')
+                || prev.ends_with(',')
+                || prev.ends_with(" og")
+                || prev.ends_with(" eller")
+                || prev.ends_with(" for")
         });
         match parties.last_mut() {
             Some(p) if continues => p.push(line),
@@ -274,14 +279,7 @@ pub fn build(row: &RowDraft, section: &str, row_number: usize) -> Measure {
     let responsible = if row.responsible.is_empty() { vec![] } else { super::parties::split_lines(&row.responsible, row.responsible_width) };
     let deadline = short_value(&row.deadline);
     let status = short_value(&row.status);
-    let mut pages: Vec<u32> = row
-        .refs
-        .iter()
-        .chain(&row.content)
-        .chain(&row.responsible)
-        .chain(&row.indicators)
-        .filter_map(|l| l.page)
-        .collect();
+    let mut pages: Vec<u32> = row.refs.iter().chain(&row.content).chain(&row.responsible).chain(&row.indicators).filter_map(|l| l.page).collect();
     pages.sort_unstable();
     pages.dedup();
     let id = match &label {

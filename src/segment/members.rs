@@ -31,10 +31,7 @@ pub fn is_role_line(s: &str) -> bool {
     let words = t.split_whitespace().count();
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
     let lower = letters.iter().filter(|c| c.is_lowercase()).count();
-    (1..=14).contains(&words)
-        && t.chars().next().is_some_and(char::is_uppercase)
-        && lower * 2 >= letters.len()
-        && !t.ends_with(['.', ':', ';'])
+    (1..=14).contains(&words) && t.chars().next().is_some_and(char::is_uppercase) && lower * 2 >= letters.len() && !t.ends_with(['.', ':', ';'])
 }
 
 /// Rewrites runs of name/title line pairs into tables. Returns `None` when
@@ -84,7 +81,11 @@ pub fn member_lists(doc: &LayoutDocument) -> (Option<LayoutDocument>, Vec<Warnin
         ));
         let cell = |text: &str| Cell { lines: vec![Line::plain(text)] };
         let mut rows = vec![Row { cells: HEADER.iter().map(|h| cell(h)).collect(), pages: vec![], header: true }];
-        rows.extend(pairs.iter().map(|(n, r)| Row { cells: vec![Cell { lines: vec![n.clone()] }, Cell { lines: vec![(*r).clone()] }], pages: n.page.into_iter().collect(), header: false }));
+        rows.extend(pairs.iter().map(|(n, r)| Row {
+            cells: vec![Cell { lines: vec![n.clone()] }, Cell { lines: vec![(*r).clone()] }],
+            pages: n.page.into_iter().collect(),
+            header: false,
+        }));
         let mut pages: Vec<u32> = pairs.iter().filter_map(|(n, _)| n.page).collect();
         pages.dedup();
         blocks.push(Block::Table(Table { rows, pages, origin: TableOrigin::Pairs }));

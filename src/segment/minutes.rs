@@ -69,10 +69,7 @@ impl Agenda {
 
     /// Number of items with an archive-style number (`Sak 12/24`, `18/25`, `FU 7/25`).
     pub fn archive_items(&self) -> usize {
-        self.headings
-            .iter()
-            .filter(|h| h.style == Style::Archive)
-            .count()
+        self.headings.iter().filter(|h| h.style == Style::Archive).count()
     }
 
     pub fn len(&self) -> usize {
@@ -107,9 +104,7 @@ fn item_kind(t: &str) -> Option<String> {
     let l = t.to_lowercase();
     v::ITEM_KINDS.contains(&l.as_str()).then(|| {
         let mut c = t.chars();
-        c.next()
-            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-            .unwrap_or_default()
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
     })
 }
 
@@ -130,35 +125,15 @@ fn split_title_kind(title: &str) -> (String, Option<String>) {
 /// a bare page number, a running header or footer repeated with a page number
 /// after a wide gap (text exports).
 fn furniture(layout: &LayoutDocument) -> HashSet<usize> {
-    let fold = |s: &str| {
-        s.split_whitespace()
-            .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let fold = |s: &str| s.split_whitespace().filter(|w| !w.chars().all(|c| c.is_ascii_digit())).collect::<Vec<_>>().join(" ");
     let mut counts: HashMap<String, usize> = HashMap::new();
     for b in &layout.blocks {
         if let Block::Line(l) = b {
             *counts.entry(fold(&l.text)).or_default() += 1;
         }
     }
-    let running: Vec<String> = layout
-        .pages
-        .iter()
-        .flat_map(|p| p.header.iter().chain(&p.footer))
-        .map(|t| clean(t).to_lowercase())
-        .collect();
-    let mut sizes: Vec<f32> = layout
-        .blocks
-        .iter()
-        .filter_map(|b| {
-            if let Block::Line(l) = b {
-                Some(l.font_size)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let running: Vec<String> = layout.pages.iter().flat_map(|p| p.header.iter().chain(&p.footer)).map(|t| clean(t).to_lowercase()).collect();
+    let mut sizes: Vec<f32> = layout.blocks.iter().filter_map(|b| if let Block::Line(l) = b { Some(l.font_size) } else { None }).collect();
     sizes.sort_by(|a, b| a.total_cmp(b));
     let body_size = sizes.get(sizes.len() / 2).copied().unwrap_or(0.0);
     let mut out = HashSet::new();
@@ -167,9 +142,7 @@ fn furniture(layout: &LayoutDocument) -> HashSet<usize> {
         let t = l.text.trim();
         let lower = clean(t).to_lowercase();
         let words: Vec<&str> = lower.split_whitespace().collect();
-        let side = words.len() == 4
-            && matches!(words[0], "side" | "sida" | "page")
-            && matches!(words[2], "av" | "of" | "/");
+        let side = words.len() == 4 && matches!(words[0], "side" | "sida" | "page") && matches!(words[2], "av" | "of" | "/");
         let number = !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit());
         let gap_number = {
             let trimmed = t.trim_end_matches(|c: char| c.is_ascii_digit());
@@ -196,18 +169,10 @@ fn archive_heading(t: &str) -> Option<(String, String, Option<String>)> {
         let after_number = &t[c.get(1).map_or(0, |m| m.end())..];
         let plain = !number.contains(['/', '-']);
         // `Sak 5 ble utsatt` is a sentence: a plain number needs a colon, a period or a capital after it.
-        let titled = rest
-            .chars()
-            .next()
-            .is_none_or(|ch| ch.is_uppercase() || ch.is_ascii_digit() || "«\"(".contains(ch));
+        let titled = rest.chars().next().is_none_or(|ch| ch.is_uppercase() || ch.is_ascii_digit() || "«\"(".contains(ch));
         // `Sak 12/24 ble utsatt` is a sentence that names an item, not its heading.
-        if titled
-            && (!plain || after_number.trim_start().starts_with([':', '.']) || !rest.is_empty())
-        {
-            let kind = c
-                .get(2)
-                .and_then(|m| v::kind_from_letter(m.as_str()))
-                .map(str::to_string);
+        if titled && (!plain || after_number.trim_start().starts_with([':', '.']) || !rest.is_empty()) {
+            let kind = c.get(2).and_then(|m| v::kind_from_letter(m.as_str())).map(str::to_string);
             return Some((number, rest.trim().to_string(), kind));
         }
     }
@@ -216,12 +181,7 @@ fn archive_heading(t: &str) -> Option<(String, String, Option<String>)> {
             let title = c.get(2).map_or("", |m| m.as_str()).trim();
             let number: String = c[1].split_whitespace().collect::<Vec<_>>().join(" ");
             let number = number.replace(" /", "/").replace("/ ", "/");
-            if title.is_empty()
-                || title
-                    .chars()
-                    .next()
-                    .is_some_and(|ch| ch.is_uppercase() || ch.is_ascii_digit())
-            {
+            if title.is_empty() || title.chars().next().is_some_and(|ch| ch.is_uppercase() || ch.is_ascii_digit()) {
                 return Some((number, title.to_string(), None));
             }
         }
@@ -269,22 +229,12 @@ pub fn agenda(layout: &LayoutDocument) -> Agenda {
                         && next.text.trim_start().starts_with(char::is_lowercase)
                         && !title.ends_with(['.', ':']) =>
                 {
-                    (
-                        join_lines(&[title.as_str(), text_of(next).as_str()], &[]),
-                        2,
-                    )
+                    (join_lines(&[title.as_str(), text_of(next).as_str()], &[]), 2)
                 }
                 _ => (title, span),
             };
             let (title, paren_kind) = split_title_kind(&title);
-            archive.push(Heading {
-                block: i,
-                span,
-                number: Some(number),
-                title,
-                kind: kind.or(paren_kind),
-                style: Style::Archive,
-            });
+            archive.push(Heading { block: i, span, number: Some(number), title, kind: kind.or(paren_kind), style: Style::Archive });
             continue;
         }
         if v::decision_label().is_match(&t) {
@@ -295,45 +245,22 @@ pub fn agenda(layout: &LayoutDocument) -> Agenda {
             let words = title.split_whitespace().count();
             let sentence = title.ends_with(['.', ',', ';', ':']) || words > 14;
             let capital = title.chars().next().is_some_and(|ch| ch.is_uppercase());
-            if !sentence
-                && capital
-                && heading_cue(l, formatting)
-                && !super::vocab::date_start().is_match(&t)
-            {
+            if !sentence && capital && heading_cue(l, formatting) && !super::vocab::date_start().is_match(&t) {
                 let number: usize = c[1].parse().unwrap_or(0);
                 let (title, kind) = split_title_kind(title);
-                numbered.push(Heading {
-                    block: i,
-                    span: 1,
-                    number: Some(number.to_string()),
-                    title,
-                    kind,
-                    style: Style::Numbered,
-                });
+                numbered.push(Heading { block: i, span: 1, number: Some(number.to_string()), title, kind, style: Style::Numbered });
                 continue;
             }
         }
         if let Some(c) = v::roman_part().captures(&t) {
-            if heading_cue(l, formatting)
-                && c[2].split_whitespace().count() <= 8
-                && !c[2].ends_with('.')
-            {
+            if heading_cue(l, formatting) && c[2].split_whitespace().count() <= 8 && !c[2].ends_with('.') {
                 parts.push((i, c[1].to_string(), clean(&c[2])));
                 continue;
             }
         }
         let bare = t.trim_end_matches(':').to_lowercase();
-        if v::UNNUMBERED_ITEMS.contains(&bare.as_str())
-            && (heading_cue(l, formatting) || l.indent > 0.0)
-        {
-            unnumbered.push(Heading {
-                block: i,
-                span: 1,
-                number: None,
-                title: t.trim_end_matches(':').to_string(),
-                kind: None,
-                style: Style::Unnumbered,
-            });
+        if v::UNNUMBERED_ITEMS.contains(&bare.as_str()) && (heading_cue(l, formatting) || l.indent > 0.0) {
+            unnumbered.push(Heading { block: i, span: 1, number: None, title: t.trim_end_matches(':').to_string(), kind: None, style: Style::Unnumbered });
         }
     }
     // `1.` headings count only as a run 1, 2, 3 ... of at least three; a `1.` starts a
@@ -341,32 +268,17 @@ pub fn agenda(layout: &LayoutDocument) -> Agenda {
     // (the later one on a tie: the items, not their list).
     let mut chains: Vec<Vec<Heading>> = Vec::new();
     for h in numbered {
-        let n: usize = h
-            .number
-            .as_deref()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
+        let n: usize = h.number.as_deref().and_then(|n| n.parse().ok()).unwrap_or(0);
         if n == 1 {
             chains.push(vec![h]);
         } else if let Some(c) = chains.last_mut().filter(|c| n == c.len() + 1) {
             c.push(h);
         }
     }
-    let chain = chains
-        .into_iter()
-        .rev()
-        .max_by_key(|c| c.len())
-        .unwrap_or_default();
-    let mut headings = if archive.len() >= 2 || chain.len() < 3 {
-        archive
-    } else {
-        chain
-    };
+    let chain = chains.into_iter().rev().max_by_key(|c| c.len()).unwrap_or_default();
+    let mut headings = if archive.len() >= 2 || chain.len() < 3 { archive } else { chain };
     if headings.is_empty() {
-        return Agenda {
-            furniture,
-            ..Agenda::default()
-        };
+        return Agenda { furniture, ..Agenda::default() };
     }
     let first = headings[0].block;
     headings.extend(unnumbered.into_iter().filter(|h| h.block > first));
@@ -378,55 +290,30 @@ pub fn agenda(layout: &LayoutDocument) -> Agenda {
         last.insert(key(h), i);
     }
     let before = headings.len();
-    let kept: Vec<Heading> = headings
-        .iter()
-        .enumerate()
-        .filter(|(i, h)| last.get(&key(h)) == Some(i))
-        .map(|(_, h)| h.clone())
-        .collect();
+    let kept: Vec<Heading> = headings.iter().enumerate().filter(|(i, h)| last.get(&key(h)) == Some(i)).map(|(_, h)| h.clone()).collect();
     let listed_first = kept.len() < before;
     // A listed `Eventuelt` without a number, printed again as an item: kept once (above);
     // an unnumbered line between listed items is part of the list.
     let mut headings = kept;
     if listed_first {
-        let first_kept = headings
-            .iter()
-            .find(|h| h.style != Style::Unnumbered)
-            .map_or(0, |h| h.block);
+        let first_kept = headings.iter().find(|h| h.style != Style::Unnumbered).map_or(0, |h| h.block);
         headings.retain(|h| h.style != Style::Unnumbered || h.block > first_kept);
     }
-    let parts: Vec<(usize, String, String)> = parts
-        .into_iter()
-        .filter(|p| p.0 > headings[0].block)
-        .collect();
+    let parts: Vec<(usize, String, String)> = parts.into_iter().filter(|p| p.0 > headings[0].block).collect();
     let end = agenda_end(layout, &headings, &furniture);
-    Agenda {
-        headings,
-        parts,
-        end,
-        listed_first,
-        furniture,
-    }
+    Agenda { headings, parts, end, listed_first, furniture }
 }
 
 /// A line that closes the last item: the next meeting, greetings, a place and date
 /// before signatures, a follow-up list heading.
 fn is_closing(t: &str) -> bool {
     let l = t.to_lowercase();
-    v::CLOSING_STARTS.iter().any(|w| l.starts_with(w))
-        || v::CLOSING_LINES.contains(&l.trim_end_matches(':'))
-        || v::place_date().is_match(t)
+    v::CLOSING_STARTS.iter().any(|w| l.starts_with(w)) || v::CLOSING_LINES.contains(&l.trim_end_matches(':')) || v::place_date().is_match(t)
 }
 
 /// A table of follow-up points (`Hva | Hvem | Frist`).
 fn is_follow_up_header(cells: &[String]) -> bool {
-    cells
-        .iter()
-        .filter(|c| {
-            v::FOLLOW_UP_HEADERS.contains(&clean(c).trim_end_matches(':').to_lowercase().as_str())
-        })
-        .count()
-        >= 2
+    cells.iter().filter(|c| v::FOLLOW_UP_HEADERS.contains(&clean(c).trim_end_matches(':').to_lowercase().as_str())).count() >= 2
 }
 
 /// The block after the last item.
@@ -444,30 +331,17 @@ fn agenda_end(layout: &LayoutDocument, headings: &[Heading], furniture: &HashSet
                 let t = text_of(l);
                 let higher = matches!((l.heading, item_level), (Some(a), Some(b)) if a <= b);
                 // `Referent: Kari Nordmann` printed after the last item.
-                let secretary = l.text.contains(':')
-                    && split_label(&l.text).is_some_and(|(lab, _)| {
-                        v::participant_group(&lab) == Some(ParticipantGroup::Secretariat)
-                    });
+                let secretary =
+                    l.text.contains(':') && split_label(&l.text).is_some_and(|(lab, _)| v::participant_group(&lab) == Some(ParticipantGroup::Secretariat));
                 if is_closing(&t) || higher || secretary {
                     return i;
                 }
             }
             Block::Table(t) => {
-                if t.rows
-                    .iter()
-                    .take(2)
-                    .any(|r| is_follow_up_header(&r.texts()))
-                {
+                if t.rows.iter().take(2).any(|r| is_follow_up_header(&r.texts())) {
                     // The table's title line above it belongs to the table.
-                    let title_above = i > 0
-                        && line_at(layout, i - 1).is_some_and(|l| {
-                            text_of(l).split_whitespace().count() <= 6 && !text_of(l).ends_with('.')
-                        });
-                    return if title_above && i - 1 > last.block {
-                        i - 1
-                    } else {
-                        i
-                    };
+                    let title_above = i > 0 && line_at(layout, i - 1).is_some_and(|l| text_of(l).split_whitespace().count() <= 6 && !text_of(l).ends_with('.'));
+                    return if title_above && i - 1 > last.block { i - 1 } else { i };
                 }
             }
         }
@@ -496,25 +370,17 @@ impl Evidence {
         if plan_word {
             return false;
         }
-        self.items >= 3 && (self.title_word && support >= 1 || support >= 3)
-            || self.title_word && self.decisions >= 2 && self.participant_labels >= 1
+        self.items >= 3 && (self.title_word && support >= 1 || support >= 3) || self.title_word && self.decisions >= 2 && self.participant_labels >= 1
     }
 }
 
 /// Counts the cues of a meeting in a document.
 pub fn evidence(layout: &LayoutDocument, agenda: &Agenda, head: &str) -> Evidence {
-    let mut e = Evidence {
-        archive_items: agenda.archive_items(),
-        items: agenda.len(),
-        ..Evidence::default()
-    };
+    let mut e = Evidence { archive_items: agenda.archive_items(), items: agenda.len(), ..Evidence::default() };
     for b in &layout.blocks {
         let Block::Line(l) = b else { continue };
         let t = text_of(l);
-        if v::decision_label()
-            .captures(&t)
-            .is_some_and(|c| c.get(2).is_some() || t.split_whitespace().count() == 1)
-        {
+        if v::decision_label().captures(&t).is_some_and(|c| c.get(2).is_some() || t.split_whitespace().count() == 1) {
             e.decisions += 1;
         }
         if let Some((label, _)) = split_label(&l.text) {
@@ -544,11 +410,7 @@ fn split_label(raw: &str) -> Option<(String, String)> {
     };
     let label = clean(label);
     let words = label.split_whitespace().count();
-    if words == 0
-        || words > 4
-        || !label.chars().next().is_some_and(char::is_uppercase)
-        || label.chars().any(|c| c.is_ascii_digit())
-    {
+    if words == 0 || words > 4 || !label.chars().next().is_some_and(char::is_uppercase) || label.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
     Some((label, clean(rest)))
@@ -564,45 +426,21 @@ fn parse_date(t: &str) -> Option<String> {
     if let (Some(y), Some(mo), Some(d)) = (c.get(4), c.get(5), c.get(6)) {
         return Some(format!("{}-{}-{}", y.as_str(), mo.as_str(), d.as_str()));
     }
-    let months = [
-        "januar",
-        "februar",
-        "mars",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-    ];
+    let months = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"];
     let (d, mo, y) = (c.get(7)?, c.get(8)?, c.get(9)?);
-    let n = months
-        .iter()
-        .position(|m| *m == mo.as_str().to_lowercase())?
-        + 1;
+    let n = months.iter().position(|m| *m == mo.as_str().to_lowercase())? + 1;
     Some(format!("{}-{n:02}-{:0>2}", y.as_str(), d.as_str()))
 }
 
 fn parse_times(t: &str) -> Option<(String, Option<String>)> {
     if let Some(c) = v::time_range().captures(t) {
-        return Some((
-            format!("{:0>2}:{}", &c[1], &c[2]),
-            Some(format!("{:0>2}:{}", &c[3], &c[4])),
-        ));
+        return Some((format!("{:0>2}:{}", &c[1], &c[2]), Some(format!("{:0>2}:{}", &c[3], &c[4]))));
     }
     if let Some(c) = v::hour_range().captures(t) {
         let minutes = |i: usize| c.get(i).map_or("00", |m| m.as_str()).to_string();
-        return Some((
-            format!("{:0>2}:{}", &c[1], minutes(2)),
-            Some(format!("{:0>2}:{}", &c[3], minutes(4))),
-        ));
+        return Some((format!("{:0>2}:{}", &c[1], minutes(2)), Some(format!("{:0>2}:{}", &c[3], minutes(4)))));
     }
-    v::start_time()
-        .captures(t)
-        .map(|c| (format!("{:0>2}:{}", &c[1], &c[2]), None))
+    v::start_time().captures(t).map(|c| (format!("{:0>2}:{}", &c[1], &c[2]), None))
 }
 
 /// A line whose date is not the meeting's: the letter's own date, `Publisert`,
@@ -628,17 +466,8 @@ fn meeting_facts(m: &mut Meeting, layout: &LayoutDocument, head_end: usize, titl
             }
         }
     };
-    let lines: Vec<(usize, &Line)> = layout.blocks[..head_end]
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| {
-            if let Block::Line(l) = b {
-                Some((i, l))
-            } else {
-                None
-            }
-        })
-        .collect();
+    let lines: Vec<(usize, &Line)> =
+        layout.blocks[..head_end].iter().enumerate().filter_map(|(i, b)| if let Block::Line(l) = b { Some((i, l)) } else { None }).collect();
     // 1. Labels.
     for (_, l) in &lines {
         let Some((label, rest)) = split_label(&l.text) else {
@@ -667,13 +496,7 @@ fn meeting_facts(m: &mut Meeting, layout: &LayoutDocument, head_end: usize, titl
         }
     }
     for w in lines.windows(2) {
-        let cols = |l: &Line| {
-            l.text
-                .split("   ")
-                .map(clean)
-                .filter(|c| !c.is_empty())
-                .collect::<Vec<_>>()
-        };
+        let cols = |l: &Line| l.text.split("   ").map(clean).filter(|c| !c.is_empty()).collect::<Vec<_>>();
         header_rows.push((cols(w[0].1), cols(w[1].1)));
     }
     // A borderless label/value table: `Dato: | 14.03.2025` rows.
@@ -725,19 +548,10 @@ fn meeting_facts(m: &mut Meeting, layout: &LayoutDocument, head_end: usize, titl
         m.date = title.and_then(parse_date);
     }
     if m.date.is_none() {
-        m.date = lines
-            .iter()
-            .map(|(_, l)| clean(&l.text))
-            .filter(|t| !other_date_line(t))
-            .find_map(|t| parse_date(&t));
+        m.date = lines.iter().map(|(_, l)| clean(&l.text)).filter(|t| !other_date_line(t)).find_map(|t| parse_date(&t));
     }
     if m.start.is_none() {
-        if let Some(t) = lines
-            .iter()
-            .map(|(_, l)| clean(&l.text))
-            .filter(|t| !other_date_line(t))
-            .find(|t| v::time_range().is_match(t))
-        {
+        if let Some(t) = lines.iter().map(|(_, l)| clean(&l.text)).filter(|t| !other_date_line(t)).find(|t| v::time_range().is_match(t)) {
             set_times(m, &t);
         }
     }
@@ -751,10 +565,7 @@ fn is_fact_label(c: &str) -> bool {
 /// A table that holds the meeting facts (`Dato | Tid | Sted` or `Dato: | ...` rows).
 pub fn is_fact_table(t: &Table) -> bool {
     let header_facts = t.header.len() >= 2 && t.header.iter().all(|c| is_fact_label(c));
-    let label_rows = !t.rows.is_empty()
-        && t.rows
-            .iter()
-            .all(|r| r.first().is_some_and(|c| is_fact_label(c)));
+    let label_rows = !t.rows.is_empty() && t.rows.iter().all(|r| r.first().is_some_and(|c| is_fact_label(c)));
     header_facts || label_rows
 }
 
@@ -765,10 +576,7 @@ fn camel_name(w: &str) -> bool {
     chars.len() >= 5
         && chars.iter().all(|c| c.is_alphabetic())
         && chars[0].is_uppercase()
-        && chars[1..]
-            .iter()
-            .position(|c| c.is_uppercase())
-            .is_some_and(|p| p >= 2 && chars[1..=p].iter().all(|c| c.is_lowercase()))
+        && chars[1..].iter().position(|c| c.is_uppercase()).is_some_and(|p| p >= 2 && chars[1..=p].iter().all(|c| c.is_lowercase()))
 }
 
 /// The body that owns minutes: a one-word name with an inner capital in the title
@@ -784,13 +592,7 @@ pub fn organization(title: Option<&str>, lines: &[&Line]) -> Option<String> {
     if words.last().is_some_and(|w| matches!(*w, "HF" | "RHF")) {
         // Back to the first capitalised word of the name: `i Sykehuset Fjordvik HF`.
         let mut start = words.len() - 1;
-        while start > 0
-            && words[start - 1]
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase)
-            && words.len() - start < 5
-        {
+        while start > 0 && words[start - 1].chars().next().is_some_and(char::is_uppercase) && words.len() - start < 5 {
             start -= 1;
         }
         if words.len() - start >= 2 && start > 0 {
@@ -816,16 +618,10 @@ pub fn organization(title: Option<&str>, lines: &[&Line]) -> Option<String> {
         {
             continue;
         }
-        if let Some(w) = t
-            .split_whitespace()
-            .next()
-            .filter(|w| camel_name(w) && n > 1)
-        {
+        if let Some(w) = t.split_whitespace().next().filter(|w| camel_name(w) && n > 1) {
             return Some(w.to_string());
         }
-        if !t.to_lowercase().starts_with("hopp til")
-            && t.chars().next().is_some_and(char::is_uppercase)
-        {
+        if !t.to_lowercase().starts_with("hopp til") && t.chars().next().is_some_and(char::is_uppercase) {
             return Some(t);
         }
     }
@@ -833,32 +629,19 @@ pub fn organization(title: Option<&str>, lines: &[&Line]) -> Option<String> {
 }
 
 /// Builds the meeting and adds the agenda items to the section tree.
-pub fn meeting(
-    layout: &LayoutDocument,
-    agenda: &Agenda,
-    title: Option<&str>,
-    structure: &mut Structure,
-) -> Meeting {
+pub fn meeting(layout: &LayoutDocument, agenda: &Agenda, title: Option<&str>, structure: &mut Structure) -> Meeting {
     let body = title.map(|t| {
         let mut rest = t.to_string();
         let lower = t.to_lowercase();
         if let Some(w) = v::TITLE_WORDS.iter().find(|w| lower.starts_with(*w)) {
             rest = t[w.len()..].to_string();
         }
-        let rest = rest
-            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '–' | '-' | ':' | '—'));
+        let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '–' | '-' | ':' | '—'));
         let lower = rest.to_lowercase();
-        let rest = [
-            "fra møte i ",
-            "frå møte i ",
-            "fra møtet i ",
-            "til møte i ",
-            "fra ",
-            "frå ",
-        ]
-        .iter()
-        .find(|p| lower.starts_with(*p))
-        .map_or(rest, |p| &rest[p.len()..]);
+        let rest = ["fra møte i ", "frå møte i ", "fra møtet i ", "til møte i ", "fra ", "frå "]
+            .iter()
+            .find(|p| lower.starts_with(*p))
+            .map_or(rest, |p| &rest[p.len()..]);
         let mut r = clean(rest);
         if let Some(f) = r.get(..1) {
             let upper = f.to_uppercase();
@@ -866,10 +649,7 @@ pub fn meeting(
         }
         r
     });
-    let mut m = Meeting {
-        body,
-        ..Meeting::default()
-    };
+    let mut m = Meeting { body, ..Meeting::default() };
     let head_end = agenda.start().unwrap_or(layout.blocks.len());
     meeting_facts(&mut m, layout, head_end, title);
     let mut participants = table_participants(&structure.tables);
@@ -877,10 +657,7 @@ pub fn meeting(
     if agenda.start().is_some() {
         // A `Referent:` line after the last item.
         let tail = label_participants(layout, agenda.end, layout.blocks.len(), &agenda.furniture);
-        participants.extend(
-            tail.into_iter()
-                .filter(|p| p.group == ParticipantGroup::Secretariat),
-        );
+        participants.extend(tail.into_iter().filter(|p| p.group == ParticipantGroup::Secretariat));
     }
     // `''` where the list prints no institution or role (as in a table's empty cell).
     for p in &mut participants {
@@ -893,15 +670,8 @@ pub fn meeting(
     // A `Saksliste` table lists the items printed below it: each item once.
     let numbers: HashSet<String> = items.iter().map(|i| i.number.clone()).collect();
     let (table_items, table_sections) = table_agenda_items(layout);
-    let table_sections: Vec<Section> = table_sections
-        .into_iter()
-        .filter(|s| s.number.as_ref().is_none_or(|n| !numbers.contains(n)))
-        .collect();
-    items.extend(
-        table_items
-            .into_iter()
-            .filter(|i| !numbers.contains(&i.number)),
-    );
+    let table_sections: Vec<Section> = table_sections.into_iter().filter(|s| s.number.as_ref().is_none_or(|n| !numbers.contains(n))).collect();
+    items.extend(table_items.into_iter().filter(|i| !numbers.contains(&i.number)));
     structure.warnings.extend(warnings);
     m.items = items;
     let mut sections = sections;
@@ -915,22 +685,16 @@ pub fn meeting(
     sections.iter().for_each(|s| ids(s, &mut item_ids));
     fn drop_ids(list: &mut Vec<Section>, item_ids: &HashSet<String>) {
         list.retain(|s| !item_ids.contains(&s.id));
-        list.iter_mut()
-            .for_each(|s| drop_ids(&mut s.sections, item_ids));
+        list.iter_mut().for_each(|s| drop_ids(&mut s.sections, item_ids));
     }
     drop_ids(&mut structure.sections, &item_ids);
     if !sections.is_empty() {
         let agenda_section = structure.sections.iter_mut().rev().find(|s| {
             let t = s.title.to_lowercase();
-            t.starts_with("agenda")
-                || t.starts_with("saksliste")
-                || t.starts_with("sakliste")
-                || t.starts_with("dagsorden")
+            t.starts_with("agenda") || t.starts_with("saksliste") || t.starts_with("sakliste") || t.starts_with("dagsorden")
         });
         match agenda_section {
-            Some(a) if !agenda.listed_first && agenda.parts.is_empty() => {
-                a.sections.extend(sections)
-            }
+            Some(a) if !agenda.listed_first && agenda.parts.is_empty() => a.sections.extend(sections),
             _ => structure.sections.extend(sections.into_iter().map(|mut s| {
                 s.level = 1;
                 for c in &mut s.sections {
@@ -951,28 +715,14 @@ fn table_participants(tables: &[Table]) -> Vec<Participant> {
         let Some(group) = t.title.as_deref().and_then(v::group_of_title) else {
             continue;
         };
-        let agenda = t
-            .header
-            .first()
-            .is_some_and(|h| clean(h).to_lowercase().starts_with("sak"))
-            || t.rows.iter().any(|r| {
-                r.first()
-                    .is_some_and(|c| archive_heading(&clean(c)).is_some())
-            });
-        if agenda
-            || is_follow_up_header(&t.header)
-            || t.rows.first().is_some_and(|r| is_follow_up_header(r))
-        {
+        let agenda = t.header.first().is_some_and(|h| clean(h).to_lowercase().starts_with("sak"))
+            || t.rows.iter().any(|r| r.first().is_some_and(|c| archive_heading(&clean(c)).is_some()));
+        if agenda || is_follow_up_header(&t.header) || t.rows.first().is_some_and(|r| is_follow_up_header(r)) {
             continue;
         }
-        let columns: Vec<Option<&str>> =
-            t.header.iter().map(|h| v::participant_column(h)).collect();
-        let col = |field: &str, fallback: usize| {
-            columns
-                .iter()
-                .position(|c| *c == Some(field))
-                .or_else(|| columns.iter().all(Option::is_none).then_some(fallback))
-        };
+        let columns: Vec<Option<&str>> = t.header.iter().map(|h| v::participant_column(h)).collect();
+        let col =
+            |field: &str, fallback: usize| columns.iter().position(|c| *c == Some(field)).or_else(|| columns.iter().all(Option::is_none).then_some(fallback));
         let (n, i, r) = (col("name", 0), col("institution", 1), col("role", 2));
         let mut rows: Vec<&Vec<String>> = Vec::new();
         // A header that names no column is a first row of people.
@@ -981,21 +731,12 @@ fn table_participants(tables: &[Table]) -> Vec<Participant> {
         }
         rows.extend(t.rows.iter());
         for row in rows {
-            let cell = |i: Option<usize>| {
-                i.and_then(|i| row.get(i))
-                    .map(|c| clean(c))
-                    .unwrap_or_default()
-            };
+            let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(|c| clean(c)).unwrap_or_default();
             let name = cell(n);
             if name.is_empty() {
                 continue;
             }
-            out.push(Participant {
-                name,
-                institution: Some(cell(i)),
-                role: Some(cell(r)),
-                group,
-            });
+            out.push(Participant { name, institution: Some(cell(i)), role: Some(cell(r)), group });
         }
     }
     out
@@ -1057,27 +798,20 @@ fn split_paren(s: &str) -> (String, Option<String>) {
 
 /// A word that names an organisation or unit.
 fn unit_word(w: &str) -> bool {
-    let w = w
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase();
-    v::UNIT_STEMS
-        .iter()
-        .any(|s| w == *s || s.chars().count() >= 5 && w.contains(s))
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    v::UNIT_STEMS.iter().any(|s| w == *s || s.chars().count() >= 5 && w.contains(s))
 }
 
 /// A person's name: two to five capitalised words (initials and name particles
 /// allowed), no digits, no unit word.
 fn is_person_name(s: &str) -> bool {
     let words: Vec<&str> = s.split_whitespace().collect();
-    let particles = [
-        "van", "von", "de", "da", "di", "af", "le", "la", "du", "der", "den",
-    ];
+    let particles = ["van", "von", "de", "da", "di", "af", "le", "la", "du", "der", "den"];
     (2..=5).contains(&words.len())
         && s.chars().count() <= 50
         && words.iter().all(|w| {
             let first_upper = w.chars().next().is_some_and(char::is_uppercase);
-            (first_upper || particles.contains(w))
-                && w.chars().all(|c| c.is_alphabetic() || "-.'’".contains(c))
+            (first_upper || particles.contains(w)) && w.chars().all(|c| c.is_alphabetic() || "-.'’".contains(c))
         })
         && !words.iter().any(|w| unit_word(w))
 }
@@ -1085,12 +819,7 @@ fn is_person_name(s: &str) -> bool {
 /// A participant from a name piece with an optional `(role)`.
 fn person(piece: &str, group: ParticipantGroup) -> Participant {
     let (name, paren) = split_paren(piece);
-    let mut p = Participant {
-        name,
-        institution: None,
-        role: None,
-        group,
-    };
+    let mut p = Participant { name, institution: None, role: None, group };
     if let Some(inner) = paren {
         // `Kari Nordmann (Sykehuset Innlandet)`: a unit in parentheses is the institution.
         if inner.split_whitespace().any(unit_word) && !inner.contains(',') {
@@ -1108,30 +837,16 @@ fn parse_entries(entries: &[String], group: ParticipantGroup) -> Vec<Participant
     let Some(first) = entries.first() else {
         return vec![];
     };
-    let names_in = |s: &str| {
-        split_top(s)
-            .iter()
-            .flat_map(|p| split_og(p))
-            .filter(|p| is_person_name(&split_paren(p).0))
-            .count()
-    };
+    let names_in = |s: &str| split_top(s).iter().flat_map(|p| split_og(p)).filter(|p| is_person_name(&split_paren(p).0)).count();
     let mut out: Vec<Participant> = Vec::new();
-    if names_in(first) >= 2 && entries.len() == 1
-        || names_in(first) >= 2 && split_top(first).len() >= 3
-    {
+    if names_in(first) >= 2 && entries.len() == 1 || names_in(first) >= 2 && split_top(first).len() >= 3 {
         // A comma list, wrapped over lines.
         let joined = clean(&entries.join(" "));
         let mut run_start = 0;
         let mut last_was_unit = false;
         for piece in split_top(&joined) {
             let parts = split_og(&piece);
-            let parts = if parts.len() > 1
-                && parts[1..].iter().all(|p| is_person_name(&split_paren(p).0))
-            {
-                parts
-            } else {
-                vec![piece.clone()]
-            };
+            let parts = if parts.len() > 1 && parts[1..].iter().all(|p| is_person_name(&split_paren(p).0)) { parts } else { vec![piece.clone()] };
             for part in parts {
                 let (core, paren) = split_paren(&part);
                 if is_person_name(&core) || out.is_empty() {
@@ -1168,11 +883,7 @@ fn parse_entries(entries: &[String], group: ParticipantGroup) -> Vec<Participant
         let pieces = split_top(&entry);
         let Some(head) = pieces.first() else { continue };
         let names = split_og(head);
-        let names = if names.len() > 1 && names.iter().all(|n| is_person_name(&split_paren(n).0)) {
-            names
-        } else {
-            vec![head.clone()]
-        };
+        let names = if names.len() > 1 && names.iter().all(|n| is_person_name(&split_paren(n).0)) { names } else { vec![head.clone()] };
         let rest = pieces[1..].join(", ");
         let (unit, role) = split_paren(&rest);
         for n in names {
@@ -1191,12 +902,7 @@ fn parse_entries(entries: &[String], group: ParticipantGroup) -> Vec<Participant
 
 /// Participants from label sections in the head: `Til stede: A, B`, a label on a line of
 /// its own with one person per line under it, text columns `Navn  Institusjon  Rolle`.
-fn label_participants(
-    layout: &LayoutDocument,
-    from: usize,
-    head_end: usize,
-    furniture: &HashSet<usize>,
-) -> Vec<Participant> {
+fn label_participants(layout: &LayoutDocument, from: usize, head_end: usize, furniture: &HashSet<usize>) -> Vec<Participant> {
     let mut out = Vec::new();
     let mut i = from;
     while i < head_end {
@@ -1209,19 +915,10 @@ fn label_participants(
             continue;
         };
         let alone = rest.is_empty();
-        let has_colon =
-            l.text.trim_end().ends_with(':') || l.text.contains(':') || l.text.contains('\t');
+        let has_colon = l.text.trim_end().ends_with(':') || l.text.contains(':') || l.text.contains('\t');
         let group = v::participant_group(&label)
-            .filter(|_| {
-                has_colon
-                    || alone && !label.eq_ignore_ascii_case("referat")
-                    || l.text.contains("   ")
-            })
-            .or_else(|| {
-                (has_colon && label.split_whitespace().count() >= 2)
-                    .then(|| v::group_of_title(&label))
-                    .flatten()
-            });
+            .filter(|_| has_colon || alone && !label.eq_ignore_ascii_case("referat") || l.text.contains("   "))
+            .or_else(|| (has_colon && label.split_whitespace().count() >= 2).then(|| v::group_of_title(&label)).flatten());
         let Some(group) = group else {
             i += 1;
             continue;
@@ -1231,15 +928,8 @@ fn label_participants(
         let mut rows: Vec<(String, String)> = Vec::new(); // (raw, cleaned)
         if !rest.is_empty() {
             let raw = l.text.trim();
-            let raw_rest = raw
-                .find([':', '\t'])
-                .map(|k| &raw[k + 1..])
-                .or_else(|| raw.find("   ").map(|k| &raw[k..]))
-                .unwrap_or("");
-            rows.push((
-                raw_rest.trim_start_matches([':', '\t', ' ']).to_string(),
-                rest.clone(),
-            ));
+            let raw_rest = raw.find([':', '\t']).map(|k| &raw[k + 1..]).or_else(|| raw.find("   ").map(|k| &raw[k..])).unwrap_or("");
+            rows.push((raw_rest.trim_start_matches([':', '\t', ' ']).to_string(), rest.clone()));
         }
         let mut j = i + 1;
         while j < head_end {
@@ -1251,39 +941,19 @@ fn label_participants(
             let t = text_of(n);
             let gap = n.space_before >= 1.0 && !(rows.is_empty() && alone);
             let labelled = split_label(&n.text).is_some_and(|(lab, r)| {
-                v::participant_group(&lab).is_some() && (n.text.contains(':') || r.is_empty())
-                    || (!r.is_empty() && n.text.contains(':') && !lab.contains(','))
+                v::participant_group(&lab).is_some() && (n.text.contains(':') || r.is_empty()) || (!r.is_empty() && n.text.contains(':') && !lab.contains(','))
             });
             let sentence = t.ends_with('.') && t.split_whitespace().count() > 8;
-            if gap
-                || labelled
-                || n.heading.is_some()
-                || sentence
-                || t.is_empty()
-                || v::decision_label().is_match(&t)
-            {
+            if gap || labelled || n.heading.is_some() || sentence || t.is_empty() || v::decision_label().is_match(&t) {
                 break;
             }
-            rows.push((
-                strip_bullet(&n.text).unwrap_or(&n.text).trim().to_string(),
-                t,
-            ));
+            rows.push((strip_bullet(&n.text).unwrap_or(&n.text).trim().to_string(), t));
             j += 1;
         }
         // Text columns (`Navn   Institusjon   Rolle`): one person per row.
-        let columns: Vec<Vec<String>> = rows
-            .iter()
-            .map(|(raw, _)| {
-                raw.split("   ")
-                    .map(clean)
-                    .filter(|c| !c.is_empty())
-                    .collect()
-            })
-            .collect();
+        let columns: Vec<Vec<String>> = rows.iter().map(|(raw, _)| raw.split("   ").map(clean).filter(|c| !c.is_empty()).collect()).collect();
         if !rows.is_empty() && columns.iter().all(|c| c.len() >= 2) && rows.len() >= 2
-            || columns.first().is_some_and(|c| {
-                c.len() >= 2 && c.iter().all(|h| v::participant_column(h).is_some())
-            })
+            || columns.first().is_some_and(|c| c.len() >= 2 && c.iter().all(|h| v::participant_column(h).is_some()))
         {
             let mut map: Vec<Option<&str>> = vec![Some("name"), Some("institution"), Some("role")];
             for (k, cells) in columns.iter().enumerate() {
@@ -1291,12 +961,7 @@ fn label_participants(
                     map = cells.iter().map(|h| v::participant_column(h)).collect();
                     continue;
                 }
-                let get = |field: &str| {
-                    map.iter()
-                        .position(|m| *m == Some(field))
-                        .and_then(|p| cells.get(p))
-                        .cloned()
-                };
+                let get = |field: &str| map.iter().position(|m| *m == Some(field)).and_then(|p| cells.get(p)).cloned();
                 if let Some(name) = get("name") {
                     out.push(Participant {
                         name,
@@ -1311,10 +976,7 @@ fn label_participants(
             let mut entries: Vec<String> = Vec::new();
             for (_, t) in &rows {
                 let wraps = t.starts_with(|c: char| c.is_lowercase() || c == '(')
-                    || entries.last().is_some_and(|p: &String| {
-                        !p.ends_with([',', ')']) && split_top(p).len() >= 3 && !t.contains(", ")
-                            || p.ends_with(',')
-                    });
+                    || entries.last().is_some_and(|p: &String| !p.ends_with([',', ')']) && split_top(p).len() >= 3 && !t.contains(", ") || p.ends_with(','));
                 match entries.last_mut() {
                     Some(p) if wraps => {
                         p.push(' ');
@@ -1325,11 +987,7 @@ fn label_participants(
             }
             out.extend(parse_entries(&entries, group).into_iter().filter(|p| {
                 let l = p.name.to_lowercase();
-                !(l.starts_with("ingen")
-                    || l == "alle"
-                    || l.starts_with("alle ")
-                    || l.starts_with("n.n")
-                    || !p.name.chars().any(char::is_alphabetic))
+                !(l.starts_with("ingen") || l == "alle" || l.starts_with("alle ") || l.starts_with("n.n") || !p.name.chars().any(char::is_alphabetic))
             }));
         }
         i = j.max(i + 1);
@@ -1338,10 +996,7 @@ fn label_participants(
 }
 
 /// Agenda items from their headings and what follows them.
-fn agenda_items(
-    layout: &LayoutDocument,
-    agenda: &Agenda,
-) -> (Vec<AgendaItem>, Vec<Section>, Vec<Warning>) {
+fn agenda_items(layout: &LayoutDocument, agenda: &Agenda) -> (Vec<AgendaItem>, Vec<Section>, Vec<Warning>) {
     let formatting = has_formatting(layout);
     let mut items = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
@@ -1363,11 +1018,7 @@ fn agenda_items(
             });
             part_index += 1;
         }
-        let stop = agenda
-            .headings
-            .get(k + 1)
-            .map_or(agenda.end, |n| n.block)
-            .min(agenda.end.max(h.block + h.span));
+        let stop = agenda.headings.get(k + 1).map_or(agenda.end, |n| n.block).min(agenda.end.max(h.block + h.span));
         let mut kind = h.kind.clone();
         let mut text_lines: Vec<Line> = Vec::new();
         let mut decision: Vec<Line> = Vec::new();
@@ -1375,10 +1026,7 @@ fn agenda_items(
         let mut proposal = false;
         // The decision's lines as printed, label included.
         let mut printed: Vec<Line> = Vec::new();
-        let mut pages: Vec<u32> = line_at(layout, h.block)
-            .and_then(|l| l.page)
-            .into_iter()
-            .collect();
+        let mut pages: Vec<u32> = line_at(layout, h.block).and_then(|l| l.page).into_iter().collect();
         for i in h.block + h.span..stop {
             if agenda.furniture.contains(&i) || part_blocks.contains(&i) {
                 continue;
@@ -1400,9 +1048,7 @@ fn agenda_items(
             }
             if let Some(c) = v::decision_label().captures(&t) {
                 let label = c[1].to_lowercase();
-                let is_proposal = ["forslag", "framlegg", "innstilling til", "tilråding til"]
-                    .iter()
-                    .any(|p| label.starts_with(p));
+                let is_proposal = ["forslag", "framlegg", "innstilling til", "tilråding til"].iter().any(|p| label.starts_with(p));
                 if in_decision && proposal && !is_proposal {
                     // A proposal followed by the decision: the proposal stays in the text, as printed.
                     text_lines.append(&mut printed);
@@ -1411,11 +1057,7 @@ fn agenda_items(
                 printed = vec![line.clone()];
                 in_decision = true;
                 proposal = is_proposal;
-                if let Some(rest) = c
-                    .get(2)
-                    .map(|m| m.as_str().trim())
-                    .filter(|r| !r.is_empty())
-                {
+                if let Some(rest) = c.get(2).map(|m| m.as_str().trim()).filter(|r| !r.is_empty()) {
                     let mut l = line.clone();
                     l.text = rest.to_string();
                     decision.push(l);
@@ -1433,36 +1075,21 @@ fn agenda_items(
         if decision.is_empty() && formatting {
             let end = text_lines.len();
             let mut start = end;
-            while start > 0 && text_lines[start - 1].bold && text_lines[start - 1].heading.is_none()
-            {
+            while start > 0 && text_lines[start - 1].bold && text_lines[start - 1].heading.is_none() {
                 start -= 1;
             }
-            let joined = clean(
-                &text_lines[start..end]
-                    .iter()
-                    .map(|l| l.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
+            let joined = clean(&text_lines[start..end].iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" "));
             if start < end && joined.ends_with('.') && joined.split_whitespace().count() >= 3 {
                 decision = text_lines.split_off(start);
             }
         }
         // Plain text has no bold: one short sentence with a decision verb is a guess.
         if decision.is_empty() && !formatting && !text_lines.is_empty() && text_lines.len() <= 3 {
-            let one_paragraph = text_lines.iter().skip(1).all(|l| l.space_before < 1.0)
-                && text_lines.iter().all(|l| !l.bullet);
-            let joined = clean(
-                &text_lines
-                    .iter()
-                    .map(|l| l.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
+            let one_paragraph = text_lines.iter().skip(1).all(|l| l.space_before < 1.0) && text_lines.iter().all(|l| !l.bullet);
+            let joined = clean(&text_lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" "));
             let one_sentence = joined.ends_with('.') && !joined[..joined.len() - 1].contains(". ");
             let lower = joined.to_lowercase();
-            if one_paragraph && one_sentence && v::DECISION_VERBS.iter().any(|w| lower.contains(w))
-            {
+            if one_paragraph && one_sentence && v::DECISION_VERBS.iter().any(|w| lower.contains(w)) {
                 warnings.push(Warning::new(
                     "decision_guess",
                     format!("item {}: the only sentence of its text read as an unlabelled decision: {joined}", h.number.as_deref().unwrap_or(&h.title)),
@@ -1473,16 +1100,9 @@ fn agenda_items(
         }
         let text = body_text(&text_lines);
         let decision = {
-            let texts: Vec<String> = decision
-                .iter()
-                .map(text_of)
-                .filter(|t| !t.is_empty())
-                .collect();
+            let texts: Vec<String> = decision.iter().map(text_of).filter(|t| !t.is_empty()).collect();
             let s = join_lines(&texts, &[]);
-            let s = s
-                .trim_matches(|c: char| matches!(c, '*' | '"' | '«' | '»' | '“' | '”' | '_'))
-                .trim()
-                .to_string();
+            let s = s.trim_matches(|c: char| matches!(c, '*' | '"' | '«' | '»' | '“' | '”' | '_')).trim().to_string();
             (!s.is_empty()).then_some(s)
         };
         let mut section_text = Vec::new();
@@ -1505,23 +1125,10 @@ fn agenda_items(
             sections: vec![],
         };
         match sections.last_mut() {
-            Some(part)
-                if part_index > 0
-                    && part.number.as_deref()
-                        == agenda.parts.get(part_index - 1).map(|p| p.1.as_str()) =>
-            {
-                part.sections.push(section)
-            }
+            Some(part) if part_index > 0 && part.number.as_deref() == agenda.parts.get(part_index - 1).map(|p| p.1.as_str()) => part.sections.push(section),
             _ => sections.push(section),
         }
-        items.push(AgendaItem {
-            number: h.number.clone().unwrap_or_default(),
-            title: h.title.clone(),
-            kind,
-            text,
-            decision,
-            pages,
-        });
+        items.push(AgendaItem { number: h.number.clone().unwrap_or_default(), title: h.title.clone(), kind, text, decision, pages });
     }
     (items, sections, warnings)
 }
@@ -1530,10 +1137,8 @@ fn agenda_items(
 fn bare_number_re() -> &'static regex::Regex {
     static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     R.get_or_init(|| {
-        regex::Regex::new(
-            r"^(?:(?i:sak)\s*(?:(?i:nr)\.?)?\s*)?(\d{1,3}\s*[/-]\s*\d{2,4})\b\s*[:.\-–]?\s*(.*)$",
-        )
-        .unwrap_or_else(|_| regex::Regex::new("$^").expect("trivial regex"))
+        regex::Regex::new(r"^(?:(?i:sak)\s*(?:(?i:nr)\.?)?\s*)?(\d{1,3}\s*[/-]\s*\d{2,4})\b\s*[:.\-–]?\s*(.*)$")
+            .unwrap_or_else(|_| regex::Regex::new("$^").expect("trivial regex"))
     })
 }
 
@@ -1572,17 +1177,9 @@ fn table_agenda_items(layout: &LayoutDocument) -> (Vec<AgendaItem>, Vec<Section>
         }) else {
             continue;
         };
-        let names: Vec<String> = header
-            .cells
-            .iter()
-            .map(|c| clean(&c.text()).to_lowercase())
-            .collect();
-        let decision_col = names.iter().position(|n| {
-            n.starts_with("vedtak") || n.starts_with("beslutning") || n.starts_with("konklusjon")
-        });
-        let title_col = names
-            .iter()
-            .position(|n| n.contains("tittel") || n.contains("tema") || n.contains("sakstittel"));
+        let names: Vec<String> = header.cells.iter().map(|c| clean(&c.text()).to_lowercase()).collect();
+        let decision_col = names.iter().position(|n| n.starts_with("vedtak") || n.starts_with("beslutning") || n.starts_with("konklusjon"));
+        let title_col = names.iter().position(|n| n.contains("tittel") || n.contains("tema") || n.contains("sakstittel"));
         for row in &t.rows {
             if std::ptr::eq(row, header) {
                 continue;
@@ -1603,9 +1200,7 @@ fn table_agenda_items(layout: &LayoutDocument) -> (Vec<AgendaItem>, Vec<Section>
                 if Some(i) == decision_col {
                     let d = clean(&cell.text());
                     decision = (!d.is_empty()).then_some(d);
-                } else if Some(i) == title_col
-                    || (title.is_empty() && title_col.is_none() && i == 1)
-                {
+                } else if Some(i) == title_col || (title.is_empty() && title_col.is_none() && i == 1) {
                     let mut lines = cell.lines.iter();
                     if title.is_empty() {
                         title = lines.next().map(|l| clean(&l.text)).unwrap_or_default();
@@ -1647,11 +1242,7 @@ fn table_agenda_items(layout: &LayoutDocument) -> (Vec<AgendaItem>, Vec<Section>
                 let d = join_lines(&dec_lines, &[]);
                 decision = (!d.is_empty()).then_some(d);
             }
-            let decision = decision.map(|d| {
-                d.trim_matches(|c: char| matches!(c, '*' | '"' | '«' | '»' | '“' | '”' | '_'))
-                    .trim()
-                    .to_string()
-            });
+            let decision = decision.map(|d| d.trim_matches(|c: char| matches!(c, '*' | '"' | '«' | '»' | '“' | '”' | '_')).trim().to_string());
             let text = body_text(&text_lines);
             sections.push(Section {
                 id: number.clone(),
@@ -1662,14 +1253,7 @@ fn table_agenda_items(layout: &LayoutDocument) -> (Vec<AgendaItem>, Vec<Section>
                 objectives: vec![],
                 sections: vec![],
             });
-            items.push(AgendaItem {
-                number,
-                title,
-                kind: None,
-                text,
-                decision,
-                pages: row.pages.clone(),
-            });
+            items.push(AgendaItem { number, title, kind: None, text, decision, pages: row.pages.clone() });
         }
     }
     (items, sections)
@@ -1689,9 +1273,7 @@ fn body_text(lines: &[Line]) -> String {
             || l.bullet
             || l.bbox.is_none()
             || l.space_before >= 0.5
-            || paras
-                .last()
-                .is_none_or(|(_, p)| p.last().is_some_and(|x| x.trim_end().ends_with(':')));
+            || paras.last().is_none_or(|(_, p)| p.last().is_some_and(|x| x.trim_end().ends_with(':')));
         if starts_new {
             paras.push((bullet.is_some() || l.bullet, vec![bullet.unwrap_or(t)]));
         } else if let Some(p) = paras.last_mut() {
@@ -1717,85 +1299,33 @@ mod tests {
     use super::*;
 
     fn names(ps: &[Participant]) -> Vec<(String, String, String)> {
-        ps.iter()
-            .map(|p| {
-                (
-                    p.name.clone(),
-                    p.institution.clone().unwrap_or_default(),
-                    p.role.clone().unwrap_or_default(),
-                )
-            })
-            .collect()
+        ps.iter().map(|p| (p.name.clone(), p.institution.clone().unwrap_or_default(), p.role.clone().unwrap_or_default())).collect()
     }
 
     #[test]
     fn comma_lists_one_per_line_and_two_people_of_one_unit() {
         let g = ParticipantGroup::Members;
-        let list = parse_entries(
-            &["Anne Kristin Berg (styreleder), Tor Erik Haugen, Jon Are Dahl".into()],
-            g,
-        );
-        assert_eq!(
-            names(&list)[0],
-            ("Anne Kristin Berg".into(), "".into(), "styreleder".into())
-        );
+        let list = parse_entries(&["Anne Kristin Berg (styreleder), Tor Erik Haugen, Jon Are Dahl".into()], g);
+        assert_eq!(names(&list)[0], ("Anne Kristin Berg".into(), "".into(), "styreleder".into()));
         assert_eq!(list.len(), 3);
-        let two = parse_entries(
-            &["Eirik Fossum, Helse Nordvest RHF og Maren Lie, Universitetet i Nordvik".into()],
-            g,
-        );
+        let two = parse_entries(&["Eirik Fossum, Helse Nordvest RHF og Maren Lie, Universitetet i Nordvik".into()], g);
         assert_eq!(
             names(&two),
-            vec![
-                (
-                    "Eirik Fossum".into(),
-                    "Helse Nordvest RHF".into(),
-                    "".into()
-                ),
-                (
-                    "Maren Lie".into(),
-                    "Universitetet i Nordvik".into(),
-                    "".into()
-                )
-            ]
+            vec![("Eirik Fossum".into(), "Helse Nordvest RHF".into(), "".into()), ("Maren Lie".into(), "Universitetet i Nordvik".into(), "".into())]
         );
-        let og = parse_entries(
-            &["Jorunn Myrvang og Arne Sandvik, Forskingsseksjonen".into()],
-            g,
-        );
+        let og = parse_entries(&["Jorunn Myrvang og Arne Sandvik, Forskingsseksjonen".into()], g);
         assert_eq!(og.len(), 2);
-        assert!(og
-            .iter()
-            .all(|p| p.institution.as_deref() == Some("Forskingsseksjonen")));
-        let lines = parse_entries(
-            &[
-                "Ragnar Thue, Forskningsstøtte, Fagavdelingen".into(),
-                "Nora Lindahl, Ortopedisk avdeling (representant)".into(),
-            ],
-            g,
-        );
+        assert!(og.iter().all(|p| p.institution.as_deref() == Some("Forskingsseksjonen")));
+        let lines = parse_entries(&["Ragnar Thue, Forskningsstøtte, Fagavdelingen".into(), "Nora Lindahl, Ortopedisk avdeling (representant)".into()], g);
         assert_eq!(names(&lines)[0].1, "Forskningsstøtte, Fagavdelingen");
-        assert_eq!(
-            names(&lines)[1],
-            (
-                "Nora Lindahl".into(),
-                "Ortopedisk avdeling".into(),
-                "representant".into()
-            )
-        );
+        assert_eq!(names(&lines)[1], ("Nora Lindahl".into(), "Ortopedisk avdeling".into(), "representant".into()));
     }
 
     #[test]
     fn archive_numbers_in_every_style() {
-        assert_eq!(
-            agenda_number("Sak 14-2025 Godkjenning"),
-            Some("14-2025".into())
-        );
+        assert_eq!(agenda_number("Sak 14-2025 Godkjenning"), Some("14-2025".into()));
         assert_eq!(agenda_number("FU 7/25 Godkjenning"), Some("FU 7/25".into()));
-        assert_eq!(
-            agenda_number("Saksnr. 2025/412 Godkjenning"),
-            Some("2025/412".into())
-        );
+        assert_eq!(agenda_number("Saksnr. 2025/412 Godkjenning"), Some("2025/412".into()));
         assert_eq!(agenda_number("18/25 Godkjenning"), Some("18/25".into()));
         assert_eq!(agenda_number("Sak 3: Budsjett"), Some("3".into()));
         assert_eq!(agenda_number("Sak 5 ble utsatt"), None);

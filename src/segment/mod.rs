@@ -112,12 +112,8 @@ fn detect_kind(layout: &LayoutDocument, lines: &[&Line], agenda: &minutes::Agend
 /// named by the vocabulary), aligned text headers, or list-form measures,
 /// with a plan word in its head or more than one such cue.
 fn plan_evidence(layout: &LayoutDocument, lines: &[&Line], head: &str) -> bool {
-    let tables = layout
-        .blocks
-        .iter()
-        .filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
-        .filter(|t| table_reader::columns(t).is_some())
-        .count();
+    let tables =
+        layout.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).filter(|t| table_reader::columns(t).is_some()).count();
     let header_lines = lines.iter().filter(|l| vocab::is_table_header_line(&l.text) || vocab::is_aligned_header_line(&l.text)).count();
     let list_measures = list_forms::find(&layout.blocks).len();
     let cues = tables + header_lines + list_measures;
@@ -328,11 +324,7 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
             }
         }
     }
-    match counts
-        .into_iter()
-        .filter(|(w, n)| *n >= 3 && w.chars().count() >= 3)
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-    {
+    match counts.into_iter().filter(|(w, n)| *n >= 3 && w.chars().count() >= 3).max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))) {
         Some((w, _)) => guess(w, "the acronym the text uses most"),
         None => (None, None),
     }

@@ -12,15 +12,13 @@ use super::vocab;
 use crate::layout::Line;
 use crate::text::{clean, join_lines, strip_bullet};
 
-
-
 /// Splits the printed lines of a responsibility cell into parties.
 pub fn split_lines(lines: &[Line], column_width: Option<f32>) -> Vec<String> {
     let lines: Vec<&Line> = lines
         .iter()
         .filter(|l| {
             let t = l.text.trim();
-            !t.is_empty() && !(vocab::is_responsible_header(t) && t.split_whitespace().count() == 1)
+            !(t.is_empty() || vocab::is_responsible_header(t) && t.split_whitespace().count() == 1)
         })
         .collect();
     // A single word as wide as the cell may be a word the column broke.
@@ -133,7 +131,7 @@ fn og_separates(left: &str, right: &str) -> bool {
     // `Seksjon for forsking og utvikling`: the name of a unit joins topics with `og`.
     let unit_name = left.split_whitespace().any(|w| w == "for");
     let party = starts_with_party_word(right);
-    party && !(unit_name && !right_is_whole_party(right))
+    party && (!unit_name || right_is_whole_party(right))
 }
 
 /// The right side of `og` is a party of its own: a party word that is the
@@ -174,10 +172,16 @@ mod tests {
 
     #[test]
     fn wrapped_lines_continue_and_line_breaks_separate() {
-        assert_eq!(split_lines(&lines(&["Laboratoriemedisinsk", "klinikk", "FoU-avdelingen"]), Some(30.0)), vec!["Laboratoriemedisinsk klinikk", "FoU-avdelingen"]);
+        assert_eq!(
+            split_lines(&lines(&["Laboratoriemedisinsk", "klinikk", "FoU-avdelingen"]), Some(30.0)),
+            vec!["Laboratoriemedisinsk klinikk", "FoU-avdelingen"]
+        );
         assert_eq!(split_lines(&lines(&["Forskningsgruppe", "ledere"]), Some(16.0)), vec!["Forskningsgruppeledere"]);
         assert_eq!(split_lines(&lines(&["Forskningssjef og FoU-", "avdelingen"]), Some(30.0)), vec!["Forskningssjef", "FoU-avdelingen"]);
-        assert_eq!(split_lines(&lines(&["FoU-avdelingen, Seksjon for", "innovasjon og", "næringslivssamarbeid"]), Some(30.0)), vec!["FoU-avdelingen", "Seksjon for innovasjon og næringslivssamarbeid"]);
+        assert_eq!(
+            split_lines(&lines(&["FoU-avdelingen, Seksjon for", "innovasjon og", "næringslivssamarbeid"]), Some(30.0)),
+            vec!["FoU-avdelingen", "Seksjon for innovasjon og næringslivssamarbeid"]
+        );
         assert_eq!(split_lines(&lines(&["Kommunikasjonsavdelingen", "FoU-avdelingen"]), Some(30.0)), vec!["Kommunikasjonsavdelingen", "FoU-avdelingen"]);
     }
 }

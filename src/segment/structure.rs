@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::measure::{self, RowDraft};
 use super::list_forms;
+use super::measure::{self, RowDraft};
 use super::table_reader::{self, Columns};
 use super::vocab;
 use crate::layout::{Block, LayoutDocument, Line, Table as LTable, TableOrigin};
@@ -235,11 +235,7 @@ impl<'a> Walker<'a> {
             }
             numbers.push(n);
         }
-        numbers
-            .iter()
-            .enumerate()
-            .map(|(i, n)| n.as_ref().is_some_and(|n| last_at.get(n).is_some_and(|&j| j > i)))
-            .collect()
+        numbers.iter().enumerate().map(|(i, n)| n.as_ref().is_some_and(|n| last_at.get(n).is_some_and(|&j| j > i))).collect()
     }
 
     fn candidate_number(&self, line: &Line) -> Option<String> {
@@ -375,7 +371,16 @@ impl<'a> Walker<'a> {
         }
         let id = self.unique_id(h.number.as_deref(), &h.title);
         self.section_ids.insert(id.clone());
-        self.sections.push(SectionDraft { id, number: h.number, title: h.title, level: h.level.max(1), text: vec![], objectives: vec![], parent, table_goal: false });
+        self.sections.push(SectionDraft {
+            id,
+            number: h.number,
+            title: h.title,
+            level: h.level.max(1),
+            text: vec![],
+            objectives: vec![],
+            parent,
+            table_goal: false,
+        });
         self.current = Some(self.sections.len() - 1);
     }
 
@@ -388,7 +393,11 @@ impl<'a> Walker<'a> {
                 let first = title.split_whitespace().next().unwrap_or("").to_lowercase();
                 let keyword = ["hovedmål", "hovedmålene", "delmål", "målbilde", "innsatsområder", "satsingsområder"].contains(&first.as_str());
                 let s = if keyword { slug(&first) } else { slug(title) };
-                if s.is_empty() { "section".to_string() } else { s }
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
             }
         };
         let mut id = base.clone();
@@ -575,11 +584,7 @@ impl<'a> Walker<'a> {
             return;
         }
         let starts_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
-        let prev_done = self.sections[i]
-            .objectives
-            .last()
-            .and_then(|(_, ls)| ls.last())
-            .is_none_or(|l| l.text.trim_end().ends_with(['.', ':', '!', '?']));
+        let prev_done = self.sections[i].objectives.last().and_then(|(_, ls)| ls.last()).is_none_or(|l| l.text.trim_end().ends_with(['.', ':', '!', '?']));
         let objectives = &mut self.sections[i].objectives;
         if objectives.is_empty() || (starts_upper && prev_done && line.space_before >= 0.5) {
             if self.last_number_objective.is_some() && !objectives.is_empty() {
@@ -696,7 +701,8 @@ impl<'a> Walker<'a> {
                 });
                 let unlabelled = self.row.label.is_none() && self.row.refs.is_empty();
                 let starts_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
-                let party_cell = party && !bullet && !t.starts_with('(') && !self.row.content.is_empty() && !prev_open && (line.space_before >= 1.0 || line.bbox.is_some());
+                let party_cell =
+                    party && !bullet && !t.starts_with('(') && !self.row.content.is_empty() && !prev_open && (line.space_before >= 1.0 || line.bbox.is_some());
                 if party_cell || self.continues_cut_party(t, line) {
                     self.row_state = RowState::Responsible;
                     self.row.responsible.push(line.clone());
@@ -731,11 +737,7 @@ impl<'a> Walker<'a> {
                     // A labelled row's text after its party column: the text
                     // order interleaved the columns (a row split by a page
                     // break). Keep it in the row.
-                    self.warnings.push(Warning::new(
-                        "row_order_guess",
-                        format!("text after the responsibility column kept in its row: {:.60}", t),
-                        line.page,
-                    ));
+                    self.warnings.push(Warning::new("row_order_guess", format!("text after the responsibility column kept in its row: {:.60}", t), line.page));
                     let had_indicators = self.row.content.iter().any(|l| vocab::indicator_heading().is_match(l.text.trim()));
                     self.row_state = if vocab::action_label().is_match(t) || !had_indicators { RowState::Content } else { RowState::Indicators };
                     self.row.content.push(line.clone());
@@ -949,11 +951,10 @@ impl<'a> Walker<'a> {
     fn generic_table(&mut self, t: &LTable) {
         let mut rows: Vec<Vec<String>> = t.rows.iter().map(|r| r.cells.iter().map(|c| measure::join(&c.lines.iter().collect::<Vec<_>>())).collect()).collect();
         rows.retain(|r| r.iter().any(|c| !c.is_empty()));
-        let header_idx = t.rows.iter().position(|r| r.header).or_else(|| {
-            rows.first().filter(|r| looks_like_header(r)).map(|_| 0)
-        });
+        let header_idx = t.rows.iter().position(|r| r.header).or_else(|| rows.first().filter(|r| looks_like_header(r)).map(|_| 0));
         let header = header_idx.and_then(|i| rows.get(i).cloned()).unwrap_or_default();
-        let body: Vec<Vec<String>> = rows.into_iter().enumerate().filter(|(i, r)| Some(*i) != header_idx && (header.is_empty() || *r != header)).map(|(_, r)| r).collect();
+        let body: Vec<Vec<String>> =
+            rows.into_iter().enumerate().filter(|(i, r)| Some(*i) != header_idx && (header.is_empty() || *r != header)).map(|(_, r)| r).collect();
         // The table's caption: the short line right above it, else the section title.
         let caption = clean(&self.last_line_text);
         let page_number = caption.len() <= 3 && caption.chars().all(|c| c.is_ascii_digit());
@@ -1089,7 +1090,11 @@ fn split_known_party(raw: &str, parties: &[String]) -> Option<(String, String)> 
     for p in parties {
         if let Some(left) = t.strip_suffix(p.as_str()) {
             let left = left.trim_end();
-            if left.len() < t.len() && left.ends_with(|c: char| c.is_alphanumeric() || c == ')') && left.split_whitespace().count() >= 2 && !vocab::is_party_line(left) {
+            if left.len() < t.len()
+                && left.ends_with(|c: char| c.is_alphanumeric() || c == ')')
+                && left.split_whitespace().count() >= 2
+                && !vocab::is_party_line(left)
+            {
                 return Some((left.to_string(), p.clone()));
             }
         }

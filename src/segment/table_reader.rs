@@ -124,11 +124,7 @@ fn repeats_header(row: &Row, cols: &Columns) -> bool {
     let texts: Vec<String> = row.texts().iter().map(|t| clean(t)).collect();
     let nonempty = texts.iter().filter(|t| !t.is_empty()).count();
     nonempty >= 2
-        && texts
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !t.is_empty())
-            .all(|(i, t)| header_role(t).is_some() || cols.headers.get(i).is_some_and(|h| h == t))
+        && texts.iter().enumerate().filter(|(_, t)| !t.is_empty()).all(|(i, t)| header_role(t).is_some() || cols.headers.get(i).is_some_and(|h| h == t))
 }
 
 /// Reads the body rows of a measure table.
@@ -137,9 +133,11 @@ pub fn read_rows(t: &Table, cols: &Columns, skip_header: bool) -> Vec<RowReading
     let start = if skip_header { cols.header_rows } else { 0 };
     let body: Vec<&Row> = t.rows.iter().skip(start).filter(|r| !r.header && !repeats_header(r, cols)).collect();
     let bold_body = body.iter().filter(|r| row_lines(r).all(|l| l.bold)).count();
-    let responsible_width = cols.roles.iter().position(|r| *r == ColumnRole::Responsible).map(|i| {
-        body.iter().filter_map(|r| r.cells.get(i)).flat_map(|c| c.lines.iter()).map(super::measure::line_width).fold(0.0f32, f32::max)
-    });
+    let responsible_width = cols
+        .roles
+        .iter()
+        .position(|r| *r == ColumnRole::Responsible)
+        .map(|i| body.iter().filter_map(|r| r.cells.get(i)).flat_map(|c| c.lines.iter()).map(super::measure::line_width).fold(0.0f32, f32::max));
     for row in body {
         let texts: Vec<String> = (0..cols.width()).map(|i| row.cells.get(i).map(|c| clean(&c.text())).unwrap_or_default()).collect();
         if texts.iter().all(String::is_empty) {
@@ -251,10 +249,7 @@ pub fn timeline_deadline(marks: &[usize], headers: &[String]) -> String {
             _ => runs.push((m, m)),
         }
     }
-    runs.iter()
-        .map(|&(a, b)| if a == b { headers[a].clone() } else { format!("{}–{}", headers[a], headers[b]) })
-        .collect::<Vec<_>>()
-        .join(", ")
+    runs.iter().map(|&(a, b)| if a == b { headers[a].clone() } else { format!("{}–{}", headers[a], headers[b]) }).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -243,16 +243,66 @@ pub fn ends_open(line: &str) -> bool {
 /// responsibility column with one of these is a party of its own when it
 /// follows `og` (`... og klinikkdirektørane`).
 pub const PARTY_STEMS: &[&str] = &[
-    "avdeling", "eining", "enhet", "seksjon", "direktør", "sjef", "leder", "leiar", "klinikk", "ledelse", "leiing", "kontor",
-    "utvalg", "utval", "nettverk", "foretak", "føretak", "sekretariat", "koordinator", "rådgiver", "rådgjevar", "ombud", "ombod",
-    "universitet", "kommun", "høgskole", "høgskule", "senter", "styre", "partner", "forskere", "forskarar", "fakultet",
-    "institutt", "sykehus", "sjukehus", "team", "gruppe", "forum", "tjeneste", "teneste",
+    "avdeling",
+    "eining",
+    "enhet",
+    "seksjon",
+    "direktør",
+    "sjef",
+    "leder",
+    "leiar",
+    "klinikk",
+    "ledelse",
+    "leiing",
+    "kontor",
+    "utvalg",
+    "utval",
+    "nettverk",
+    "foretak",
+    "føretak",
+    "sekretariat",
+    "koordinator",
+    "rådgiver",
+    "rådgjevar",
+    "ombud",
+    "ombod",
+    "universitet",
+    "kommun",
+    "høgskole",
+    "høgskule",
+    "senter",
+    "styre",
+    "partner",
+    "forskere",
+    "forskarar",
+    "fakultet",
+    "institutt",
+    "sykehus",
+    "sjukehus",
+    "team",
+    "gruppe",
+    "forum",
+    "tjeneste",
+    "teneste",
 ];
 
 /// Words that name a document in its title (lowercase).
 pub const DOCUMENT_WORDS: &[&str] = &[
-    "handlingsplan", "tiltaksplan", "plan for", "strategi", "rapport", "referat", "protokoll", "innkalling", "møtebok", "årsrapport",
-    "handlingsprogram", "aktivitetsplan", "årsplan", "evaluering", "veileder",
+    "handlingsplan",
+    "tiltaksplan",
+    "plan for",
+    "strategi",
+    "rapport",
+    "referat",
+    "protokoll",
+    "innkalling",
+    "møtebok",
+    "årsrapport",
+    "handlingsprogram",
+    "aktivitetsplan",
+    "årsplan",
+    "evaluering",
+    "veileder",
 ];
 
 pattern!(
@@ -268,9 +318,8 @@ pub fn is_organization_line(t: &str) -> bool {
 }
 
 /// Function words that open a sentence, not a title (lowercase).
-pub const FUNCTION_WORDS: &[&str] = &[
-    "for", "i", "om", "det", "den", "denne", "dette", "vi", "en", "et", "ei", "som", "til", "med", "på", "av", "når", "etter", "ved", "og", "alle",
-];
+pub const FUNCTION_WORDS: &[&str] =
+    &["for", "i", "om", "det", "den", "denne", "dette", "vi", "en", "et", "ei", "som", "til", "med", "på", "av", "når", "etter", "ved", "og", "alle"];
 
 /// Words that name a plan in a document's head (lowercase).
 pub const PLAN_WORDS: &[&str] = &["handlingsplan", "tiltaksplan", "plan for", "handlingsprogram", "tiltaksprogram", "aktivitetsplan", "årsplan"];
@@ -306,8 +355,24 @@ pub const TEXT_TABLE_CUES: crate::layout::text_columns::TextTableCues = crate::l
 /// Bare organisational levels: `Klinikk/Avdeling` after one of these names
 /// the level that holds a responsibility (alternatives), not separate parties.
 pub const ORGANISATIONAL_LEVELS: &[&str] = &[
-    "klinikk", "klinikken", "klinikkene", "avdeling", "avdelingen", "avdelingene", "avd.", "seksjon", "seksjonen", "enhet", "enheten",
-    "foretak", "foretaket", "helseforetak", "helseforetaket", "helseforetakene", "divisjon", "divisjonen",
+    "klinikk",
+    "klinikken",
+    "klinikkene",
+    "avdeling",
+    "avdelingen",
+    "avdelingene",
+    "avd.",
+    "seksjon",
+    "seksjonen",
+    "enhet",
+    "enheten",
+    "foretak",
+    "foretaket",
+    "helseforetak",
+    "helseforetaket",
+    "helseforetakene",
+    "divisjon",
+    "divisjonen",
 ];
 
 /// A header cell that names the measure column (`Tiltak`, `Hovedtiltak`...).
@@ -352,16 +417,46 @@ pub fn is_table_header_line(s: &str) -> bool {
 /// responsibility column. Used to tell party lines from measure text where
 /// there are no columns (text input).
 const PARTY_WORDS: &[&str] = &[
-    "rhf", "hf", "helseforetak", "leder", "ledere", "klinikk", "avdeling", "avd.", "brukerutvalg", "fu", "direktør", "direktørens",
-    "seksjon", "enhet", "utvalg", "fakultet", "universitet", "kommun", "styre", "sekretariat", "samarbeidsorgan", "nettverk",
-    "forskergruppe", "forskningsgruppe", "forskningsleder", "fagdirektør", "ledelse", "ansvarlig", "koordinator",
-    "forskningsavdeling", "forskningsstøtte", "veiledere", "klinikken", "avdelingene", "departement", "direktorat",
+    "rhf",
+    "hf",
+    "helseforetak",
+    "leder",
+    "ledere",
+    "klinikk",
+    "avdeling",
+    "avd.",
+    "brukerutvalg",
+    "fu",
+    "direktør",
+    "direktørens",
+    "seksjon",
+    "enhet",
+    "utvalg",
+    "fakultet",
+    "universitet",
+    "kommun",
+    "styre",
+    "sekretariat",
+    "samarbeidsorgan",
+    "nettverk",
+    "forskergruppe",
+    "forskningsgruppe",
+    "forskningsleder",
+    "fagdirektør",
+    "ledelse",
+    "ansvarlig",
+    "koordinator",
+    "forskningsavdeling",
+    "forskningsstøtte",
+    "veiledere",
+    "klinikken",
+    "avdelingene",
+    "departement",
+    "direktorat",
 ];
 
 /// Words that make a line a sentence rather than a list of parties.
-const SENTENCE_WORDS: &[&str] = &[
-    "er", "skal", "har", "med", "til", "som", "på", "av", "kan", "vil", "blir", "bør", "må", "ved", "om", "etter", "hvor", "der",
-];
+const SENTENCE_WORDS: &[&str] = &["er", "skal", "har", "med", "til", "som", "på", "av", "kan", "vil", "blir", "bør", "må", "ved", "om", "etter", "hvor", "der"];
 
 /// A short line that names responsible parties rather than saying what to do.
 pub fn is_party_line(s: &str) -> bool {
@@ -402,15 +497,13 @@ pub fn is_party_line(s: &str) -> bool {
         return false;
     }
     let single_word = words.len() == 1;
-    t.split(|c: char| c.is_whitespace() || c == '/' || c == '(' || c == ')' || c == ',')
-        .filter(|w| !w.is_empty())
-        .any(|w| {
-            let w = w.to_lowercase();
-            PARTY_WORDS.iter().any(|p| {
-                // A lone word cut by a narrow column (`Forskningsgrup`) still names its party.
-                w == *p || (p.len() >= 5 && (w.starts_with(p) || w.ends_with(p))) || (single_word && w.len() >= 8 && p.starts_with(w.as_str()))
-            })
+    t.split(|c: char| c.is_whitespace() || c == '/' || c == '(' || c == ')' || c == ',').filter(|w| !w.is_empty()).any(|w| {
+        let w = w.to_lowercase();
+        PARTY_WORDS.iter().any(|p| {
+            // A lone word cut by a narrow column (`Forskningsgrup`) still names its party.
+            w == *p || (p.len() >= 5 && (w.starts_with(p) || w.ends_with(p))) || (single_word && w.len() >= 8 && p.starts_with(w.as_str()))
         })
+    })
 }
 
 #[cfg(test)]

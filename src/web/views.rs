@@ -281,11 +281,8 @@ impl Store {
     fn versions(&self, own: &DocumentSummary, measure: &Measure) -> Result<Vec<Version>, Failure> {
         let Some(own_period) = own.period else { return Ok(Vec::new()) };
         let mut by_period: Vec<DocumentSummary> = Vec::new();
-        let mut candidates: Vec<DocumentSummary> = self
-            .same_organization(own)?
-            .into_iter()
-            .filter(|d| d.kind == own.kind && d.measures > 0 && d.period.is_some_and(|p| p != own_period))
-            .collect();
+        let mut candidates: Vec<DocumentSummary> =
+            self.same_organization(own)?.into_iter().filter(|d| d.kind == own.kind && d.measures > 0 && d.period.is_some_and(|p| p != own_period)).collect();
         candidates.sort_by_key(|d| (d.period.map(|p| (p.from, p.to)), d.format != own.format, d.file.clone()));
         for d in candidates {
             if by_period.last().is_none_or(|last| last.period != d.period) {

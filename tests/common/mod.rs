@@ -45,9 +45,8 @@ pub fn corpus_files(ext: &str) -> Vec<String> {
 /// own profile folder; `None` when no Chromium is installed (the callers then
 /// print a skip message).
 pub fn chromium(args: &[&str], profile: &Path) -> Option<std::process::Output> {
-    let exe = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))?;
+    let exe =
+        ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))?;
     let mut cmd = Command::new(exe);
     cmd.args([
         "--headless",
@@ -83,12 +82,7 @@ pub struct BoundedRun {
 #[allow(clippy::zombie_processes)]
 pub fn run_bounded(cmd: &mut Command, limit: Duration) -> BoundedRun {
     let started = Instant::now();
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
     // Drained on threads so a chatty child never blocks on a full pipe.
     let drain = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
@@ -99,18 +93,8 @@ pub fn run_bounded(cmd: &mut Command, limit: Duration) -> BoundedRun {
             String::from_utf8_lossy(&bytes).into_owned()
         })
     };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
     let pid = libc::pid_t::try_from(child.id()).expect("pid fits pid_t");
     let mut status: libc::c_int = 0;
     // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
@@ -124,11 +108,7 @@ pub fn run_bounded(cmd: &mut Command, limit: Duration) -> BoundedRun {
         if reaped == pid {
             break;
         }
-        assert!(
-            reaped == 0,
-            "wait4 failed: {}",
-            std::io::Error::last_os_error()
-        );
+        assert!(reaped == 0, "wait4 failed: {}", std::io::Error::last_os_error());
         if started.elapsed() >= limit {
             let _ = child.kill();
             killed = true;
@@ -144,10 +124,6 @@ pub fn run_bounded(cmd: &mut Command, limit: Duration) -> BoundedRun {
         max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
         elapsed,
     };
-    assert!(
-        !killed,
-        "{cmd:?} still ran after {limit:?} and was killed; stderr: {}",
-        run.stderr
-    );
+    assert!(!killed, "{cmd:?} still ran after {limit:?} and was killed; stderr: {}", run.stderr);
     run
 }

@@ -77,8 +77,7 @@ pub(super) fn documents(conn: &Connection) -> rusqlite::Result<Vec<DocumentSumma
 
 /// The documents of one organization (ASCII case aside), by period and file.
 pub(super) fn documents_of(conn: &Connection, organization: &str) -> rusqlite::Result<Vec<DocumentSummary>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("{SUMMARY_SQL} WHERE d.organization = ?1 COLLATE NOCASE ORDER BY d.period_from, d.file, d.id"))?;
+    let mut stmt = conn.prepare_cached(&format!("{SUMMARY_SQL} WHERE d.organization = ?1 COLLATE NOCASE ORDER BY d.period_from, d.file, d.id"))?;
     let rows = stmt.query_map([organization], summary_of)?;
     rows.collect()
 }
@@ -137,8 +136,7 @@ pub(super) fn document(conn: &Connection, id: &str) -> rusqlite::Result<Option<D
 /// of open sections, so sections are closed (attached to the one below them)
 /// until the parent is on top.
 fn sections(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Section>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, parent_id, number, title, level, text, objectives FROM sections WHERE document_id = ?1 ORDER BY ord")?;
+    let mut stmt = conn.prepare_cached("SELECT id, parent_id, number, title, level, text, objectives FROM sections WHERE document_id = ?1 ORDER BY ord")?;
     let rows = stmt.query_map([doc], |r| {
         let parent: Option<String> = r.get(1)?;
         let objectives: String = r.get(6)?;
@@ -186,8 +184,8 @@ fn sections(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Section>> {
 }
 
 fn measures(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Measure>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT id, measure_id, section_id, label, text, strategy_refs, pages FROM measures WHERE document_id = ?1 ORDER BY ord")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, measure_id, section_id, label, text, strategy_refs, pages FROM measures WHERE document_id = ?1 ORDER BY ord")?;
     let rows: Vec<(i64, Measure)> = stmt
         .query_map([doc], |r| {
             let refs: String = r.get(5)?;
@@ -239,15 +237,7 @@ fn meeting(conn: &Connection, doc: &str) -> rusqlite::Result<Option<Meeting>> {
     let meeting = conn
         .prepare_cached("SELECT body, date, start, end, place FROM meetings WHERE document_id = ?1")?
         .query_row([doc], |r| {
-            Ok(Meeting {
-                body: r.get(0)?,
-                date: r.get(1)?,
-                start: r.get(2)?,
-                end: r.get(3)?,
-                place: r.get(4)?,
-                participants: Vec::new(),
-                items: Vec::new(),
-            })
+            Ok(Meeting { body: r.get(0)?, date: r.get(1)?, start: r.get(2)?, end: r.get(3)?, place: r.get(4)?, participants: Vec::new(), items: Vec::new() })
         })
         .optional()?;
     let Some(mut meeting) = meeting else { return Ok(None) };
@@ -271,8 +261,8 @@ fn meeting(conn: &Connection, doc: &str) -> rusqlite::Result<Option<Meeting>> {
 }
 
 fn tables(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Table>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT table_ord, table_title, header, cells, pages FROM tables_rows WHERE document_id = ?1 ORDER BY table_ord, row_ord")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT table_ord, table_title, header, cells, pages FROM tables_rows WHERE document_id = ?1 ORDER BY table_ord, row_ord")?;
     let mut out: Vec<(i64, Table)> = Vec::new();
     for row in stmt.query_map([doc], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))

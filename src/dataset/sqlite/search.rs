@@ -428,9 +428,8 @@ fn vocabulary_words(conn: &Connection, part: &str, edge: Edge, max: usize) -> ru
             rows.collect::<Result<_, _>>()?
         }
         _ if part.chars().count() >= 3 => {
-            let mut stmt = conn.prepare_cached(
-                "SELECT v.term FROM vocabulary_trigram AS f JOIN vocabulary AS v ON v.id = f.rowid WHERE vocabulary_trigram MATCH ?1",
-            )?;
+            let mut stmt =
+                conn.prepare_cached("SELECT v.term FROM vocabulary_trigram AS f JOIN vocabulary AS v ON v.id = f.rowid WHERE vocabulary_trigram MATCH ?1")?;
             let rows = stmt.query_map([format!("\"{part}\"")], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         }
@@ -536,14 +535,7 @@ fn fts_search(
 /// column lengths in bytes against their mean over the matches, column weights
 /// as [`RANK`]). Candidates without the literal text (a word phrase whose
 /// punctuation differs from the query's) are dropped.
-fn ranked_literal(
-    conn: &Connection,
-    table: &str,
-    filter: &str,
-    values: Vec<Value>,
-    needle: &str,
-    limit: usize,
-) -> rusqlite::Result<Vec<Found>> {
+fn ranked_literal(conn: &Connection, table: &str, filter: &str, values: Vec<Value>, needle: &str, limit: usize) -> rusqlite::Result<Vec<Found>> {
     const K1: f64 = 1.2;
     const B: f64 = 0.75;
     const WEIGHTS: [f64; 5] = [4.0, 2.0, 2.0, 1.0, 2.0];
@@ -777,10 +769,9 @@ fn describe(conn: &Connection, found: Found) -> rusqlite::Result<Hit> {
     let (unit, document_id, unit_id, section_id, label, pages, section_title) = match measure {
         Some((doc, mid, sid, label, pages, stitle)) => (UnitKind::Measure, doc, mid, sid, label, pages, stitle),
         None => {
-            let (doc, number, title, pages) =
-                conn.prepare_cached("SELECT document_id, number, title, pages FROM agenda_items WHERE id = ?1")?.query_row([id], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-                })?;
+            let (doc, number, title, pages) = conn
+                .prepare_cached("SELECT document_id, number, title, pages FROM agenda_items WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
             (UnitKind::AgendaItem, doc, number, None, Some(title), pages, None)
         }
     };
@@ -789,9 +780,8 @@ fn describe(conn: &Connection, found: Found) -> rusqlite::Result<Hit> {
         let rows = stmt.query_map([id], |r| r.get(0))?;
         rows.collect::<Result<_, _>>()?
     };
-    let (file, title, organization, kind, from, to) = conn
-        .prepare_cached("SELECT file, title, organization, kind, period_from, period_to FROM documents WHERE id = ?1")?
-        .query_row([&document_id], |r| {
+    let (file, title, organization, kind, from, to) =
+        conn.prepare_cached("SELECT file, title, organization, kind, period_from, period_to FROM documents WHERE id = ?1")?.query_row([&document_id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
@@ -839,7 +829,10 @@ fn is_fts_query_error(e: &rusqlite::Error) -> bool {
     let msg = e.to_string();
     msg.contains("fts5")
         || msg.contains("unterminated string")
-        || msg.contains("syntax error") || msg.contains("no such column") || msg.contains("unknown special query") || msg.contains("malformed MATCH")
+        || msg.contains("syntax error")
+        || msg.contains("no such column")
+        || msg.contains("unknown special query")
+        || msg.contains("malformed MATCH")
 }
 
 /// The part of SQLite's message that names what is wrong with the query.
@@ -877,10 +870,7 @@ mod tests {
 
     #[test]
     fn literal_marks_are_case_insensitive_and_keep_the_printed_case() {
-        assert_eq!(
-            mark_literal("Økt ØK øk", "øk"),
-            format!("{MARK_OPEN}Øk{MARK_CLOSE}t {MARK_OPEN}ØK{MARK_CLOSE} {MARK_OPEN}øk{MARK_CLOSE}")
-        );
+        assert_eq!(mark_literal("Økt ØK øk", "øk"), format!("{MARK_OPEN}Øk{MARK_CLOSE}t {MARK_OPEN}ØK{MARK_CLOSE} {MARK_OPEN}øk{MARK_CLOSE}"));
     }
 
     #[test]

@@ -40,9 +40,7 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub(super) fn begin(conn: &'a mut Connection, path: &'a Path) -> Result<Self, DatasetError> {
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| DatasetError::sqlite(path, "cannot start writing", e))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| DatasetError::sqlite(path, "cannot start writing", e))?;
         let writer = Writer { tx, path, known_words: HashSet::new() };
         let (version, objects) = super::read_version(&writer.tx).map_err(|e| writer.error("cannot read the schema", e))?;
         if version == 0 && objects == 0 {
@@ -51,11 +49,7 @@ impl<'a> Writer<'a> {
             // `Dataset::open` checked this already; another process may have
             // created the file in between.
             let path = path.display().to_string();
-            return Err(if version == 0 {
-                DatasetError::Foreign { path }
-            } else {
-                DatasetError::Version { path, found: version, expected: SCHEMA_VERSION }
-            });
+            return Err(if version == 0 { DatasetError::Foreign { path } } else { DatasetError::Version { path, found: version, expected: SCHEMA_VERSION } });
         }
         Ok(writer)
     }
@@ -142,8 +136,7 @@ fn put_document(
     new_words: &mut Vec<String>,
 ) -> rusqlite::Result<Outcome> {
     let replaced = remove_path(conn, key)?;
-    let other: Option<String> =
-        conn.prepare_cached("SELECT path FROM documents WHERE id = ?1")?.query_row([&doc.source.sha256], |r| r.get(0)).optional()?;
+    let other: Option<String> = conn.prepare_cached("SELECT path FROM documents WHERE id = ?1")?.query_row([&doc.source.sha256], |r| r.get(0)).optional()?;
     if let Some(of) = other {
         return Ok(Outcome::Duplicate { of });
     }
@@ -218,11 +211,16 @@ fn insert_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Docum
         insert_measure(conn, id, ord, measure)?;
     }
     if let Some(meeting) = &doc.meeting {
-        conn.prepare_cached("INSERT INTO meetings (document_id, body, date, start, end, place) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-            .execute(params![id, meeting.body, meeting.date, meeting.start, meeting.end, meeting.place])?;
-        let mut stmt = conn.prepare_cached(
-            "INSERT INTO participants (document_id, ord, name, institution, role, participant_group) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
+        conn.prepare_cached("INSERT INTO meetings (document_id, body, date, start, end, place) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![
+            id,
+            meeting.body,
+            meeting.date,
+            meeting.start,
+            meeting.end,
+            meeting.place
+        ])?;
+        let mut stmt =
+            conn.prepare_cached("INSERT INTO participants (document_id, ord, name, institution, role, participant_group) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
         for (ord, p) in meeting.participants.iter().enumerate() {
             let group = serde_json::to_value(p.group).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             stmt.execute(params![id, ord, p.name, p.institution, p.role, group])?;
@@ -234,17 +232,7 @@ fn insert_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Docum
              VALUES ((SELECT min(coalesce(min(id), 0), 0) - 1 FROM agenda_items), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         for (ord, item) in meeting.items.iter().enumerate() {
-            stmt.execute(params![
-                id,
-                ord,
-                item.number,
-                item.title,
-                item.kind,
-                item.text,
-                item.decision,
-                json(&item.pages),
-                item.pages.first()
-            ])?;
+            stmt.execute(params![id, ord, item.number, item.title, item.kind, item.text, item.decision, json(&item.pages), item.pages.first()])?;
         }
     }
     for (table_ord, table) in doc.tables.iter().enumerate() {
@@ -305,17 +293,7 @@ fn insert_section(conn: &Connection, doc_id: &str, section: &Section, parent: Op
         "INSERT INTO sections (document_id, ord, id, parent_id, number, title, level, text, objectives)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![
-        doc_id,
-        *ord,
-        section.id,
-        parent,
-        section.number,
-        section.title,
-        section.level,
-        section.text,
-        json(&section.objectives)
-    ])?;
+    .execute(params![doc_id, *ord, section.id, parent, section.number, section.title, section.level, section.text, json(&section.objectives)])?;
     *ord += 1;
     for child in &section.sections {
         insert_section(conn, doc_id, child, Some(&section.id), ord)?;
@@ -382,8 +360,7 @@ fn insert_table(conn: &Connection, doc_id: &str, table_ord: usize, table: &Table
     let header = json(&table.header);
     let pages = json(&table.pages);
     for (row_ord, row) in table.rows.iter().enumerate() {
-        let record: serde_json::Map<String, serde_json::Value> =
-            keys.iter().zip(row).map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+        let record: serde_json::Map<String, serde_json::Value> = keys.iter().zip(row).map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
         stmt.execute(params![doc_id, table_ord, table.title, row_ord, header, json(row), json(&record), pages])?;
     }
     Ok(())

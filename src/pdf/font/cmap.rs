@@ -68,12 +68,7 @@ impl<T> RangeTable<T> {
     /// innermost of nested ranges).
     fn find(&self, code: u32) -> Option<&Range<T>> {
         let end = self.0.partition_point(|r| r.lo <= code);
-        self.0
-            .get(..end)?
-            .iter()
-            .rev()
-            .take(MAX_OVERLAP_SCAN)
-            .find(|r| code <= r.hi)
+        self.0.get(..end)?.iter().rev().take(MAX_OVERLAP_SCAN).find(|r| code <= r.hi)
     }
 
     fn is_empty(&self) -> bool {
@@ -113,18 +108,11 @@ fn utf16_units(bytes: &[u8]) -> Vec<u16> {
         // A one-byte destination is not UTF-16BE; producers mean the character itself.
         return vec![u16::from(*single)];
     }
-    bytes
-        .chunks_exact(2)
-        .filter_map(|c| <[u8; 2]>::try_from(c).ok())
-        .map(u16::from_be_bytes)
-        .take(MAX_DEST_UNITS)
-        .collect()
+    bytes.chunks_exact(2).filter_map(|c| <[u8; 2]>::try_from(c).ok()).map(u16::from_be_bytes).take(MAX_DEST_UNITS).collect()
 }
 
 fn utf16_string(units: &[u16]) -> String {
-    char::decode_utf16(units.iter().copied())
-        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
+    char::decode_utf16(units.iter().copied()).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
 }
 
 impl CMap {
@@ -155,11 +143,7 @@ impl CMap {
     /// Whether one more mapping fits the [`MAX_MAPPINGS`] budget; counts it
     /// as dropped otherwise.
     fn room(&mut self) -> bool {
-        let kept = self.chars.len()
-            + self.ranges.0.len()
-            + self.cid_chars.len()
-            + self.cid_ranges.0.len()
-            + self.codespace.len();
+        let kept = self.chars.len() + self.ranges.0.len() + self.cid_chars.len() + self.cid_ranges.0.len() + self.codespace.len();
         if kept < MAX_MAPPINGS {
             true
         } else {
@@ -171,9 +155,7 @@ impl CMap {
     fn add_codespace(&mut self, ops: &Operands) {
         for pair in ops.items.chunks_exact(2) {
             let [lo, hi] = pair else { continue };
-            let (Some((lo, len)), Some((hi, hi_len))) =
-                (code_of(ops.bytes(lo)), code_of(ops.bytes(hi)))
-            else {
+            let (Some((lo, len)), Some((hi, hi_len))) = (code_of(ops.bytes(lo)), code_of(ops.bytes(hi))) else {
                 continue;
             };
             if len != hi_len || lo > hi {
@@ -190,8 +172,7 @@ impl CMap {
     fn dest_text(ops: &Operands, dst: &Operand) -> Option<Box<str>> {
         match dst {
             Operand::Str(..) => Some(utf16_string(&utf16_units(ops.bytes(dst))).into()),
-            Operand::Name(..) => crate::pdf::font::encoding::glyph_name_text(ops.bytes(dst))
-                .map(String::into_boxed_str),
+            Operand::Name(..) => crate::pdf::font::encoding::glyph_name_text(ops.bytes(dst)).map(String::into_boxed_str),
             _ => None,
         }
     }
@@ -213,8 +194,7 @@ impl CMap {
     fn add_bfrange(&mut self, ops: &Operands) {
         for triple in ops.items.chunks_exact(3) {
             let [lo, hi, dst] = triple else { continue };
-            let (Some((lo, _)), Some((hi, _))) = (code_of(ops.bytes(lo)), code_of(ops.bytes(hi)))
-            else {
+            let (Some((lo, _)), Some((hi, _))) = (code_of(ops.bytes(lo)), code_of(ops.bytes(hi))) else {
                 continue;
             };
             if lo > hi {
@@ -239,11 +219,7 @@ impl CMap {
                 dst @ Operand::Str(..) => {
                     let base = utf16_units(ops.bytes(dst));
                     if !base.is_empty() && self.room() {
-                        self.ranges.0.push(Range {
-                            lo,
-                            hi,
-                            value: base.into(),
-                        });
+                        self.ranges.0.push(Range { lo, hi, value: base.into() });
                     }
                 }
                 _ => {}
@@ -268,14 +244,9 @@ impl CMap {
             let [lo, hi, Operand::Number(cid)] = triple else {
                 continue;
             };
-            if let (Some((lo, _)), Some((hi, _))) = (code_of(ops.bytes(lo)), code_of(ops.bytes(hi)))
-            {
+            if let (Some((lo, _)), Some((hi, _))) = (code_of(ops.bytes(lo)), code_of(ops.bytes(hi))) {
                 if lo <= hi && self.room() {
-                    self.cid_ranges.0.push(Range {
-                        lo,
-                        hi,
-                        value: cid.max(0.0) as u32,
-                    });
+                    self.cid_ranges.0.push(Range { lo, hi, value: cid.max(0.0) as u32 });
                 }
             }
         }
@@ -309,9 +280,7 @@ impl CMap {
         if let Some(&cid) = self.cid_chars.get(&code) {
             return Some(cid);
         }
-        self.cid_ranges
-            .find(code)
-            .map(|r| r.value.saturating_add(code - r.lo))
+        self.cid_ranges.find(code).map(|r| r.value.saturating_add(code - r.lo))
     }
 
     /// Splits the next code off `bytes` by the code-space ranges: the first
@@ -326,26 +295,13 @@ impl CMap {
             let Some((code, _)) = code_of(prefix) else {
                 break;
             };
-            if self
-                .codespace
-                .iter()
-                .any(|r| r.len == len && r.lo <= code && code <= r.hi)
-            {
+            if self.codespace.iter().any(|r| r.len == len && r.lo <= code && code <= r.hi) {
                 return (code, usize::from(len));
             }
         }
-        let len = self
-            .codespace
-            .iter()
-            .map(|r| r.len)
-            .min()
-            .unwrap_or(default_len)
-            .max(1);
+        let len = self.codespace.iter().map(|r| r.len).min().unwrap_or(default_len).max(1);
         let len = usize::from(len).min(bytes.len()).max(1);
-        let code = bytes
-            .get(..len)
-            .and_then(code_of)
-            .map_or(0, |(code, _)| code);
+        let code = bytes.get(..len).and_then(code_of).map_or(0, |(code, _)| code);
         (code, len)
     }
 }
@@ -359,12 +315,7 @@ pub(crate) struct CMapCache(HashMap<ObjectId, Option<Rc<CMap>>>);
 impl CMapCache {
     /// The CMap in the stream `obj` (a reference or a direct stream); `None`
     /// when it is not a stream or does not decode.
-    pub fn load(
-        &mut self,
-        doc: &Document,
-        obj: &Object,
-        streams: &mut StreamReader,
-    ) -> Option<Rc<CMap>> {
+    pub fn load(&mut self, doc: &Document, obj: &Object, streams: &mut StreamReader) -> Option<Rc<CMap>> {
         let parse = |streams: &mut StreamReader| {
             let stream = resolve(doc, obj).and_then(as_stream)?;
             let data = streams.decode(stream).ok()?;
@@ -448,9 +399,7 @@ mod tests {
             }
             data.extend_from_slice(format!("<{code:08X}> <0041> ").as_bytes());
         }
-        data.extend_from_slice(
-            b"endbfchar 1 beginbfrange <00000000> <FFFFFFFF> [<0042> <0043>] endbfrange",
-        );
+        data.extend_from_slice(b"endbfchar 1 beginbfrange <00000000> <FFFFFFFF> [<0042> <0043>] endbfrange");
         let cmap = CMap::parse(&data);
         assert_eq!(cmap.chars.len(), MAX_MAPPINGS);
         assert!(cmap.dropped >= 10, "{}", cmap.dropped);

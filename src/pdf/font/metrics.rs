@@ -77,11 +77,7 @@ impl StdFont {
         let lower = name.to_ascii_lowercase();
         let bold = lower.contains("bold") || lower.contains("black") || lower.contains("heavy");
         let italic = lower.contains("italic") || lower.contains("oblique");
-        let family = lower
-            .split(['-', ','])
-            .next()
-            .unwrap_or("")
-            .replace(' ', "");
+        let family = lower.split(['-', ',']).next().unwrap_or("").replace(' ', "");
         let font = match family.as_str() {
             "helvetica" | "arial" | "arialmt" | "liberationsans" => {
                 if bold {
@@ -90,8 +86,7 @@ impl StdFont {
                     StdFont::Helvetica
                 }
             }
-            "times" | "timesroman" | "timesnewroman" | "timesnewromanps" | "timesnewromanpsmt"
-            | "liberationserif" => match (bold, italic) {
+            "times" | "timesroman" | "timesnewroman" | "timesnewromanps" | "timesnewromanpsmt" | "liberationserif" => match (bold, italic) {
                 (true, _) => StdFont::TimesBold,
                 (false, true) => StdFont::TimesItalic,
                 (false, false) => StdFont::Times,
@@ -175,14 +170,8 @@ mod tests {
         assert_eq!(StdFont::Helvetica.width('a'), 556.0);
         assert_eq!(StdFont::Helvetica.width('å'), 556.0);
         assert_eq!(StdFont::Times.width('i'), 278.0);
-        assert_eq!(
-            StdFont::from_name("Arial,Bold"),
-            Some(StdFont::HelveticaBold)
-        );
-        assert_eq!(
-            StdFont::from_name("Times-Italic"),
-            Some(StdFont::TimesItalic)
-        );
+        assert_eq!(StdFont::from_name("Arial,Bold"), Some(StdFont::HelveticaBold));
+        assert_eq!(StdFont::from_name("Times-Italic"), Some(StdFont::TimesItalic));
         assert_eq!(StdFont::Courier.width('W'), 600.0);
     }
 }

@@ -19,9 +19,7 @@ use lopdf::{Dictionary, Document, Object};
 use self::cmap::{CMap, CMapCache};
 use self::encoding::{push_clean, BaseEncoding, DiffItem, Differences, Flavor};
 use self::metrics::StdFont;
-use super::objects::{
-    as_stream, get, get_array, get_dict, get_int, get_name, get_number, numbers, resolve,
-};
+use super::objects::{as_stream, get, get_array, get_dict, get_int, get_name, get_number, numbers, resolve};
 use super::streams::StreamReader;
 
 /// Whether a code's text was found.
@@ -100,9 +98,7 @@ pub(crate) fn strip_subset(name: &str) -> &str {
 
 fn name_is_bold(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ["bold", "black", "heavy", "semibold", "demibold"]
-        .iter()
-        .any(|w| lower.contains(w))
+    ["bold", "black", "heavy", "semibold", "demibold"].iter().any(|w| lower.contains(w))
 }
 
 fn name_is_italic(name: &str) -> bool {
@@ -111,20 +107,13 @@ fn name_is_italic(name: &str) -> bool {
         return true;
     }
     // Style suffixes such as `MinionPro-It`, `-BoldIt`.
-    name.rsplit(['-', ','])
-        .next()
-        .is_some_and(|style| style != name && (style.ends_with("It") || style.ends_with("Ita")))
+    name.rsplit(['-', ',']).next().is_some_and(|style| style != name && (style.ends_with("It") || style.ends_with("Ita")))
 }
 
 impl Font {
     /// Reads a font dictionary. Never fails: missing pieces fall back to
     /// defaults (1000-unit widths, unmapped text) so extraction continues.
-    pub fn load(
-        doc: &Document,
-        dict: &Dictionary,
-        streams: &mut StreamReader,
-        cmaps: &mut CMapCache,
-    ) -> Font {
+    pub fn load(doc: &Document, dict: &Dictionary, streams: &mut StreamReader, cmaps: &mut CMapCache) -> Font {
         let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"");
         let descendant = (subtype == b"Type0")
             .then(|| get_array(doc, dict, b"DescendantFonts"))
@@ -142,22 +131,13 @@ impl Font {
             .unwrap_or_else(|| String::from_utf8_lossy(subtype).into_owned());
         let name = strip_subset(&raw_name).to_owned();
         let descriptor = get_dict(doc, descendant.unwrap_or(dict), b"FontDescriptor");
-        let flags = descriptor
-            .and_then(|d| get_int(doc, d, b"Flags"))
-            .unwrap_or(0) as u32;
-        let italic_angle = descriptor
-            .and_then(|d| get_number(doc, d, b"ItalicAngle"))
-            .unwrap_or(0.0);
-        let weight = descriptor
-            .and_then(|d| get_number(doc, d, b"FontWeight"))
-            .unwrap_or(0.0);
+        let flags = descriptor.and_then(|d| get_int(doc, d, b"Flags")).unwrap_or(0) as u32;
+        let italic_angle = descriptor.and_then(|d| get_number(doc, d, b"ItalicAngle")).unwrap_or(0.0);
+        let weight = descriptor.and_then(|d| get_number(doc, d, b"FontWeight")).unwrap_or(0.0);
         let bold = name_is_bold(&name) || flags & (1 << 18) != 0 || weight >= 600.0;
         let italic = name_is_italic(&name) || flags & (1 << 6) != 0 || italic_angle.abs() > 0.5;
         let flavor = Flavor::from_font_name(&name);
-        let to_unicode = dict
-            .get(b"ToUnicode")
-            .ok()
-            .and_then(|o| cmaps.load(doc, o, streams));
+        let to_unicode = dict.get(b"ToUnicode").ok().and_then(|o| cmaps.load(doc, o, streams));
         let cmap_dropped = to_unicode.as_ref().map_or(0, |c| c.dropped);
         let to_unicode = to_unicode.filter(|c| !c.is_empty_unicode());
 
@@ -171,15 +151,11 @@ impl Font {
             guessed_encoding: None,
             flavor,
             width_scale: 0.001,
-            kind: Kind::Simple(Box::new(SimpleFont {
-                text: Vec::new(),
-                widths: Vec::new(),
-            })),
+            kind: Kind::Simple(Box::new(SimpleFont { text: Vec::new(), widths: Vec::new() })),
         };
         match descendant {
             Some(cid_font) => {
-                let composite =
-                    font.load_composite(doc, dict, cid_font, to_unicode, streams, cmaps);
+                let composite = font.load_composite(doc, dict, cid_font, to_unicode, streams, cmaps);
                 font.kind = Kind::Composite(Box::new(composite));
             }
             None => {
@@ -188,10 +164,7 @@ impl Font {
                         .and_then(|a| numbers(doc, a))
                         .filter(|m| m.len() == 6)
                         .unwrap_or_else(|| vec![0.001, 0.0, 0.0, 0.001, 0.0, 0.0]);
-                    let (a, d) = (
-                        m.first().copied().unwrap_or(0.001),
-                        m.get(3).copied().unwrap_or(0.001),
-                    );
+                    let (a, d) = (m.first().copied().unwrap_or(0.001), m.get(3).copied().unwrap_or(0.001));
                     font.width_scale = a;
                     // The em in text space: the glyphs' height (FontBBox) through the
                     // matrix, about 1 for 1000-unit glyphs under 0.001 and for pdfTeX's
@@ -208,15 +181,7 @@ impl Font {
                         None => 1.0,
                     };
                 }
-                let (simple, guess) = font.load_simple(
-                    doc,
-                    dict,
-                    subtype,
-                    descriptor,
-                    flags,
-                    to_unicode.as_deref(),
-                    streams,
-                );
+                let (simple, guess) = font.load_simple(doc, dict, subtype, descriptor, flags, to_unicode.as_deref(), streams);
                 font.kind = Kind::Simple(Box::new(simple));
                 font.guessed_encoding = guess;
             }
@@ -255,61 +220,33 @@ impl Font {
                 base = BaseEncoding::from_name(n).unwrap_or(default_base);
             }
             Some(Object::Dictionary(enc)) => {
-                if let Some(b) =
-                    get_name(doc, enc, b"BaseEncoding").and_then(BaseEncoding::from_name)
-                {
+                if let Some(b) = get_name(doc, enc, b"BaseEncoding").and_then(BaseEncoding::from_name) {
                     base = b;
                     base_named = true;
                 }
                 let items = get_array(doc, enc, b"Differences").unwrap_or(&[]);
-                differences =
-                    Differences::from_items(items.iter().filter_map(|item| {
-                        match resolve(doc, item)? {
-                            Object::Integer(i) => Some(DiffItem::Code(*i)),
-                            Object::Name(n) => Some(DiffItem::Name(n)),
-                            _ => None,
-                        }
-                    }));
+                differences = Differences::from_items(items.iter().filter_map(|item| match resolve(doc, item)? {
+                    Object::Integer(i) => Some(DiffItem::Code(*i)),
+                    Object::Name(n) => Some(DiffItem::Name(n)),
+                    _ => None,
+                }));
             }
             _ => {}
         }
-        let builtin = (!base_named
-            && to_unicode.is_none()
-            && matches!(subtype, b"Type1" | b"MMType1"))
-        .then(|| builtin_encoding(doc, descriptor, streams).or_else(|| tex_text_font(&self.name)))
-        .flatten();
-        let mut text = simple_text(
-            to_unicode,
-            &differences,
-            builtin.as_deref(),
-            base,
-            self.flavor,
-        );
-        let guess = (subtype == b"Type3"
-            && to_unicode.is_none()
-            && tex_bitmap_text(&differences, &mut text))
-        .then_some("TeX's T1 (Cork)");
+        let builtin = (!base_named && to_unicode.is_none() && matches!(subtype, b"Type1" | b"MMType1"))
+            .then(|| builtin_encoding(doc, descriptor, streams).or_else(|| tex_text_font(&self.name)))
+            .flatten();
+        let mut text = simple_text(to_unicode, &differences, builtin.as_deref(), base, self.flavor);
+        let guess = (subtype == b"Type3" && to_unicode.is_none() && tex_bitmap_text(&differences, &mut text)).then_some("TeX's T1 (Cork)");
 
         let first_char = get_int(doc, dict, b"FirstChar").unwrap_or(0);
-        let listed = get_array(doc, dict, b"Widths").map(|a| {
-            a.iter()
-                .map(|o| {
-                    resolve(doc, o)
-                        .and_then(super::objects::number)
-                        .unwrap_or(0.0)
-                })
-                .collect::<Vec<f32>>()
-        });
-        let missing = descriptor
-            .and_then(|d| get_number(doc, d, b"MissingWidth"))
-            .unwrap_or(0.0);
+        let listed =
+            get_array(doc, dict, b"Widths").map(|a| a.iter().map(|o| resolve(doc, o).and_then(super::objects::number).unwrap_or(0.0)).collect::<Vec<f32>>());
+        let missing = descriptor.and_then(|d| get_number(doc, d, b"MissingWidth")).unwrap_or(0.0);
         let metrics = StdFont::fallback(&self.name, flags, self.bold, self.italic);
         let widths = (0..=255u8)
             .map(|code| match &listed {
-                Some(w) => usize::try_from(i64::from(code) - first_char)
-                    .ok()
-                    .and_then(|i| w.get(i).copied())
-                    .unwrap_or(missing),
+                Some(w) => usize::try_from(i64::from(code) - first_char).ok().and_then(|i| w.get(i).copied()).unwrap_or(missing),
                 None => {
                     // The standard 14 fonts' AFM widths, by glyph name.
                     let glyph = differences
@@ -317,16 +254,10 @@ impl Font {
                         .and_then(|n| std::str::from_utf8(n).ok())
                         .or_else(|| builtin_name(builtin.as_deref(), code))
                         .or_else(|| base.glyph_name(code));
-                    if let Some(w) =
-                        glyph.and_then(|g| pdfboss_encoding::standard_14_width(&self.name, g))
-                    {
+                    if let Some(w) = glyph.and_then(|g| pdfboss_encoding::standard_14_width(&self.name, g)) {
                         return w;
                     }
-                    let c = text
-                        .get(usize::from(code))
-                        .and_then(|t| t.as_deref())
-                        .and_then(|t| t.chars().next())
-                        .unwrap_or(' ');
+                    let c = text.get(usize::from(code)).and_then(|t| t.as_deref()).and_then(|t| t.chars().next()).unwrap_or(' ');
                     metrics.width(c)
                 }
             })
@@ -352,10 +283,7 @@ impl Font {
             }
             Some(Object::Stream(s)) => {
                 self.vertical = get_int(doc, &s.dict, b"WMode") == Some(1);
-                let cmap = dict
-                    .get(b"Encoding")
-                    .ok()
-                    .and_then(|o| cmaps.load(doc, o, streams));
+                let cmap = dict.get(b"Encoding").ok().and_then(|o| cmaps.load(doc, o, streams));
                 if let Some(cmap) = cmap {
                     if let Some(parent) = &cmap.use_cmap {
                         self.vertical |= parent.ends_with(b"-V");
@@ -372,10 +300,7 @@ impl Font {
         let w = get_array(doc, cid_font, b"W").unwrap_or(&[]);
         let mut i = 0;
         while i < w.len() {
-            let first = w
-                .get(i)
-                .and_then(|o| resolve(doc, o))
-                .and_then(super::objects::number);
+            let first = w.get(i).and_then(|o| resolve(doc, o)).and_then(super::objects::number);
             let next = w.get(i + 1).and_then(|o| resolve(doc, o));
             match (first, next) {
                 (Some(first), Some(Object::Array(list))) => {
@@ -390,11 +315,7 @@ impl Font {
                 }
                 (Some(first), Some(last)) => {
                     let last = super::objects::number(last).unwrap_or(first);
-                    if let Some(width) = w
-                        .get(i + 2)
-                        .and_then(|o| resolve(doc, o))
-                        .and_then(super::objects::number)
-                    {
+                    if let Some(width) = w.get(i + 2).and_then(|o| resolve(doc, o)).and_then(super::objects::number) {
                         widths.push((first.max(0.0) as u32, last.max(0.0) as u32, width));
                     }
                     i += 3;
@@ -404,9 +325,7 @@ impl Font {
         }
         widths.sort_by_key(|&(first, _, _)| first);
 
-        let cid_to_gid = get(doc, cid_font, b"CIDToGIDMap")
-            .and_then(as_stream)
-            .and_then(|s| streams.decode(s).ok());
+        let cid_to_gid = get(doc, cid_font, b"CIDToGIDMap").and_then(as_stream).and_then(|s| streams.decode(s).ok());
         let gid_text = if to_unicode.is_none() && !ucs2 {
             get_dict(doc, cid_font, b"FontDescriptor")
                 .and_then(|d| get(doc, d, b"FontFile2"))
@@ -416,15 +335,7 @@ impl Font {
         } else {
             None
         };
-        CompositeFont {
-            encoding,
-            ucs2,
-            to_unicode,
-            widths,
-            default_width,
-            gid_text,
-            cid_to_gid,
-        }
+        CompositeFont { encoding, ucs2, to_unicode, widths, default_width, gid_text, cid_to_gid }
     }
 
     /// Splits the next character code off `bytes` (non-empty); returns the
@@ -482,21 +393,10 @@ impl Font {
                 let mut pushed = false;
                 if let Some(tu) = &c.to_unicode {
                     if tu.for_each_char(code, |ch| pushed |= push_clean(ch, self.flavor, out)) {
-                        return if pushed {
-                            TextStatus::Mapped
-                        } else {
-                            TextStatus::Empty
-                        };
+                        return if pushed { TextStatus::Mapped } else { TextStatus::Empty };
                     }
                 }
-                let fallback = if c.ucs2 {
-                    char::from_u32(code)
-                } else {
-                    c.gid_text
-                        .as_ref()
-                        .and_then(|m| m.get(&c.gid(c.cid(code))))
-                        .copied()
-                };
+                let fallback = if c.ucs2 { char::from_u32(code) } else { c.gid_text.as_ref().and_then(|m| m.get(&c.gid(c.cid(code)))).copied() };
                 match fallback {
                     Some(ch) if push_clean(ch, self.flavor, out) => TextStatus::Mapped,
                     Some(_) => TextStatus::Empty,
@@ -551,33 +451,21 @@ pub(crate) fn simple_text(
         let mut status = TextStatus::Unmapped;
         if let Some(tu) = to_unicode {
             let mut pushed = false;
-            if tu.for_each_char(u32::from(code), |c| {
-                pushed |= push_clean(c, flavor, &mut buf)
-            }) {
-                status = if pushed {
-                    TextStatus::Mapped
-                } else {
-                    TextStatus::Empty
-                };
+            if tu.for_each_char(u32::from(code), |c| pushed |= push_clean(c, flavor, &mut buf)) {
+                status = if pushed { TextStatus::Mapped } else { TextStatus::Empty };
             }
         }
         if status != TextStatus::Mapped {
             buf.clear();
-            let name = differences
-                .name(code)
-                .or_else(|| builtin_name(builtin, code).map(str::as_bytes));
+            let name = differences.name(code).or_else(|| builtin_name(builtin, code).map(str::as_bytes));
             let pushed = match name.and_then(encoding::glyph_name_text) {
                 // A glyph that stands for no text (TeX's compound word mark).
                 Some(t) if t.is_empty() => {
                     status = TextStatus::Empty;
                     false
                 }
-                Some(t) => t
-                    .chars()
-                    .fold(false, |p, c| push_clean(c, flavor, &mut buf) | p),
-                None => base
-                    .char(code)
-                    .is_some_and(|c| push_clean(c, flavor, &mut buf)),
+                Some(t) => t.chars().fold(false, |p, c| push_clean(c, flavor, &mut buf) | p),
+                None => base.char(code).is_some_and(|c| push_clean(c, flavor, &mut buf)),
             };
             if pushed {
                 status = TextStatus::Mapped;
@@ -606,12 +494,9 @@ pub(crate) fn simple_text(
 fn tex_bitmap_text(differences: &Differences<'_>, text: &mut [Option<Box<str>>]) -> bool {
     let mut any = false;
     for (code, slot) in (0..=255u8).zip(text.iter_mut()) {
-        let numbered = differences.name(code).is_some_and(|n| {
-            n.strip_prefix(b"a")
-                .and_then(|d| std::str::from_utf8(d).ok())
-                .and_then(|d| d.parse::<u8>().ok())
-                == Some(code)
-        });
+        let numbered = differences
+            .name(code)
+            .is_some_and(|n| n.strip_prefix(b"a").and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| d.parse::<u8>().ok()) == Some(code));
         if numbered {
             if let Some(t) = encoding::tex_t1_text(code) {
                 let mut buf = String::new();
@@ -631,14 +516,10 @@ fn tex_bitmap_text(differences: &Differences<'_>, text: &mut [Option<Box<str>>])
 /// italic `CMMI` nor the extension font `CMEX`).
 fn tex_text_font(name: &str) -> Option<Vec<Option<String>>> {
     let upper = name.to_ascii_uppercase();
-    let shape = upper
-        .strip_prefix("CM")?
-        .trim_end_matches(|c: char| c.is_ascii_digit());
+    let shape = upper.strip_prefix("CM")?.trim_end_matches(|c: char| c.is_ascii_digit());
     let sized = upper.len() > shape.len() + 2 && shape.chars().all(|c| c.is_ascii_uppercase());
-    const TEXT: [&str; 20] = [
-        "R", "BX", "TI", "SL", "SS", "SSBX", "SSI", "SSDC", "SSQ", "SSQI", "CSC", "B", "BXSL",
-        "BXTI", "DUNH", "FIB", "FF", "FI", "U", "SSQ8",
-    ];
+    const TEXT: [&str; 20] =
+        ["R", "BX", "TI", "SL", "SS", "SSBX", "SSI", "SSDC", "SSQ", "SSQI", "CSC", "B", "BXSL", "BXTI", "DUNH", "FIB", "FF", "FI", "U", "SSQ8"];
     const TYPEWRITER: [&str; 5] = ["TT", "SLTT", "ITT", "VTT", "TCSC"];
     if !sized {
         return None;
@@ -664,11 +545,7 @@ const MAX_CLEAR_TEXT: usize = 1 << 20;
 
 /// Glyph name per code of the built-in encoding of an embedded Type 1
 /// (`/FontFile`) or CFF (`/FontFile3` `/Type1C`) font program.
-fn builtin_encoding(
-    doc: &Document,
-    descriptor: Option<&Dictionary>,
-    streams: &mut StreamReader,
-) -> Option<Vec<Option<String>>> {
+fn builtin_encoding(doc: &Document, descriptor: Option<&Dictionary>, streams: &mut StreamReader) -> Option<Vec<Option<String>>> {
     let descriptor = descriptor?;
     if let Some(stream) = get(doc, descriptor, b"FontFile").and_then(as_stream) {
         let data = streams.decode(stream).ok()?;

@@ -105,8 +105,7 @@ pub fn kind_from_letter(letter: &str) -> Option<&'static str> {
 }
 
 /// An item without a number that is still an item (`Eventuelt` in a list of archive numbers).
-pub const UNNUMBERED_ITEMS: &[&str] =
-    &["eventuelt", "eventuelle saker", "eventuelt / orienteringer"];
+pub const UNNUMBERED_ITEMS: &[&str] = &["eventuelt", "eventuelle saker", "eventuelt / orienteringer"];
 
 /// Labels that open a participant section, most specific first (`Andre til stede` before
 /// `Til stede`). The label ends at a colon, a tab, a wide gap or the end of the line.
@@ -154,53 +153,17 @@ pub const PARTICIPANT_LABELS: &[(&str, ParticipantGroup)] = &[
 
 /// Labels of lines that are neither participants nor meeting facts (copy recipients,
 /// distribution): they end a participant section and are skipped.
-pub const OTHER_LABELS: &[&str] = &[
-    "kopi",
-    "kopi til",
-    "gjenpart",
-    "distribusjon",
-    "vedlegg",
-    "saksbehandler",
-    "arkivsak",
-    "neste møte",
-];
+pub const OTHER_LABELS: &[&str] = &["kopi", "kopi til", "gjenpart", "distribusjon", "vedlegg", "saksbehandler", "arkivsak", "neste møte"];
 
 /// Meeting-fact labels: date, time, place.
-pub const DATE_LABELS: &[&str] = &[
-    "dato",
-    "møtedato",
-    "tid og sted",
-    "tid og stad",
-    "tidspunkt",
-    "møtetid",
-    "tid",
-    "når",
-];
-pub const TIME_LABELS: &[&str] = &[
-    "tid",
-    "tidspunkt",
-    "møtetid",
-    "klokkeslett",
-    "tid og sted",
-    "tid og stad",
-];
+pub const DATE_LABELS: &[&str] = &["dato", "møtedato", "tid og sted", "tid og stad", "tidspunkt", "møtetid", "tid", "når"];
+pub const TIME_LABELS: &[&str] = &["tid", "tidspunkt", "møtetid", "klokkeslett", "tid og sted", "tid og stad"];
 pub const PLACE_LABELS: &[&str] = &["sted", "stad", "møtested", "møtestad", "møterom", "lokale"];
 
 /// Words before a date that make it another date than the meeting's (`Publisert`,
 /// `Neste møte`, `Forfall meldes ... innen`).
-pub const OTHER_DATE_WORDS: &[&str] = &[
-    "publisert",
-    "oppdatert",
-    "innen",
-    "innan",
-    "frist",
-    "neste møte",
-    "neste nettverksmøte",
-    "sendt",
-    "utsendt",
-    "forrige møte",
-    "godkjent",
-];
+pub const OTHER_DATE_WORDS: &[&str] =
+    &["publisert", "oppdatert", "innen", "innan", "frist", "neste møte", "neste nettverksmøte", "sendt", "utsendt", "forrige møte", "godkjent"];
 
 /// Lines that close the body of the last item: the next meeting, greetings, signatures,
 /// a follow-up list.
@@ -221,37 +184,17 @@ pub const CLOSING_STARTS: &[&str] = &[
 ];
 
 /// Whole lines (headings) that close the body of the last item.
-pub const CLOSING_LINES: &[&str] = &[
-    "oppfølging",
-    "oppfølgingspunkt",
-    "oppfølgingssaker",
-    "signatur",
-    "underskrift",
-    "vedlegg",
-];
+pub const CLOSING_LINES: &[&str] = &["oppfølging", "oppfølgingspunkt", "oppfølgingssaker", "signatur", "underskrift", "vedlegg"];
 
 /// Header cells of a follow-up table (`Hva | Hvem | Frist`): never a participant list.
-pub const FOLLOW_UP_HEADERS: &[&str] = &[
-    "hva",
-    "kva",
-    "hvem",
-    "kven",
-    "frist",
-    "tiltak",
-    "ansvarlig",
-    "ansvar",
-    "når",
-    "status",
-    "oppfølging",
-];
+pub const FOLLOW_UP_HEADERS: &[&str] = &["hva", "kva", "hvem", "kven", "frist", "tiltak", "ansvarlig", "ansvar", "når", "status", "oppfølging"];
 
 /// Header cells of a participant table and the field each names.
 pub fn participant_column(header: &str) -> Option<&'static str> {
     let h = header.trim().trim_end_matches(':').to_lowercase();
     match h.as_str() {
         "navn" | "namn" => Some("name"),
-        "institusjon" | "organisasjon" | "virksomhet" | "arbeidsstad" | "arbeidssted"
-        | "representerer" | "enhet" | "eining" | "foretak" => Some("institution"),
+        "institusjon" | "organisasjon" | "virksomhet" | "arbeidsstad" | "arbeidssted" | "representerer" | "enhet" | "eining" | "foretak" => Some("institution"),
         "rolle" | "funksjon" | "kategori" | "verv" | "tittel" | "stilling" => Some("role"),
         _ => None,
     }
@@ -336,10 +279,7 @@ pub const DECISION_VERBS: &[&str] = &[
 /// `Sekretariat:` (the label text without its colon).
 pub fn participant_group(label: &str) -> Option<ParticipantGroup> {
     let l = label.trim().trim_end_matches(':').trim().to_lowercase();
-    PARTICIPANT_LABELS
-        .iter()
-        .find(|(w, _)| *w == l)
-        .map(|(_, g)| *g)
+    PARTICIPANT_LABELS.iter().find(|(w, _)| *w == l).map(|(_, g)| *g)
 }
 
 /// The group a participant table's title names: `Faste medlemmer og observatører`,
@@ -357,19 +297,7 @@ pub fn group_of_title(title: &str) -> Option<ParticipantGroup> {
         || l.contains("observatør") && !l.contains("medlem")
     {
         Some(ParticipantGroup::Invited)
-    } else if [
-        "medlem",
-        "tilstede",
-        "til stede",
-        "til stades",
-        "deltakere",
-        "deltakarar",
-        "møtende",
-        "innkalt",
-    ]
-    .iter()
-    .any(|w| l.contains(w))
-    {
+    } else if ["medlem", "tilstede", "til stede", "til stades", "deltakere", "deltakarar", "møtende", "innkalt"].iter().any(|w| l.contains(w)) {
         Some(ParticipantGroup::Members)
     } else {
         None
@@ -390,63 +318,24 @@ mod tests {
             ("Saksnr. 2025/412 Godkjenning", "2025/412"),
             ("Sak 3: Budsjett", "3"),
         ] {
-            assert_eq!(
-                sak_item().captures(t).map(|c| c[1].to_string()).as_deref(),
-                Some(n),
-                "{t}"
-            );
+            assert_eq!(sak_item().captures(t).map(|c| c[1].to_string()).as_deref(), Some(n), "{t}");
         }
         assert!(!sak_item().is_match("Saken ble drøftet"));
-        assert_eq!(
-            series_item()
-                .captures("FU 7/25 Godkjenning")
-                .map(|c| c[1].to_string())
-                .as_deref(),
-            Some("FU 7/25")
-        );
-        assert_eq!(
-            bare_item()
-                .captures("18/25      Godkjenning")
-                .map(|c| c[1].to_string())
-                .as_deref(),
-            Some("18/25")
-        );
+        assert_eq!(series_item().captures("FU 7/25 Godkjenning").map(|c| c[1].to_string()).as_deref(), Some("FU 7/25"));
+        assert_eq!(bare_item().captures("18/25      Godkjenning").map(|c| c[1].to_string()).as_deref(), Some("18/25"));
         assert!(!bare_item().is_match("2024-2025 Plan"));
         assert!(numbered_item().is_match("1. Godkjenning av innkalling"));
-        assert!(
-            roman_part().is_match("II. Orienteringssaker")
-                && !roman_part().is_match("Innkalling og saksliste")
-        );
-        for t in [
-            "Vedtak:",
-            "Vedtak",
-            "Forslag til vedtak: Innkallingen godkjennes.",
-            "Styrets vedtak: X",
-            "Konklusjon: X",
-            "Framlegg til vedtak:",
-        ] {
+        assert!(roman_part().is_match("II. Orienteringssaker") && !roman_part().is_match("Innkalling og saksliste"));
+        for t in ["Vedtak:", "Vedtak", "Forslag til vedtak: Innkallingen godkjennes.", "Styrets vedtak: X", "Konklusjon: X", "Framlegg til vedtak:"] {
             assert!(decision_label().is_match(t), "{t}");
         }
         assert!(!decision_label().is_match("Vedtaket ble enstemmig"));
-        assert!(
-            hour_range().is_match("kl. 10-15") && !roman_part().is_match("I dag ble saken drøftet")
-        );
-        assert!(
-            time_range().is_match("kl. 09.00–13.30") && time_range().is_match("Tid: 09:30-14:30")
-        );
-        assert!(
-            place_date().is_match("Fjordvik, 14. mars 2025")
-                && place_date().is_match("Nordvik, 28. mai 2025")
-        );
+        assert!(hour_range().is_match("kl. 10-15") && !roman_part().is_match("I dag ble saken drøftet"));
+        assert!(time_range().is_match("kl. 09.00–13.30") && time_range().is_match("Tid: 09:30-14:30"));
+        assert!(place_date().is_match("Fjordvik, 14. mars 2025") && place_date().is_match("Nordvik, 28. mai 2025"));
         assert!(date().is_match("9. april 2025") && date().is_match("14.03.2025"));
-        assert_eq!(
-            participant_group("Til stades:"),
-            Some(ParticipantGroup::Members)
-        );
-        assert_eq!(
-            participant_group("Andre til stede"),
-            Some(ParticipantGroup::Invited)
-        );
+        assert_eq!(participant_group("Til stades:"), Some(ParticipantGroup::Members));
+        assert_eq!(participant_group("Andre til stede"), Some(ParticipantGroup::Invited));
         assert_eq!(participant_group("Kopi"), None);
     }
 }
