@@ -93,16 +93,16 @@ pub fn layout_bytes_with_report(name: &str, bytes: &[u8], opts: &Options) -> Res
         SourceFormat::Pdf => {
             let mut doc = pdf::extract(bytes, &opts.limits)?;
             let report = ocr::apply(&mut doc, bytes, &opts.ocr);
-            Ok((layout::pdf::layout(&doc), report))
+            Ok((layout::pdf::layout_with(&doc, &crate::segment::vocab::LAYOUT_CUES), report))
         }
-        SourceFormat::Docx => Ok((crate::docx::read_limited(bytes, opts.max_docx_part_bytes)?, OcrReport::default())),
+        SourceFormat::Docx => Ok((crate::docx::read_with(bytes, opts.max_docx_part_bytes, &crate::segment::vocab::LAYOUT_CUES)?, OcrReport::default())),
         _ if bytes.len() > opts.max_text_bytes => {
             Err(ConvertError::TextTooLarge { size: bytes.len(), limit: crate::docx::format_bytes(opts.max_text_bytes as u64) })
         }
-        SourceFormat::Html => Ok((crate::html::read(bytes)?, OcrReport::default())),
+        SourceFormat::Html => Ok((crate::html::read_with(bytes, &crate::segment::vocab::LAYOUT_CUES)?, OcrReport::default())),
         format => {
             let (text, warning) = layout::text::decode(bytes);
-            let mut doc = layout::text::layout_with(&text, format, Some(&crate::segment::vocab::TEXT_TABLE_CUES));
+            let mut doc = layout::text::layout_with(&text, format, crate::segment::vocab::LAYOUT_CUES.text_tables.as_ref());
             doc.warnings.extend(warning);
             Ok((doc, OcrReport::default()))
         }

@@ -73,6 +73,12 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, DocxError> {
 /// part over it fails the file, an optional part over it is skipped with a
 /// warning.
 pub fn read_limited(bytes: &[u8], max_part_bytes: u64) -> Result<LayoutDocument, DocxError> {
+    read_with(bytes, max_part_bytes, &crate::layout::Cues::NONE)
+}
+
+/// [`read_limited`] with the vocabulary's cues (a table with a measure-table
+/// header is never read as a page layout).
+pub fn read_with(bytes: &[u8], max_part_bytes: u64, cues: &crate::layout::Cues) -> Result<LayoutDocument, DocxError> {
     let mut pkg = Package::open(bytes, max_part_bytes)?;
     let mut warnings = Vec::new();
 
@@ -114,7 +120,7 @@ pub fn read_limited(bytes: &[u8], max_part_bytes: u64) -> Result<LayoutDocument,
     blocks.extend(reader.notes(NoteKind::Footnote, footnotes_xml.as_ref().and_then(package::root)));
     blocks.extend(reader.notes(NoteKind::Endnote, endnotes_xml.as_ref().and_then(package::root)));
     warnings.extend(reader.warnings());
-    let blocks = unwrap_layout_tables(blocks, &mut warnings);
+    let blocks = unwrap_layout_tables(blocks, &mut warnings, cues);
 
     let declared_title =
         core_xml.as_ref().and_then(package::root).and_then(|core| core.child("dc:title")).map(|t| t.text().trim().to_string()).filter(|t| !t.is_empty());
@@ -132,7 +138,7 @@ const LAYOUT_CELL_CHARS: usize = 300;
 /// cells' paragraphs, cell by cell, so headings and lists inside it reach
 /// the segmenters; a `layout_table` warning says so. Web pages laid out
 /// with tables get the same reading ([`crate::html`]).
-pub(crate) fn unwrap_layout_tables(blocks: Vec<Block>, warnings: &mut Vec<Warning>) -> Vec<Block> {
+pub(crate) fn unwrap_layout_tables(blocks: Vec<Block>, warnings: &mut Vec<Warning>, cues: &crate::layout::Cues) -> Vec<Block> {
     let mut out = Vec::with_capacity(blocks.len());
     for block in blocks {
         let Block::Table(t) = &block else {
@@ -140,10 +146,7 @@ pub(crate) fn unwrap_layout_tables(blocks: Vec<Block>, warnings: &mut Vec<Warnin
             continue;
         };
         let long_cell = t.rows.iter().flat_map(|r| &r.cells).any(|c| c.text().chars().count() > LAYOUT_CELL_CHARS);
-        let measure_header = t.rows.iter().any(|r| {
-            let texts = r.texts();
-            texts.iter().any(|c| crate::segment::vocab::is_measure_header(c)) && texts.iter().any(|c| crate::segment::vocab::is_responsible_header(c))
-        });
+        let measure_header = t.rows.iter().any(|r| (cues.measure_header_row)(&r.texts()));
         if t.rows.len() > 2 || !long_cell || measure_header {
             out.push(block);
             continue;

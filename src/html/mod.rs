@@ -53,6 +53,12 @@ pub enum HtmlError {
 /// without any HTML markup); a page without readable content gives an empty
 /// document with a warning.
 pub fn read(bytes: &[u8]) -> Result<LayoutDocument, HtmlError> {
+    read_with(bytes, &crate::layout::Cues::NONE)
+}
+
+/// [`read`] with the vocabulary's cues (a table with a measure-table header
+/// is never read as a page layout).
+pub fn read_with(bytes: &[u8], cues: &crate::layout::Cues) -> Result<LayoutDocument, HtmlError> {
     let mut warnings = Vec::new();
     let text = decode(bytes, &mut warnings);
     check_markup(&text)?;
@@ -74,7 +80,7 @@ pub fn read(bytes: &[u8]) -> Result<LayoutDocument, HtmlError> {
     if let Some(w) = main.warning {
         warnings.push(w);
     }
-    let blocks = crate::docx::unwrap_layout_tables(blocks, &mut warnings);
+    let blocks = crate::docx::unwrap_layout_tables(blocks, &mut warnings, cues);
     if blocks.is_empty() {
         warnings.push(Warning::new("html_no_content", "the page has no readable text", None));
     }

@@ -18,6 +18,27 @@ use serde::Serialize;
 
 use crate::model::{SourceFormat, Warning};
 
+/// Word cues the readers and the layout stage need from the vocabulary. The
+/// vocabulary lives in `segment::vocab`; the pipeline hands these over, so no
+/// reader or layout module depends on the segmenters.
+#[derive(Debug, Clone, Copy)]
+pub struct Cues {
+    /// A printed line that is a measure table's header (`Tiltak   Ansvar`):
+    /// a page holding one is not split into text columns.
+    pub table_header_line: fn(&str) -> bool,
+    /// A row of cells that names a measure table's columns: such a table is
+    /// never a page laid out with a table.
+    pub measure_header_row: fn(&[String]) -> bool,
+    /// Tables aligned with spaces in text input.
+    pub text_tables: Option<text_columns::TextTableCues>,
+}
+
+impl Cues {
+    /// No vocabulary: nothing reads as a measure-table header (layout for
+    /// tools that do not segment).
+    pub const NONE: Cues = Cues { table_header_line: |_| false, measure_header_row: |_| false, text_tables: None };
+}
+
 /// A document as lines and tables in reading order.
 #[derive(Debug, Clone, Serialize)]
 pub struct LayoutDocument {

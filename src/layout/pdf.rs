@@ -36,13 +36,19 @@ enum Item {
 
 /// Lays out a PDF's pages.
 pub fn layout(doc: &PdfDocument) -> LayoutDocument {
+    layout_with(doc, &super::Cues::NONE)
+}
+
+/// [`layout`] with the vocabulary's cues (a page with a measure-table header
+/// is not split into text columns).
+pub fn layout_with(doc: &PdfDocument, cues: &super::Cues) -> LayoutDocument {
     let mut pages_meta = Vec::new();
     let mut per_page: Vec<Vec<Item>> = Vec::new();
     let mut warnings: Vec<Warning> = doc.warnings.iter().map(|w| Warning::new(w.code, w.message.clone(), w.page)).collect();
     let running = running_lines(doc);
     let mut tagged_headings = 0usize;
     for page in &doc.pages {
-        let (mut items, meta) = layout_page(page, &running);
+        let (mut items, meta) = layout_page(page, &running, cues);
         if let Some(tree) = &doc.structure {
             tagged_headings += tag_headings(&mut items, tree);
         }
@@ -95,7 +101,7 @@ fn is_page_number(s: &str) -> bool {
     !t.is_empty() && t.len() <= 9 && t.chars().all(|c| c.is_ascii_digit() || c == '/')
 }
 
-fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, PageMeta) {
+fn layout_page(page: &PdfPage, running: &HashMap<String, usize>, cues: &super::Cues) -> (Vec<Item>, PageMeta) {
     let mut meta = PageMeta { number: page.number, width: page.width, height: page.height, header: vec![], footer: vec![] };
     let tables = find_tables(page);
     let mut loose: Vec<&TextSpan> = Vec::new();
@@ -151,7 +157,7 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
     // line is its own band at its y.
     let mut items: Vec<((f32, usize, f32), Item)> = Vec::new();
     type Grouped = Vec<(Option<(f32, usize)>, Vec<Line>)>;
-    let groups: Grouped = match columns_of(&loose) {
+    let groups: Grouped = match columns_of(&loose, cues) {
         Some(groups) => groups.into_iter().enumerate().map(|(i, g)| (Some((g.band, i + 1)), group_lines(&g.spans, page.number))).collect(),
         None => vec![(None, group_lines(&loose, page.number))],
     };
@@ -197,9 +203,9 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>) -> (Vec<Item>, 
 
 /// Column groups of a page's loose text, unless the page holds a measure
 /// table header (a table without rulings whose columns must stay rows).
-fn columns_of<'a>(loose: &[&'a TextSpan]) -> Option<Vec<super::columns::Group<'a>>> {
+fn columns_of<'a>(loose: &[&'a TextSpan], cues: &super::Cues) -> Option<Vec<super::columns::Group<'a>>> {
     let groups = super::columns::split(loose)?;
-    let header = group_lines(loose, 0).iter().any(|l| crate::segment::vocab::is_table_header_line(&l.text));
+    let header = group_lines(loose, 0).iter().any(|l| (cues.table_header_line)(&l.text));
     (!header).then_some(groups)
 }
 

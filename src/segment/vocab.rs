@@ -124,6 +124,8 @@ enum Cue {
     Exact(&'static str),
     Prefix(&'static str),
     Word(&'static str),
+    /// The cell's last word ends so (`Forskningsstrategien`).
+    Suffix(&'static str),
 }
 
 const COLUMN_VOCABULARY: &[(ColumnRole, Cue)] = &[
@@ -138,8 +140,8 @@ const COLUMN_VOCABULARY: &[(ColumnRole, Cue)] = &[
     (ColumnRole::Code, Cue::Exact("løpenr")),
     (ColumnRole::Code, Cue::Exact("ref")),
     (ColumnRole::Reference, Cue::Prefix("referanse")),
-    (ColumnRole::Reference, Cue::Exact("forskningsstrategien")),
     (ColumnRole::Reference, Cue::Prefix("strategi")),
+    (ColumnRole::Reference, Cue::Suffix("strategien")),
     (ColumnRole::Partners, Cue::Prefix("samarbeidspart")),
     (ColumnRole::Partners, Cue::Prefix("involverte")),
     (ColumnRole::Partners, Cue::Prefix("medvirkende")),
@@ -211,6 +213,7 @@ pub fn column_role(header: &str) -> Option<ColumnRole> {
             Cue::Exact(w) => l == *w,
             Cue::Prefix(w) => first.starts_with(w),
             Cue::Word(w) => l.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w),
+            Cue::Suffix(w) => !l.contains(char::is_whitespace) && l.ends_with(w),
         };
         hit.then_some(*role)
     })
@@ -352,6 +355,14 @@ pub const TEXT_TABLE_CUES: crate::layout::text_columns::TextTableCues = crate::l
     goal_row: |t| goal_heading().is_match(t) || area_heading().is_match(t),
 };
 
+/// Everything the readers and the layout stage ask of the vocabulary, handed
+/// over by the pipeline.
+pub const LAYOUT_CUES: crate::layout::Cues = crate::layout::Cues {
+    table_header_line: is_table_header_line,
+    measure_header_row: |texts| texts.iter().any(|c| is_measure_header(c)) && texts.iter().any(|c| is_responsible_header(c)),
+    text_tables: Some(TEXT_TABLE_CUES),
+};
+
 /// Bare organisational levels: `Klinikk/Avdeling` after one of these names
 /// the level that holds a responsibility (alternatives), not separate parties.
 pub const ORGANISATIONAL_LEVELS: &[&str] = &[
@@ -410,7 +421,8 @@ pub fn is_table_header_line(s: &str) -> bool {
     }
     let measure = l.contains("tiltak");
     let resp = l.contains("ansvar");
-    (measure && resp) || l.starts_with("referanse til") || l.trim_end_matches([':', ' ']) == "forskningsstrategien"
+    // A header cell printed on a line of its own: `Referanse til …`, `Forskningsstrategien:`.
+    (measure && resp) || l.starts_with("referanse til") || l.ends_with(':') && words <= 4 && column_role(&l) == Some(ColumnRole::Reference)
 }
 
 /// Words that name a responsible party (organisations, units, roles) in a
