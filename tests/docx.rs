@@ -12,7 +12,7 @@ const CORPUS: [&str; 5] = ["hlk-2021-2025", "krn-2020-2022", "hmn-2023-2026", "n
 fn corpus(name: &str) -> LayoutDocument {
     let path = format!("{}/corpus/{name}.docx", env!("CARGO_MANIFEST_DIR"));
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    docx::read(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
+    docx::read_with(&bytes, docx::MAX_PART_BYTES, &planparse::segment::vocab::LAYOUT_CUES).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Lines outside tables.

@@ -271,7 +271,7 @@ impl<'a> Walker<'a> {
         }
         if let Some(level) = line.heading {
             let (number, title) = split_number(&t);
-            let title = title.trim_end_matches(':').trim_end().to_string();
+            let title = vocab::heading_title(&title);
             return Some(Heading { number, title, level });
         }
         if let Some(c) = vocab::goal_heading().captures(&t) {
@@ -334,7 +334,7 @@ impl<'a> Walker<'a> {
             once && ((set_off && colon_ok && words <= 10) || (starts_goal && t.ends_with(':')) || capitals && words <= 12)
         };
         if heading_like {
-            let title = t.trim_end_matches(':').trim_end().to_string();
+            let title = vocab::heading_title(&t);
             return Some(Heading { number: None, title, level: 1 });
         }
         None

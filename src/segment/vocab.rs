@@ -320,6 +320,22 @@ pub fn is_organization_line(t: &str) -> bool {
     legal && t.chars().next().is_some_and(char::is_uppercase) && t.split_whitespace().count() <= 7 && !t.contains(':')
 }
 
+/// Verbs that end a heading printed as a lead-in clause (`Hovedmål i planen
+/// er:`): the title is the clause's subject.
+pub const LEAD_IN_VERBS: &[&str] = &["er", "blir", "vert", "omfatter", "omfattar", "inkluderer", "inkluderar"];
+
+/// A heading's title: without its closing colon, and without the verb of a
+/// lead-in clause before that colon (`… 2021-2025 er:` → `… 2021-2025`).
+pub fn heading_title(t: &str) -> String {
+    let t = t.trim();
+    let Some(clause) = t.strip_suffix(':') else { return t.to_string() };
+    let clause = clause.trim_end();
+    match clause.rsplit_once(' ') {
+        Some((subject, verb)) if LEAD_IN_VERBS.contains(&verb.to_lowercase().as_str()) && subject.split_whitespace().count() >= 2 => subject.to_string(),
+        _ => clause.to_string(),
+    }
+}
+
 /// Function words that open a sentence, not a title (lowercase).
 pub const FUNCTION_WORDS: &[&str] =
     &["for", "i", "om", "det", "den", "denne", "dette", "vi", "en", "et", "ei", "som", "til", "med", "på", "av", "når", "etter", "ved", "og", "alle"];
