@@ -20,40 +20,40 @@ pub mod minutes;
 
 pattern!(
     /// `Hovedmål 1: Skape flere ...` — a numbered goal heading.
-    goal_heading = r"^(?i:hovedmål|delmål|mål)\s+(\d+)\s*[:.]?\s+(\S.*)$"
+    goal_heading = r"^(?i:hovedmål|delmål|mål)\s+([0-9]+)\s*[:.]?\s+(\S.*)$"
 );
 pattern!(
     /// `Innsatsområde 1.1 Økte muligheter ...` — a numbered focus-area heading.
-    area_heading = r"^(?i:innsatsområde|satsingsområde|fokusområde|område)\s+(\d+(?:\.\d+)*)\.?\s*[:.]?\s*(\S.*)$"
+    area_heading = r"^(?i:innsatsområde|satsingsområde|fokusområde|område)\s+([0-9]+(?:\.[0-9]+)*)\.?\s*[:.]?\s*(\S.*)$"
 );
 pattern!(
     /// `1. Styrke ...`, `1) ...`, `1.1 ...`, `1.1. ...` — a numbered line (heading or list).
-    numbered_line = r"^(\d{1,2}(?:\.\d{1,2})*)(?:\.|\))?\s+(\S.*)$"
+    numbered_line = r"^([0-9]{1,2}(?:\.[0-9]{1,2})*)(?:\.|\))?\s+(\S.*)$"
 );
 pattern!(
     /// A measure's label line in a list: `Tiltak 2.1`, `Tiltak 3: Tittel`, `T4 Tittel`, `1.1 Tittel`, `2b Tittel`
     /// (captures: label, title after `Tiltak`; or label, title of a bare code).
-    measure_item = r"^(?:(?i:tiltak)\s+([A-Za-z]?\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?)\s*[:.)]?(?:\s+(\S.*))?|([A-Z]\d{1,2}|\d{1,2}\.\d{1,2}(?:\.\d{1,2})?|\d{1,2}[a-z])[.:)]?\s+(\S.*))$"
+    measure_item = r"^(?:(?i:tiltak)\s+([A-Za-z]?[0-9]{1,2}(?:\.[0-9]{1,2}){0,2}[a-z]?)\s*[:.)]?(?:\s+(\S.*))?|([A-Z][0-9]{1,2}|[0-9]{1,2}\.[0-9]{1,2}(?:\.[0-9]{1,2})?|[0-9]{1,2}[a-z])[.:)]?\s+(\S.*))$"
 );
 pattern!(
     /// `1. januar` — a date, not a list item.
-    date_start = r"^\d{1,2}\.\s+(?i:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b"
+    date_start = r"^[0-9]{1,2}\.\s+(?i:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b"
 );
 pattern!(
     /// Measure code alone on a line or at the start of a cell: `1a`, `2b`, `3`.
-    measure_code = r"^(\d{1,2}[a-z]?)\.?$"
+    measure_code = r"^([0-9]{1,2}[a-z]?)\.?$"
 );
 pattern!(
     /// A row of a table aligned with spaces (`pdftotext -layout`): a code, two or more spaces, text.
-    aligned_code_row = r"^(\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?)\.?(?:\s{2,}(\S.*)|\s(\S.*?\S\s{3,}\S.*))$"
+    aligned_code_row = r"^([0-9]{1,2}(?:\.[0-9]{1,2}){0,2}[a-z]?)\.?(?:\s{2,}(\S.*)|\s(\S.*?\S\s{3,}\S.*))$"
 );
 pattern!(
     /// A code in a table's number column: `1.1`, `2.3.1`, `T4`, `A.2`, `3b`.
-    table_code = r"^((?:[A-Z]\.?)?\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?)\.?$"
+    table_code = r"^((?:[A-Z]\.?)?[0-9]{1,2}(?:\.[0-9]{1,2}){0,2}[a-z]?)\.?$"
 );
 pattern!(
     /// Strategy point at the start of a reference cell: `1a Stimulere til ...`.
-    strategy_point = r"^(\d{1,2}[a-z])[.)]?\s+(\S.*)$"
+    strategy_point = r"^([0-9]{1,2}[a-z])[.)]?\s+(\S.*)$"
 );
 pattern!(
     /// Action labels: roman `i.`/`II.`, `1)`, `a)`.
@@ -65,7 +65,7 @@ pattern!(
 );
 pattern!(
     /// Number-paren objective: `1) Arbeide for ...`.
-    number_item = r"^(\d{1,2})[.)]\s+(\S.*)$"
+    number_item = r"^([0-9]{1,2})[.)]\s+(\S.*)$"
 );
 pattern!(
     /// `Resultatindikator:` / `Resultatindikatorer:` / `Indikatorer:` — indicator list starts.
@@ -73,7 +73,7 @@ pattern!(
 );
 pattern!(
     /// `Hovedtiltak:` / `Tiltak:` alone — the action block starts (a header, not content).
-    action_heading = r"^(?i:hoved)?(?i:tiltak)(?:\s+\d{4}\s*[-–]\s*\d{4})?\s*:?\s*$"
+    action_heading = r"^(?i:hoved)?(?i:tiltak)(?:\s+[0-9]{4}\s*[-–]\s*[0-9]{4})?\s*:?\s*$"
 );
 pattern!(
     /// `Fra strategien:` — lettered strategy objectives follow.
@@ -81,7 +81,7 @@ pattern!(
 );
 pattern!(
     /// A year range: `2021-2025`, `2020–2022`, `2023 - 2026`.
-    year_range = r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\b"
+    year_range = r"\b((?:19|20)[0-9]{2})\s*[-–—]\s*((?:19|20)[0-9]{2})\b"
 );
 pattern!(
     /// `Målbilde:` — prose goal statement under a heading.
@@ -222,7 +222,7 @@ pub fn column_role(header: &str) -> Option<ColumnRole> {
 pattern!(
     /// A timeline column header: a year (`2026`), a quarter or term (`K3`, `Q1 2025`, `T2`, `H1`,
     /// `1. kvartal`, `Høst 2025`, `Vår`), or a month (`Jan`, `mars 2026`).
-    timeline_header = r"^(?i:(?:19|20)\d{2}|(?:k|q|t|h)[1-4](?:[\s-]+(?:19|20)\d{2})?|[1-4]\.\s*(?:kvartal|tertial|halvår)(?:\s+(?:19|20)\d{2})?|(?:vår|våren|høst|høsten|haust|hausten)(?:\s+(?:19|20)\d{2})?|(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)[a-z]*\.?(?:\s+(?:19|20)\d{2})?)$"
+    timeline_header = r"^(?i:(?:19|20)[0-9]{2}|(?:k|q|t|h)[1-4](?:[\s-]+(?:19|20)[0-9]{2})?|[1-4]\.\s*(?:kvartal|tertial|halvår)(?:\s+(?:19|20)[0-9]{2})?|(?:vår|våren|høst|høsten|haust|hausten)(?:\s+(?:19|20)[0-9]{2})?|(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)[a-z]*\.?(?:\s+(?:19|20)[0-9]{2})?)$"
 );
 
 pattern!(

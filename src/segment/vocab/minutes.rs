@@ -13,22 +13,22 @@ use crate::model::ParticipantGroup;
 pattern!(
     /// `Sak 33/25 Title`, `Sak nr. 1/07: Title`, `Sak 12-2024`, `O-sak 03/14`, `Sak 5/24 (B)`,
     /// `Saksnr. 2025/412 Title`, `Sak 3: Title`. Groups: number, kind letter, title.
-    sak_item = r"^(?:[A-ZÆØÅ]-)?(?i:sak(?:s?nr\.?|snummer|\s+nr\.?)?)\s*(\d{1,4}\s*[/-]\s*\d{1,4}|\d{1,3})(?:\s*\(([A-Za-z])\))?\s*[:.\-–]?\s*(.*)$"
+    sak_item = r"^(?:[A-ZÆØÅ]-)?(?i:sak(?:s?nr\.?|snummer|\s+nr\.?)?)\s*([0-9]{1,4}\s*[/-]\s*[0-9]{1,4}|[0-9]{1,3})(?:\s*\(([A-Za-z])\))?\s*[:.\-–]?\s*(.*)$"
 );
 pattern!(
     /// `FU 7/25 Title`, `PS 12/24 Title`, `ST 12/24`: a series prefix in capitals before an
     /// archive number; the prefix stays in the number. Groups: number, title.
-    series_item = r"^([A-ZÆØÅ]{1,4}\s+\d{1,3}\s*/\s*\d{2,4})\s*[:.\-–]?\s*(.*)$"
+    series_item = r"^([A-ZÆØÅ]{1,4}\s+[0-9]{1,3}\s*/\s*[0-9]{2,4})\s*[:.\-–]?\s*(.*)$"
 );
 pattern!(
     /// `18/25<gap>Title`, `12/2024 Title`, `3-2024 Title`: a bare archive number at the start of
     /// a line. Groups: number, title.
-    bare_item = r"^(\d{1,3}\s*/\s*(?:\d{4}|\d{2})|\d{1,3}-\d{4})(?:\s*[:.\-–])?\s+(\S.*)$"
+    bare_item = r"^([0-9]{1,3}\s*/\s*(?:[0-9]{4}|[0-9]{2})|[0-9]{1,3}-[0-9]{4})(?:\s*[:.\-–])?\s+(\S.*)$"
 );
 pattern!(
     /// `1. Title`, `2) Title`: a plain numbered line, an item only where the layout marks it
     /// as a heading and the numbers run 1, 2, 3 ...
-    numbered_item = r"^(\d{1,2})[.)]\s+(\S.*)$"
+    numbered_item = r"^([0-9]{1,2})[.)]\s+(\S.*)$"
 );
 pattern!(
     /// `I. Vedtakssaker`, `II Orienteringssaker`: a roman part grouping items.
@@ -42,23 +42,23 @@ pattern!(
 );
 pattern!(
     /// A date: `14.03.2025`, `2025-03-14`, `9. april 2025`.
-    date = r"(?i)\b(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2,4})\b|\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})\.\s*(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\s+(\d{4})"
+    date = r"(?i)\b([0-9]{1,2})\.\s*([0-9]{1,2})\.\s*([0-9]{2,4})\b|\b([0-9]{4})-([0-9]{2})-([0-9]{2})\b|\b([0-9]{1,2})\.\s*(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\s+([0-9]{4})"
 );
 pattern!(
     /// A time range: `09:30-14:30`, `kl. 09.00–13.30`, `10.00 til 15.00`.
-    time_range = r"(?:^|[^\d.])(\d{1,2})[:.](\d{2})\s*(?:[-–—]|til)\s*(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b"
+    time_range = r"(?:^|[^[0-9].])([0-9]{1,2})[:.]([0-9]{2})\s*(?:[-–—]|til)\s*(?:kl\.?\s*)?([0-9]{1,2})[:.]([0-9]{2})\b"
 );
 pattern!(
     /// Whole hours after `kl.`: `kl. 10-15`, `kl 9–11.30`.
-    hour_range = r"(?i)\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?\s*[-–—]\s*(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\b"
+    hour_range = r"(?i)\bkl\.?\s*([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*[-–—]\s*(?:kl\.?\s*)?([0-9]{1,2})(?:[:.]([0-9]{2}))?\b"
 );
 pattern!(
     /// A start time alone: `kl. 10.00`, `kl 9:30`.
-    start_time = r"(?i)\bkl\.?\s*(\d{1,2})[:.](\d{2})\b"
+    start_time = r"(?i)\bkl\.?\s*([0-9]{1,2})[:.]([0-9]{2})\b"
 );
 pattern!(
     /// The letter's own place and date: `Nordvik, 28. mai 2025` (never the meeting date).
-    place_date = r"^[A-ZÆØÅ][\p{L} .-]{1,40},\s*(?:den\s+)?\d{1,2}\.\s*(?:\d{1,2}\.\s*\d{2,4}|\p{L}+\s+\d{4})$"
+    place_date = r"^[A-ZÆØÅ][\p{L} .-]{1,40},\s*(?:den\s+)?[0-9]{1,2}\.\s*(?:[0-9]{1,2}\.\s*[0-9]{2,4}|\p{L}+\s+[0-9]{4})$"
 );
 
 /// Words that open the title of minutes or a notice (`Referat fra ...`, `Protokoll frå ...`).
