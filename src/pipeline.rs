@@ -133,3 +133,19 @@ pub fn convert_bytes_with_report(name: &str, bytes: &[u8], opts: &Options) -> Re
     let vocabulary = std::rc::Rc::new(layout.vocabulary());
     Ok((crate::text::with_vocabulary(vocabulary, || crate::segment::segment(&layout, source)), report))
 }
+
+/// Converts one input and tells why each part of the output is there
+/// (`planparse explain`).
+pub fn explain_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<(Document, crate::segment::explain::Explanation), ConvertError> {
+    let (layout, _) = layout_bytes_with_report(name, bytes, opts)?;
+    let source = Source {
+        file: name.to_string(),
+        sha256: sha256_hex(bytes),
+        format: layout.format,
+        pages: if layout.pages.is_empty() { None } else { Some(layout.pages.len() as u32) },
+    };
+    let vocabulary = std::rc::Rc::new(layout.vocabulary());
+    let (doc, trace) = crate::text::with_vocabulary(vocabulary, || crate::segment::segment_explained(&layout, source));
+    let explanation = trace.explain(&doc);
+    Ok((doc, explanation))
+}

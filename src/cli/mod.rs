@@ -2,6 +2,7 @@
 
 mod convert;
 mod diff;
+mod explain;
 mod export;
 mod extract;
 mod index;
@@ -44,6 +45,8 @@ enum Command {
     Search(search::Args),
     /// Compare two versions of a plan measure by measure
     Diff(diff::Args),
+    /// Show the rule and evidence behind each section, measure, agenda item and metadata field
+    Explain(explain::Args),
     /// Serve a local web page over an indexed dataset
     #[command(long_about = serve::LONG_ABOUT)]
     Serve(serve::Args),
@@ -68,6 +71,7 @@ pub fn run() -> i32 {
         Command::Index(a) => index::run(a),
         Command::Search(a) => search::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Schema => {
             let schema = schemars::schema_for!(planparse::model::Document);

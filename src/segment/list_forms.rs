@@ -12,6 +12,7 @@
 //!
 //! Each returns the blocks it claims so the walker skips them.
 
+use super::explain::Reason;
 use super::measure::RowDraft;
 use super::vocab::{self, ColumnRole};
 use crate::layout::{Block, Line, Table};
@@ -90,6 +91,7 @@ fn item_start(line: &Line) -> Option<(String, String)> {
 fn labelled_item(blocks: &[Block], start: usize) -> Option<ListMeasure> {
     let first = line_at(blocks, start)?;
     let (label, title) = item_start(first)?;
+    let mut reason = Reason::new(RULE_LABELLED).at(first).because(format!("item label {label:?} opens the item"));
     let mut draft = RowDraft { label: Some(label), ..RowDraft::default() };
     if !title.is_empty() {
         let mut l = first.clone();
@@ -105,6 +107,7 @@ fn labelled_item(blocks: &[Block], start: usize) -> Option<ListMeasure> {
                 if !kv_table(t, &mut draft) {
                     break;
                 }
+                reason = reason.because("a two-column table of fields under the item");
                 has_field = true;
                 current = None;
             }
@@ -114,6 +117,7 @@ fn labelled_item(blocks: &[Block], start: usize) -> Option<ListMeasure> {
                     break;
                 }
                 if let Some((role, head, value)) = field(&l.text) {
+                    reason = reason.because(format!("field line {head:?} → {}", format!("{role:?}").to_lowercase()));
                     has_field = true;
                     current = Some(role);
                     let mut v = l.clone();
@@ -135,6 +139,7 @@ fn labelled_item(blocks: &[Block], start: usize) -> Option<ListMeasure> {
         j += 1;
     }
     let measure_field = !draft.responsible.is_empty() || !draft.deadline.is_empty() || !draft.indicators.is_empty();
+    draft.reason = reason;
     (has_field && measure_field).then_some(ListMeasure { start, end: j, draft, rule: RULE_LABELLED })
 }
 
@@ -234,7 +239,8 @@ fn paren_bullet(blocks: &[Block], start: usize) -> Option<ListMeasure> {
     let texts: Vec<String> = lines.iter().map(|l| strip_bullet(l.text.trim()).unwrap_or(l.text.trim()).to_string()).collect();
     let joined = clean(&texts.join(" "));
     let (text, inside) = split_paren(&joined)?;
-    let mut draft = RowDraft::default();
+    let reason = Reason::new(RULE_PAREN).at(first).because(format!("bullet {glyph:?} ends in the parenthesis ({inside})"));
+    let mut draft = RowDraft { reason, ..RowDraft::default() };
     let mut lead = first.clone();
     lead.text = text;
     lead.bullet = false;

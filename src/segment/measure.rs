@@ -26,6 +26,8 @@ pub struct RowDraft {
     /// Width of the responsibility column (widest line of that column in the
     /// table): a word broken by the column fills it.
     pub responsible_width: Option<f32>,
+    /// The recognizer that read the row and what it saw (for `explain`).
+    pub reason: super::explain::Reason,
 }
 
 impl RowDraft {

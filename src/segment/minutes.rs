@@ -16,6 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::explain::Reason;
 use super::structure::Structure;
 use super::vocab::minutes as v;
 use crate::layout::{Block, LayoutDocument, Line};
@@ -666,12 +667,20 @@ pub fn meeting(layout: &LayoutDocument, agenda: &Agenda, title: Option<&str>, st
     }
     m.participants = participants;
     structure.tables.retain(|t| !is_fact_table(t));
-    let (mut items, sections, warnings) = agenda_items(layout, agenda);
+    let ItemsRead { mut items, sections, warnings, item_reasons, section_reasons } = agenda_items(layout, agenda);
+    structure.trace.items.extend(item_reasons);
+    structure.trace.sections.extend(section_reasons);
     // A `Saksliste` table lists the items printed below it: each item once.
     let numbers: HashSet<String> = items.iter().map(|i| i.number.clone()).collect();
-    let (table_items, table_sections) = table_agenda_items(layout);
+    let (table_items, table_sections, table_reasons) = table_agenda_items(layout);
     let table_sections: Vec<Section> = table_sections.into_iter().filter(|s| s.number.as_ref().is_none_or(|n| !numbers.contains(n))).collect();
-    items.extend(table_items.into_iter().filter(|i| !numbers.contains(&i.number)));
+    for (item, reason) in table_items.into_iter().zip(table_reasons) {
+        if !numbers.contains(&item.number) {
+            structure.trace.sections.push((item.number.clone(), reason.clone()));
+            structure.trace.items.push(reason);
+            items.push(item);
+        }
+    }
     structure.warnings.extend(warnings);
     m.items = items;
     let mut sections = sections;
@@ -996,8 +1005,45 @@ fn label_participants(layout: &LayoutDocument, from: usize, head_end: usize, fur
 }
 
 /// Agenda items from their headings and what follows them.
-fn agenda_items(layout: &LayoutDocument, agenda: &Agenda) -> (Vec<AgendaItem>, Vec<Section>, Vec<Warning>) {
+/// Why an agenda heading is an item (for `explain`).
+fn heading_reason(layout: &LayoutDocument, agenda: &Agenda, h: &Heading) -> Reason {
+    let reason = match h.style {
+        Style::Archive => Reason::new("minutes.item_archive").because(format!("archive number {:?}", h.number.as_deref().unwrap_or(""))),
+        Style::Numbered => Reason::new("minutes.item_numbered").because(format!(
+            "item {} in a run 1, 2, 3 … of numbered heading lines ({} items)",
+            h.number.as_deref().unwrap_or(""),
+            agenda.headings.iter().filter(|x| x.style == Style::Numbered).count()
+        )),
+        Style::Unnumbered => Reason::new("minutes.item_unnumbered").because(format!("{:?} is an item word (vocabulary: UNNUMBERED_ITEMS)", h.title)),
+    };
+    let reason = match line_at(layout, h.block) {
+        Some(l) => reason.at(l),
+        None => reason,
+    };
+    if agenda.listed_first {
+        reason.because("the items were listed before: each item is taken where it is printed last")
+    } else {
+        reason
+    }
+}
+
+/// Agenda items and their sections, with the reasons that made them (for `explain`).
+#[derive(Default)]
+struct ItemsRead {
+    items: Vec<AgendaItem>,
+    sections: Vec<Section>,
+    warnings: Vec<Warning>,
+    /// One per item.
+    item_reasons: Vec<Reason>,
+    /// Section id → reason.
+    section_reasons: Vec<(String, Reason)>,
+}
+
+/// The items of the agenda with their sections, warnings, and one reason per item.
+fn agenda_items(layout: &LayoutDocument, agenda: &Agenda) -> ItemsRead {
     let formatting = has_formatting(layout);
+    let mut reasons = Vec::new();
+    let mut section_reasons = Vec::new();
     let mut items = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
     let mut warnings = Vec::new();
@@ -1006,7 +1052,13 @@ fn agenda_items(layout: &LayoutDocument, agenda: &Agenda) -> (Vec<AgendaItem>, V
     for (k, h) in agenda.headings.iter().enumerate() {
         // Roman parts before this heading open a new level-1 section.
         while part_index < agenda.parts.len() && agenda.parts[part_index].0 < h.block {
-            let (_, number, title) = &agenda.parts[part_index];
+            let (block, number, title) = &agenda.parts[part_index];
+            let part_reason = Reason::new("minutes.part").because(format!("roman number {number} on a heading line"));
+            let part_reason = match line_at(layout, *block) {
+                Some(l) => part_reason.at(l),
+                None => part_reason,
+            };
+            section_reasons.push((number.clone(), part_reason));
             sections.push(Section {
                 id: number.clone(),
                 number: Some(number.clone()),
@@ -1124,13 +1176,16 @@ fn agenda_items(layout: &LayoutDocument, agenda: &Agenda) -> (Vec<AgendaItem>, V
             objectives: vec![],
             sections: vec![],
         };
+        let reason = heading_reason(layout, agenda, h);
+        section_reasons.push((section.id.clone(), reason.clone()));
+        reasons.push(reason);
         match sections.last_mut() {
             Some(part) if part_index > 0 && part.number.as_deref() == agenda.parts.get(part_index - 1).map(|p| p.1.as_str()) => part.sections.push(section),
             _ => sections.push(section),
         }
         items.push(AgendaItem { number: h.number.clone().unwrap_or_default(), title: h.title.clone(), kind, text, decision, pages });
     }
-    (items, sections, warnings)
+    ItemsRead { items, sections, warnings, item_reasons: reasons, section_reasons }
 }
 
 /// A bare agenda number in a `Sak` column: `12/24`, `3-2024`.
@@ -1164,9 +1219,10 @@ pub fn agenda_number(t: &str) -> Option<String> {
 
 /// Agenda items printed as table rows (`Sak | Merknad | Ansvar`, or with
 /// the decision in its own column `Vedtak`/`Beslutning`/`Konklusjon`).
-fn table_agenda_items(layout: &LayoutDocument) -> (Vec<AgendaItem>, Vec<Section>) {
+fn table_agenda_items(layout: &LayoutDocument) -> (Vec<AgendaItem>, Vec<Section>, Vec<Reason>) {
     let mut items = Vec::new();
     let mut sections = Vec::new();
+    let mut reasons = Vec::new();
     for block in &layout.blocks {
         let Block::Table(t) = block else { continue };
         let Some(header) = t.rows.iter().find(|r| {
@@ -1253,10 +1309,21 @@ fn table_agenda_items(layout: &LayoutDocument) -> (Vec<AgendaItem>, Vec<Section>
                 objectives: vec![],
                 sections: vec![],
             });
+            let reason = Reason::new("minutes.item_table")
+                .because(format!("number {number:?} in the first column of a table headed {:?}", names.join(" | ")))
+                .because(match decision_col {
+                    Some(i) => format!("decision from the column {:?}", names[i]),
+                    None => "decision from a Vedtak: label in the row".to_string(),
+                });
+            let reason = match first.lines.first() {
+                Some(l) => reason.at(l),
+                None => reason,
+            };
+            reasons.push(reason);
             items.push(AgendaItem { number, title, kind: None, text, decision, pages: row.pages.clone() });
         }
     }
-    (items, sections)
+    (items, sections, reasons)
 }
 
 /// An item's body: paragraphs and bullet lines, one per output line,

@@ -1,6 +1,7 @@
 //! Segmenters: from the layout model to the SPEC document model, with rules
 //! keyed to layout cues, numbering patterns and keywords (see [`vocab`]).
 
+pub mod explain;
 pub mod flat_tables;
 pub mod list_forms;
 pub mod measure;
@@ -19,6 +20,11 @@ use crate::text::clean;
 
 /// Turns a laid-out document into the output model.
 pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
+    segment_explained(layout, source).0
+}
+
+/// [`segment`], also telling why each part of the output is there.
+pub fn segment_explained(layout: &LayoutDocument, source: Source) -> (Document, explain::Trace) {
     let (with_members, mut member_warnings) = members::member_lists(layout);
     let layout = with_members.as_ref().unwrap_or(layout);
     let (with_flat, flat_warnings) = flat_tables::flat_tables(layout);
@@ -26,9 +32,9 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
     member_warnings.extend(flat_warnings);
     let lines: Vec<&Line> = layout.blocks.iter().filter_map(|b| if let Block::Line(l) = b { Some(l) } else { None }).collect();
     let agenda = minutes::agenda(layout);
-    let kind = detect_kind(layout, &lines, &agenda);
+    let (kind, kind_reason) = detect_kind(layout, &lines, &agenda);
     let mut title_warnings = Vec::new();
-    let (title, title_lines) = find_title(layout, &lines, kind, &mut title_warnings);
+    let (title, title_lines, title_reason) = find_title(layout, &lines, kind, &mut title_warnings);
     let plan_like = kind == DocumentKind::ActionPlan;
     let (mut structure, meeting) = if kind == DocumentKind::MeetingMinutes {
         // Sections and tables come from what precedes the agenda items and
@@ -47,15 +53,22 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
         if !tail.blocks.is_empty() {
             let after = structure::walk(&tail, 0, false, None, true);
             structure.sections.extend(after.sections);
+            structure.trace.sections.extend(after.trace.sections);
             structure.tables.extend(after.tables.into_iter().filter(|t| !minutes::is_fact_table(t)));
         }
         (structure, Some(meeting))
     } else {
-        let (organization, _) = find_organization(title.as_deref(), &lines, kind);
+        let (organization, _, _) = find_organization(title.as_deref(), &lines, kind);
         (structure::walk(layout, title_lines, plan_like, organization.as_deref(), false), None)
     };
-    let period = if kind == DocumentKind::MeetingMinutes { None } else { find_period(title.as_deref(), &lines) };
-    let (organization, organization_warning) = find_organization(title.as_deref(), &lines, kind);
+    let (period, period_reason) = if kind == DocumentKind::MeetingMinutes {
+        (None, explain::Reason::new("period.none").because("minutes have no period"))
+    } else {
+        find_period(title.as_deref(), &lines)
+    };
+    let (organization, organization_warning, organization_reason) = find_organization(title.as_deref(), &lines, kind);
+    let mut trace = std::mem::take(&mut structure.trace);
+    trace.metadata = vec![("kind", kind_reason), ("title", title_reason), ("organization", organization_reason), ("period", period_reason)];
     let mut warnings = layout.warnings.clone();
     warnings.extend(organization_warning);
     warnings.extend(title_warnings);
@@ -64,7 +77,7 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
     if kind == DocumentKind::ActionPlan && structure.measures.is_empty() {
         warnings.push(crate::model::Warning::new("no_measures", "document looks like an action plan but no measure was found", None));
     }
-    Document {
+    let doc = Document {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
         kind,
@@ -76,14 +89,15 @@ pub fn segment(layout: &LayoutDocument, source: Source) -> Document {
         meeting,
         tables: structure.tables,
         warnings,
-    }
+    };
+    (doc, trace)
 }
 
 /// Kind from cues: a numbered agenda with a minutes title, decision labels or
 /// participant sections makes minutes (a notice with an agenda too); measure
 /// tables or a `handlingsplan` title make an action plan; tables or report
 /// words make a report.
-fn detect_kind(layout: &LayoutDocument, lines: &[&Line], agenda: &minutes::Agenda) -> DocumentKind {
+fn detect_kind(layout: &LayoutDocument, lines: &[&Line], agenda: &minutes::Agenda) -> (DocumentKind, explain::Reason) {
     let head: String = lines.iter().take(12).map(|l| l.text.to_lowercase()).collect::<Vec<_>>().join("\n");
     let plan_word = head.contains("handlingsplan") || head.contains("tiltaksplan");
     let mut evidence = minutes::evidence(layout, agenda, &head);
@@ -95,23 +109,32 @@ fn detect_kind(layout: &LayoutDocument, lines: &[&Line], agenda: &minutes::Agend
         .filter(|r| r.cells.first().is_some_and(|c| minutes::agenda_number(&clean(&c.text())).is_some() || minutes::is_bare_agenda_number(&clean(&c.text()))))
         .count();
     if evidence.is_minutes(plan_word) {
-        return DocumentKind::MeetingMinutes;
+        let reason = explain::Reason::new("kind.minutes_cues")
+            .because(format!("{} agenda items ({} with archive numbers)", evidence.items, evidence.archive_items))
+            .because(format!("{} decision labels, {} participant labels", evidence.decisions, evidence.participant_labels))
+            .because(if evidence.title_word { "a minutes word in the title" } else { "no minutes word in the title" });
+        return (DocumentKind::MeetingMinutes, reason);
     }
-    if plan_evidence(layout, lines, &head) {
-        return DocumentKind::ActionPlan;
+    if let Some(cues) = plan_evidence(layout, lines, &head) {
+        return (DocumentKind::ActionPlan, cues);
     }
     let has_tables = layout.blocks.iter().any(|b| matches!(b, Block::Table(_)));
-    let report_word = ["rapport", "program", "evaluering", "oversikt"].iter().any(|w| head.contains(w));
-    if report_word || has_tables && lines.len() > 20 {
-        return DocumentKind::Report;
+    let report_word = ["rapport", "program", "evaluering", "oversikt"].iter().find(|w| head.contains(*w));
+    if report_word.is_some() || has_tables && lines.len() > 20 {
+        let reason = explain::Reason::new("kind.report_cues");
+        let reason = match report_word {
+            Some(w) => reason.because(format!("report word {w:?} in the first lines")),
+            None => reason.because(format!("tables in a document of {} lines", lines.len())),
+        };
+        return (DocumentKind::Report, reason);
     }
-    DocumentKind::Unknown
+    (DocumentKind::Unknown, explain::Reason::new("kind.no_cues"))
 }
 
 /// Whether the document reads as an action plan: measure tables (columns
 /// named by the vocabulary), aligned text headers, or list-form measures,
 /// with a plan word in its head or more than one such cue.
-fn plan_evidence(layout: &LayoutDocument, lines: &[&Line], head: &str) -> bool {
+fn plan_evidence(layout: &LayoutDocument, lines: &[&Line], head: &str) -> Option<explain::Reason> {
     let tables =
         layout.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).filter(|t| table_reader::columns(t).is_some()).count();
     let header_lines = lines.iter().filter(|l| vocab::is_table_header_line(&l.text) || vocab::is_aligned_header_line(&l.text)).count();
@@ -119,14 +142,25 @@ fn plan_evidence(layout: &LayoutDocument, lines: &[&Line], head: &str) -> bool {
     let cues = tables + header_lines + list_measures;
     let plan_word = vocab::PLAN_WORDS.iter().any(|w| head.contains(w));
     let codes = lines.iter().any(|l| vocab::measure_code().is_match(l.text.trim()));
-    cues >= 1 && (plan_word || cues >= 2) || plan_word && codes
+    let plan = cues >= 1 && (plan_word || cues >= 2) || plan_word && codes;
+    plan.then(|| {
+        explain::Reason::new("kind.plan_cues")
+            .because(format!("{tables} measure tables, {header_lines} measure-table header lines, {list_measures} list-form measures"))
+            .because(if plan_word { "a plan word in the first lines" } else { "no plan word in the first lines" })
+            .because(if codes { "measure codes (1a, 2.3) at line starts" } else { "no measure codes" })
+    })
 }
 
 /// The title: the first line that names the document (a `Referat` line in
 /// minutes; for others the first line with a year range or a document word,
 /// or the largest line of the first page). Returns the title and how many
 /// leading lines it used.
-fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind, warnings: &mut Vec<crate::model::Warning>) -> (Option<String>, usize) {
+fn find_title(
+    layout: &LayoutDocument,
+    lines: &[&Line],
+    kind: DocumentKind,
+    warnings: &mut Vec<crate::model::Warning>,
+) -> (Option<String>, usize, explain::Reason) {
     // A title may wrap onto next lines of the same style: one that starts in
     // lowercase, or any line of a display-size title (18 pt and up).
     let with_wrap = |i: usize, t: &str| -> (String, usize) {
@@ -167,20 +201,31 @@ fn find_title(layout: &LayoutDocument, lines: &[&Line], kind: DocumentKind, warn
                 title = crate::text::join_lines(&[title.as_str(), next.as_str()], &[]);
                 used += 1;
             }
-            return (Some(title), used);
+            let reason = explain::Reason::new("title.minutes_word").at(lines[i]).because(format!("{} line(s)", used - i));
+            return (Some(title), used, reason);
         }
     }
-    if let Some((i, score)) = title_candidate(lines) {
+    if let Some((i, score, cues)) = title_candidate(lines) {
         let (title, used) = join_title_tail(with_wrap(i, &clean(&lines[i].text)), lines);
         if score < TITLE_SURE {
             warnings.push(crate::model::Warning::new("title_guess", format!("title taken from a line with weak cues: {title:.80}"), lines[i].page));
         }
-        return (Some(title), used);
+        let sure = if score < TITLE_SURE { "a guess" } else { "sure" };
+        let reason = explain::Reason::new("title.document_word")
+            .at(lines[i])
+            .because(cues.join(", "))
+            .because(format!("score {score} of the first 14 lines' best ({TITLE_SURE} or more is sure): {sure}"))
+            .because(format!("{} line(s) of the title", used - i));
+        return (Some(title), used, reason);
     }
     if let Some(t) = layout.declared_title.as_ref().map(|t| clean(t)).filter(|t| !t.is_empty()) {
-        return (Some(t), 0);
+        return (
+            Some(t),
+            0,
+            explain::Reason::new("title.declared").because(format!("no line of the first 14 names the document; the {} declares it", layout.heading_source)),
+        );
     }
-    (None, 0)
+    (None, 0, explain::Reason::new("title.none"))
 }
 
 /// Score of a title line with a document word and a year range or display size.
@@ -190,7 +235,7 @@ const TITLE_SURE: i32 = 5;
 /// (`Handlingsplan`, `Plan for` ...), a year range, display size, a title or
 /// level-1 heading style. Organisation, approval and date lines are skipped.
 /// Returns the line's index and its score.
-fn title_candidate(lines: &[&Line]) -> Option<(usize, i32)> {
+fn title_candidate(lines: &[&Line]) -> Option<(usize, i32, Vec<&'static str>)> {
     let head = &lines[..lines.len().min(14)];
     let max_size = head.iter().map(|l| l.font_size).fold(0.0f32, f32::max);
     let body_size = {
@@ -198,7 +243,7 @@ fn title_candidate(lines: &[&Line]) -> Option<(usize, i32)> {
         sizes.sort_by(f32::total_cmp);
         sizes.get(sizes.len() / 2).copied().unwrap_or(0.0)
     };
-    let mut best: Option<(usize, i32)> = None;
+    let mut best: Option<(usize, i32, Vec<&'static str>)> = None;
     for (i, l) in head.iter().enumerate() {
         let t = clean(&l.text);
         let lower = t.to_lowercase();
@@ -208,6 +253,7 @@ fn title_candidate(lines: &[&Line]) -> Option<(usize, i32)> {
             continue;
         }
         let mut score = 0;
+        let mut cues = Vec::new();
         // The document word opens the title (`Plan for …`), or follows one
         // qualifier (`Regional handlingsplan …`), never a function word (`For nåværende handlingsplan …`).
         let first = lower.split_whitespace().next().unwrap_or("");
@@ -215,18 +261,22 @@ fn title_candidate(lines: &[&Line]) -> Option<(usize, i32)> {
         let qualified = !vocab::FUNCTION_WORDS.contains(&first) && vocab::DOCUMENT_WORDS.iter().any(|w| rest.starts_with(w));
         if vocab::DOCUMENT_WORDS.iter().any(|w| lower.starts_with(w)) || qualified {
             score += 4;
+            cues.push("a document word (vocabulary: DOCUMENT_WORDS) opens it");
         }
         if vocab::year_range().is_match(&t) {
             score += 2;
+            cues.push("a year range");
         }
         if l.font_size > 0.0 && l.font_size >= max_size - 0.1 && l.font_size > body_size + 2.0 {
             score += 3;
+            cues.push("the largest type of the first lines");
         }
         if l.heading == Some(1) || l.heading == Some(0) {
             score += 1;
+            cues.push("a title or level-1 heading style");
         }
-        if score >= 4 && best.is_none_or(|(_, b)| score > b) {
-            best = Some((i, score));
+        if score >= 4 && best.as_ref().is_none_or(|(_, b, _)| score > *b) {
+            best = Some((i, score, cues));
         }
     }
     best
@@ -251,14 +301,14 @@ fn join_title_tail(title: (String, usize), lines: &[&Line]) -> (String, usize) {
     (t, used)
 }
 
-fn find_period(title: Option<&str>, lines: &[&Line]) -> Option<Period> {
+fn find_period(title: Option<&str>, lines: &[&Line]) -> (Option<Period>, explain::Reason) {
     let parse = |c: regex::Captures| -> Option<Period> {
         let from: i32 = c[1].parse().ok()?;
         let to: i32 = c[2].parse().ok()?;
         (to >= from && to - from <= 20).then_some(Period { from, to })
     };
     if let Some(p) = title.and_then(|t| vocab::year_range().captures(t)).and_then(parse) {
-        return Some(p);
+        return (Some(p), explain::Reason::new("period.title_year_range").because(format!("{}–{} in the title", p.from, p.to)));
     }
     let mut counts: HashMap<(i32, i32), (usize, usize)> = HashMap::new();
     for (i, l) in lines.iter().enumerate() {
@@ -269,13 +319,19 @@ fn find_period(title: Option<&str>, lines: &[&Line]) -> Option<Period> {
             }
         }
     }
-    counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1))).map(|((from, to), _)| Period { from, to })
+    match counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1))) {
+        Some(((from, to), (n, first))) => {
+            let reason = explain::Reason::new("period.frequent_year_range").at(lines[first]).because(format!("{from}–{to} printed {n} time(s), first here"));
+            (Some(Period { from, to }), reason)
+        }
+        None => (None, explain::Reason::new("period.none")),
+    }
 }
 
 /// The owning unit: an acronym in parentheses or standing in the title, else
 /// a `... HF`/`... RHF` name line near the start, else the document's most
 /// frequent acronym.
-fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -> (Option<String>, Option<crate::model::Warning>) {
+fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -> (Option<String>, Option<crate::model::Warning>, explain::Reason) {
     let acronym = |w: &str| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         let n = w.chars().count();
@@ -285,25 +341,27 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
         if let Some(open) = t.rfind('(') {
             let inner = t[open + 1..].trim_end_matches(')');
             if acronym(inner) {
-                return (Some(inner.to_string()), None);
+                return (Some(inner.to_string()), None, explain::Reason::new("organization.title_acronym").because(format!("({inner}) in the title")));
             }
         }
         if let Some(w) = t.split_whitespace().find(|w| acronym(w)) {
-            return (Some(w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()), None);
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+            let reason = explain::Reason::new("organization.title_acronym").because(format!("{w} stands in the title"));
+            return (Some(w), None, reason);
         }
     }
     if kind == DocumentKind::MeetingMinutes {
         if let Some(o) = minutes::organization(title, lines) {
-            return (Some(o), None);
+            return (Some(o), None, explain::Reason::new("organization.minutes_body").because("named in the title or the head of the minutes"));
         }
     }
-    if let Some(t) = lines.iter().take(15).map(|l| clean(&l.text)).find(|t| vocab::is_organization_line(t)) {
-        return (Some(t), None);
+    if let Some(i) = lines.iter().take(15).position(|l| vocab::is_organization_line(&clean(&l.text))) {
+        let reason = explain::Reason::new("organization.name_line").at(lines[i]).because(format!("line {} of the document", i + 1));
+        return (Some(clean(&lines[i].text)), None, reason);
     }
-    let _ = kind;
-    let guess = |org: String, cue: &str| {
+    let guess = |org: String, rule: &'static str, cue: &str| {
         let w = crate::model::Warning::new("organization_guess", format!("organization {org:?} from {cue}"), None);
-        (Some(org), Some(w))
+        (Some(org), Some(w), explain::Reason::new(rule).because(cue.to_string()))
     };
     // The name with a legal form the text uses most (`Vestre Viken HF gir …`).
     let mut names: HashMap<String, usize> = HashMap::new();
@@ -313,7 +371,7 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
         }
     }
     if let Some((name, _)) = names.into_iter().filter(|(_, n)| *n >= 2).max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(&a.0))) {
-        return guess(name, "the name with a legal form the text uses most");
+        return guess(name, "organization.legal_form_frequency", "the name with a legal form the text uses most");
     }
     // The acronym the text uses most (three letters or more: never a fragment such as `UH`).
     let mut counts: HashMap<String, usize> = HashMap::new();
@@ -325,8 +383,8 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
         }
     }
     match counts.into_iter().filter(|(w, n)| *n >= 3 && w.chars().count() >= 3).max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))) {
-        Some((w, _)) => guess(w, "the acronym the text uses most"),
-        None => (None, None),
+        Some((w, _)) => guess(w, "organization.acronym_frequency", "the acronym the text uses most"),
+        None => (None, None, explain::Reason::new("organization.none")),
     }
 }
 

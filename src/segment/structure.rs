@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::explain::{Reason, Trace};
 use super::list_forms;
 use super::measure::{self, RowDraft};
 use super::table_reader::{self, Columns};
@@ -19,6 +20,8 @@ pub struct Structure {
     pub measures: Vec<Measure>,
     pub tables: Vec<Table>,
     pub warnings: Vec<Warning>,
+    /// Why each section (by id) and each measure (in order) is there.
+    pub trace: Trace,
 }
 
 /// A heading recognised on one line.
@@ -27,6 +30,7 @@ struct Heading {
     number: Option<String>,
     title: String,
     level: u8,
+    reason: Reason,
 }
 
 #[derive(Debug)]
@@ -40,6 +44,7 @@ struct SectionDraft {
     parent: Option<usize>,
     /// Opened by a goal row or goal cell inside a measure table.
     table_goal: bool,
+    reason: Reason,
 }
 
 /// Where text-input lines of a measure row go.
@@ -103,6 +108,8 @@ struct Walker<'a> {
     /// Lines printed more than once (table column headers in text exports):
     /// never a heading by their capitals alone.
     repeated: std::collections::HashSet<String>,
+    /// Why each section and measure is there.
+    trace: Trace,
 }
 
 /// Walks the layout of a document. `title_lines` leading lines are the
@@ -151,6 +158,7 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool, organizat
             }
             seen.into_iter().filter(|(_, n)| *n > 1).map(|(t, _)| t).collect()
         },
+        trace: Trace::default(),
     };
     w.superseded = w.find_superseded_numbers();
     let claims = if plan_like { list_forms::find(&doc.blocks) } else { Vec::new() };
@@ -193,7 +201,8 @@ pub fn walk(doc: &LayoutDocument, title_lines: usize, plan_like: bool, organizat
     if promote_last_line {
         w.promote_caption();
     }
-    Structure { sections: w.build_sections(), measures: w.measures, tables: w.tables, warnings: w.warnings }
+    let sections = w.build_sections();
+    Structure { sections, measures: w.measures, tables: w.tables, warnings: w.warnings, trace: w.trace }
 }
 
 /// Parties printed alone on a line at least twice (text input only).
@@ -272,15 +281,18 @@ impl<'a> Walker<'a> {
         if let Some(level) = line.heading {
             let (number, title) = split_number(&t);
             let title = vocab::heading_title(&title);
-            return Some(Heading { number, title, level });
+            let reason = Reason::new("heading.tagged").at(line).because(format!("heading level {level} from the document's {}", self.doc.heading_source));
+            return Some(Heading { number, title, level, reason });
         }
         if let Some(c) = vocab::goal_heading().captures(&t) {
-            return Some(Heading { number: Some(c[1].to_string()), title: clean(&c[2]), level: 1 });
+            let reason = Reason::new("heading.goal").at(line).because(format!("goal number {} (vocabulary: goal_heading)", &c[1]));
+            return Some(Heading { number: Some(c[1].to_string()), title: clean(&c[2]), level: 1, reason });
         }
         if let Some(c) = vocab::area_heading().captures(&t) {
             let number = c[1].to_string();
             let level = number.split('.').count() as u8;
-            return Some(Heading { number: Some(number), title: clean(&c[2]), level });
+            let reason = Reason::new("heading.area").at(line).because(format!("area number {number} (vocabulary: area_heading), level {level}"));
+            return Some(Heading { number: Some(number), title: clean(&c[2]), level, reason });
         }
         if superseded {
             return None;
@@ -297,7 +309,11 @@ impl<'a> Walker<'a> {
             let fits = self.number_fits(&number);
             let styled = self.is_styled(line) || line.font_size == 0.0;
             if first_upper && fits && styled && title.split_whitespace().count() <= 30 {
-                return Some(Heading { number: Some(number), title, level });
+                let reason = Reason::new("heading.numbered")
+                    .at(line)
+                    .because(format!("number {number} at level {level} continues the numbering"))
+                    .because(self.style_evidence(line));
+                return Some(Heading { number: Some(number), title, level, reason });
             }
             return None;
         }
@@ -324,20 +340,37 @@ impl<'a> Walker<'a> {
         // `Om handlingsplanen:` opening the document: a short label with a
         // colon heads a section there (elsewhere it leads into a list).
         let colon_ok = !t.ends_with(':') || starts_goal || words <= 3 && !self.seen_body;
-        let heading_like = if line.font_size > 0.0 {
-            self.is_styled(line) && (line.bold || line.font_size > self.body_font + 1.0) && colon_ok
+        let rule = if line.font_size > 0.0 {
+            (self.is_styled(line) && (line.bold || line.font_size > self.body_font + 1.0) && colon_ok).then_some("heading.styled")
         } else {
             let set_off = line.space_before >= 2.0 || !self.seen_body && words <= 4;
             // A line in capitals heads a section in text exports of designed reports.
             let capitals = is_capitals(&t) && t.chars().filter(|c| c.is_alphabetic()).count() >= 6 && !t.ends_with(':') && !self.repeated.contains(&t);
             let once = !self.repeated.contains(&t);
-            once && ((set_off && colon_ok && words <= 10) || (starts_goal && t.ends_with(':')) || capitals && words <= 12)
+            if !once {
+                None
+            } else if (set_off && colon_ok && words <= 10) || (starts_goal && t.ends_with(':')) {
+                Some("heading.set_off")
+            } else {
+                (capitals && words <= 12).then_some("heading.capitals")
+            }
         };
-        if heading_like {
+        if let Some(rule) = rule {
             let title = vocab::heading_title(&t);
-            return Some(Heading { number: None, title, level: 1 });
+            let evidence = if line.font_size > 0.0 { self.style_evidence(line) } else { format!("{words} words, {} blank line(s) before", line.space_before) };
+            let reason = Reason::new(rule).at(line).because(evidence);
+            return Some(Heading { number: None, title, level: 1, reason });
         }
         None
+    }
+
+    /// The style cues of a line, in words, for [`Reason`] evidence.
+    fn style_evidence(&self, line: &Line) -> String {
+        if line.font_size == 0.0 {
+            return "text input (no fonts)".to_string();
+        }
+        let weight = if line.bold { "bold" } else { "regular" };
+        format!("{weight} {:.1} pt, body text {:.1} pt", line.font_size, self.body_font)
     }
 
     /// Bold or larger than body text (PDF); always true for text input.
@@ -380,6 +413,7 @@ impl<'a> Walker<'a> {
             objectives: vec![],
             parent,
             table_goal: false,
+            reason: h.reason,
         });
         self.current = Some(self.sections.len() - 1);
     }
@@ -558,7 +592,8 @@ impl<'a> Walker<'a> {
             }
         }
         let level = section.and_then(|i| self.sections.get(i)).map_or(1, |s| if s.number.is_some() { s.level + 1 } else { s.level });
-        self.open_section(Heading { number: None, title: t.clone(), level });
+        let reason = Reason::new("heading.caption").at(&line).because(format!("{words} words, no sentence end, right before a table or the agenda"));
+        self.open_section(Heading { number: None, title: t.clone(), level, reason });
         self.last_line_text = t;
     }
 
@@ -607,6 +642,7 @@ impl<'a> Walker<'a> {
                 // The code column of a table aligned with spaces starts a row.
                 self.finish_row();
                 self.row.label = Some(c[1].to_string());
+                self.row.reason = Reason::new("text.aligned_row").at(line).because(format!("code {} in the first column of a space-aligned table", &c[1]));
                 self.row_state = RowState::Content;
                 let mut rest = line.clone();
                 rest.text = c.get(2).or_else(|| c.get(3)).map_or("", |m| m.as_str()).to_string();
@@ -646,6 +682,7 @@ impl<'a> Walker<'a> {
         let code = vocab::measure_code().captures(t).map(|c| c[1].to_string()).filter(|c| self.code_fits(c));
         if let Some(c) = code {
             self.finish_row();
+            self.row.reason = Reason::new("text.code_row").at(line).because(format!("measure code {c} (vocabulary: measure_code) fits the section's number"));
             self.row.label = Some(c);
             self.row_state = RowState::Content;
             return;
@@ -835,7 +872,8 @@ impl<'a> Walker<'a> {
             format!("title-like line with prose after a measure table read as a section heading: {:.60}", title),
             first.page,
         ));
-        self.open_section(Heading { number: None, title, level: 1 });
+        let reason = Reason::new("heading.after_table").at(first).because(format!("{} lines of prose follow it", rest.len()));
+        self.open_section(Heading { number: None, title, level: 1, reason });
         if let Some(i) = self.current {
             self.sections[i].text.extend(rest.iter().cloned());
         }
@@ -892,6 +930,7 @@ impl<'a> Walker<'a> {
             m.id = format!("{}-{}", m.id, self.measures.len() + 1);
             self.measure_ids.insert(m.id.clone());
         }
+        self.trace.measures.push(row_reason(row, &m));
         self.measures.push(m);
     }
 
@@ -932,9 +971,12 @@ impl<'a> Walker<'a> {
         };
         for reading in table_reader::read_rows(t, &cols, has_header) {
             match reading {
-                table_reader::RowReading::Goal { number, title, .. } => {
+                table_reader::RowReading::Goal { number, title, line } => {
                     let level = enclosing.map_or(1, |p| self.sections[p].level + 1);
-                    self.open_section(Heading { number, title, level });
+                    let reason = Reason::new("table.goal_row")
+                        .at(&line)
+                        .because(format!("goal inside a measure table, level {level} under the heading that holds the table"));
+                    self.open_section(Heading { number, title, level, reason });
                     if let Some(i) = self.current {
                         self.sections[i].parent = enclosing;
                         self.sections[i].table_goal = true;
@@ -942,7 +984,14 @@ impl<'a> Walker<'a> {
                     // open_section resets the table context.
                     self.last_columns = Some(cols.clone());
                 }
-                table_reader::RowReading::Measure(draft) => self.push_measure(&draft),
+                table_reader::RowReading::Measure(mut draft) => {
+                    if !has_header {
+                        let evidence = std::mem::take(&mut draft.reason.evidence);
+                        draft.reason = super::explain::Reason { rule: "table.continued", evidence, ..draft.reason.clone() }
+                            .because("no header row: the columns of the measure table before it in this section");
+                    }
+                    self.push_measure(&draft)
+                }
             }
         }
         self.mode = if t.origin == TableOrigin::Tabs { Mode::Measures } else { Mode::Prose };
@@ -1004,6 +1053,9 @@ impl<'a> Walker<'a> {
             }
         }
         let keep: Vec<bool> = drafts.iter().map(|d| !d.title.is_empty()).collect();
+        for d in drafts.iter().filter(|d| !d.title.is_empty()) {
+            self.trace.sections.push((d.id.clone(), d.reason.clone()));
+        }
         let mut built: Vec<Option<Section>> = drafts
             .iter()
             .map(|d| {
@@ -1034,6 +1086,44 @@ impl<'a> Walker<'a> {
         }
         built.into_iter().zip(keep).filter_map(|(s, k)| s.filter(|_| k)).collect()
     }
+}
+
+/// Why a row is a measure: the reason its recognizer recorded (a text row
+/// gets one here), with what each column gave.
+fn row_reason(row: &RowDraft, m: &Measure) -> Reason {
+    let mut reason = row.reason.clone();
+    if reason.rule.is_empty() {
+        reason = Reason::new("text.row");
+        if let Some(first) = row.refs.first().or(row.content.first()) {
+            reason = reason.at(first);
+        }
+        reason = reason.because("lines after a measure-table header, sorted into columns by keyword, numbering and blank lines");
+        if let (None, Some(label)) = (&row.label, &m.label) {
+            reason = reason.because(format!("label {label} from the row's first strategy point (vocabulary: strategy_point)"));
+        }
+    } else if reason.line.is_none() {
+        if let Some(first) = row.refs.first().or(row.content.first()) {
+            let rule = reason.rule;
+            let evidence = std::mem::take(&mut reason.evidence);
+            reason = Reason { evidence, ..Reason::new(rule).at(first) };
+        }
+    }
+    if !m.responsible.is_empty() {
+        let width = row.responsible_width.map_or(String::new(), |w| format!(" (column {w:.0} pt wide)"));
+        reason =
+            reason.because(format!("responsible: {} line(s){width} split into {} part(ies) by the party rules", row.responsible.len(), m.responsible.len()));
+    }
+    if !m.indicators.is_empty() {
+        let from = if row.indicators.is_empty() { "an indicator heading in the measure text" } else { "an indicator column or field" };
+        reason = reason.because(format!("indicators: {} from {from}", m.indicators.len()));
+    }
+    if !m.actions.is_empty() {
+        reason = reason.because(format!("actions: {} by their labels (i., 1), a)) or bullets", m.actions.len()));
+    }
+    if let Some(d) = &m.deadline {
+        reason = reason.because(format!("deadline {d:?}"));
+    }
+    reason
 }
 
 /// A header row: every cell short and none a number.

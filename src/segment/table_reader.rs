@@ -8,6 +8,7 @@
 //! quarters, terms) with marks give the deadline: the marked headers, first–last
 //! with an en dash when adjacent, comma-separated across a gap.
 
+use super::explain::Reason;
 use super::measure::RowDraft;
 use super::vocab::{self, ColumnRole};
 use crate::layout::{Line, Row, Table};
@@ -138,7 +139,10 @@ pub fn read_rows(t: &Table, cols: &Columns, skip_header: bool) -> Vec<RowReading
         .iter()
         .position(|r| *r == ColumnRole::Responsible)
         .map(|i| body.iter().filter_map(|r| r.cells.get(i)).flat_map(|c| c.lines.iter()).map(super::measure::line_width).fold(0.0f32, f32::max));
-    for row in body {
+    // What the rows were read by, for `explain`.
+    let column_facts = cols.headers.iter().zip(&cols.roles).map(|(h, r)| format!("{h:?} → {}", format!("{r:?}").to_lowercase())).collect::<Vec<_>>().join(", ");
+    let origin = format!("table from {:?}", t.origin).to_lowercase();
+    for (n, row) in body.into_iter().enumerate() {
         let texts: Vec<String> = (0..cols.width()).map(|i| row.cells.get(i).map(|c| clean(&c.text())).unwrap_or_default()).collect();
         if texts.iter().all(String::is_empty) {
             continue;
@@ -147,7 +151,12 @@ pub fn read_rows(t: &Table, cols: &Columns, skip_header: bool) -> Vec<RowReading
             out.push(goal);
             continue;
         }
-        let mut draft = RowDraft { responsible_width, ..RowDraft::default() };
+        let reason = Reason::new("table.columns").because(format!("body row {} of a {origin}", n + 1)).because(format!("columns: {column_facts}"));
+        let reason = match row_lines(row).next() {
+            Some(l) => reason.at(l),
+            None => reason,
+        };
+        let mut draft = RowDraft { responsible_width, reason, ..RowDraft::default() };
         let mut marks: Vec<usize> = Vec::new();
         for (i, role) in cols.roles.iter().enumerate() {
             let Some(cell) = row.cells.get(i) else { continue };
@@ -185,6 +194,8 @@ pub fn read_rows(t: &Table, cols: &Columns, skip_header: bool) -> Vec<RowReading
             }
         }
         if !marks.is_empty() && draft.deadline.is_empty() {
+            let marked = marks.iter().map(|&i| cols.headers[i].as_str()).collect::<Vec<_>>().join(", ");
+            draft.reason = std::mem::take(&mut draft.reason).because(format!("timeline marks under {marked} give the deadline"));
             draft.deadline = vec![Line::plain(timeline_deadline(&marks, &cols.headers))];
         }
         if draft.content.is_empty() && draft.refs.is_empty() {
