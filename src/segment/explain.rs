@@ -53,6 +53,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("kind.no_cues", "no cue for any kind"),
     ("title.minutes_word", "the first line that opens with a minutes word (Referat, Protokoll, Innkalling)"),
     ("title.document_word", "the best-scored line of the first ones: document word, year range, display size, heading style"),
+    ("title.self_reference", "guess: the name the text opens sentences with at least twice (a document word first), with its most printed year range"),
     ("title.declared", "the title the file declares (PDF Info, DOCX core properties, HTML <title>)"),
     ("title.none", "no line names the document"),
     ("organization.title_acronym", "an acronym in the title (in parentheses or standing alone)"),

@@ -225,7 +225,76 @@ fn find_title(
             explain::Reason::new("title.declared").because(format!("no line of the first 14 names the document; the {} declares it", layout.heading_source)),
         );
     }
+    if let Some((title, first, n)) = self_named_title(lines) {
+        warnings.push(crate::model::Warning::new(
+            "title_guess",
+            format!("no line of the head names the document; title from the name the text gives itself {n} times: {title:.80}"),
+            lines[first].page,
+        ));
+        let reason = explain::Reason::new("title.self_reference").at(lines[first]).because(format!("the text opens {n} sentences with this name"));
+        return (Some(title), 0, reason);
+    }
     (None, 0, explain::Reason::new("title.none"))
+}
+
+/// The name a document gives itself when its head names nothing: a phrase
+/// that opens a line, or follows a short label and a colon, at least twice,
+/// starting with a document word (after at most one qualifier: `Regional
+/// handlingsplan for forskning bygger på …`, `… ble godkjent`). The words
+/// every opening shares are the name; the year range the text prints most is
+/// added. Returns the title, the first line it was seen on and how often.
+fn self_named_title(lines: &[&Line]) -> Option<(String, usize, usize)> {
+    let mut openings: HashMap<String, (Vec<Vec<String>>, usize)> = HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = clean(&l.text);
+        let start = match t.split_once(": ") {
+            Some((label, rest)) if label.split_whitespace().count() <= 2 => rest,
+            _ => t.as_str(),
+        };
+        let words: Vec<String> = start.split_whitespace().take(12).map(str::to_string).collect();
+        if words.len() < 4 || !words[0].chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let names_document = |k: usize| {
+            let rest = lower[k..].join(" ");
+            vocab::DOCUMENT_WORDS.iter().any(|d| rest.strip_prefix(d).is_some_and(|after| after.is_empty() || after.starts_with(' ')))
+        };
+        let qualified = !vocab::FUNCTION_WORDS.contains(&lower[0].as_str()) && names_document(1);
+        if !(names_document(0) || qualified) {
+            continue;
+        }
+        let e = openings.entry(lower[..3].join(" ")).or_insert((Vec::new(), i));
+        e.0.push(words);
+    }
+    let best = openings.into_iter().filter(|(_, (p, _))| p.len() >= 2).max_by(|a, b| a.1 .0.len().cmp(&b.1 .0.len()).then(b.1 .1.cmp(&a.1 .1)));
+    let (_, (phrases, first)) = best?;
+    // The words every opening shares, without a trailing function word or verb.
+    let mut name: Vec<String> = phrases[0].clone();
+    for p in &phrases[1..] {
+        let shared = name.iter().zip(p).take_while(|(a, b)| a.to_lowercase() == b.to_lowercase()).count();
+        name.truncate(shared);
+    }
+    while name.last().is_some_and(|w| {
+        let w = w.to_lowercase();
+        vocab::FUNCTION_WORDS.contains(&w.as_str()) || vocab::LEAD_IN_VERBS.contains(&w.as_str()) || w.ends_with([',', '.', ':'])
+    }) {
+        name.pop();
+    }
+    if name.len() < 3 {
+        return None;
+    }
+    let mut ranges: HashMap<String, usize> = HashMap::new();
+    for l in lines {
+        for m in vocab::year_range().find_iter(&l.text) {
+            *ranges.entry(m.as_str().to_string()).or_default() += 1;
+        }
+    }
+    let mut title = name.join(" ");
+    if let Some((range, _)) = ranges.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))) {
+        title = format!("{title} {range}");
+    }
+    Some((title, first, phrases.len()))
 }
 
 /// Score of a title line with a document word and a year range or display size.
@@ -418,4 +487,50 @@ fn legal_form_names(t: &str) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(texts: &[&str]) -> Vec<Line> {
+        texts.iter().map(|t| Line::plain(*t)).collect()
+    }
+
+    #[test]
+    fn a_document_that_names_itself_twice_gets_that_name_as_a_guessed_title() {
+        let ls = lines(&[
+            "Innledning",
+            "Regional handlingsplan for kvalitet bygger på utviklingsplanen 2024-2027 og nasjonale mål.",
+            "Målbilde: Regional handlingsplan for kvalitet skal sikre at tiltakene følges opp.",
+            "Planen gjelder 2024-2027.",
+            "Regional handlingsplan for kvalitet ble vedtatt i mai.",
+        ]);
+        let refs: Vec<&Line> = ls.iter().collect();
+        let (title, first, n) = self_named_title(&refs).expect("a self-named title");
+        assert_eq!(title, "Regional handlingsplan for kvalitet 2024-2027");
+        assert_eq!((first, n), (1, 3));
+        let mut warnings = Vec::new();
+        let layout = LayoutDocument {
+            format: crate::model::SourceFormat::Text,
+            pages: vec![],
+            blocks: ls.iter().cloned().map(Block::Line).collect(),
+            warnings: vec![],
+            declared_title: None,
+            table_source: "text",
+            heading_source: "text",
+        };
+        let (found, used, reason) = find_title(&layout, &refs, DocumentKind::ActionPlan, &mut warnings);
+        assert_eq!(found.as_deref(), Some("Regional handlingsplan for kvalitet 2024-2027"));
+        assert_eq!((used, reason.rule), (0, "title.self_reference"));
+        assert!(warnings.iter().any(|w| w.code == "title_guess"));
+    }
+
+    #[test]
+    fn a_name_printed_once_or_a_definite_form_is_no_title() {
+        let once =
+            lines(&["Handlingsplanen er utarbeidet av fagdirektørene.", "Handlingsplanen er utarbeidet på nytt.", "Regional plan for helse ble vedtatt."]);
+        let refs: Vec<&Line> = once.iter().collect();
+        assert_eq!(self_named_title(&refs), None);
+    }
 }
