@@ -215,8 +215,10 @@ fn is_page_number(lines: &[&str], i: usize) -> bool {
 pub fn is_page_label(raw: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"^(?i:(?:side|page|s\.)\s+\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?|\d{1,4}\s*(?:av|of|/)\s*\d{1,4}|[-–]\s*\d{1,4}\s*[-–])$")
-            .expect("page label pattern")
+        regex::Regex::new(
+            r"^(?i:(?:side|page|s\.)\s+[0-9]{1,4}(?:\s*(?:av|of|/)\s*[0-9]{1,4})?|[0-9]{1,4}\s*(?:av|of|/)\s*[0-9]{1,4}|[-–]\s*[0-9]{1,4}\s*[-–])$",
+        )
+        .expect("page label pattern")
     });
     re.is_match(raw.trim())
 }

@@ -29,7 +29,7 @@ const LEGAL_FORMS: &[&str] = &["HF", "RHF", "AS", "ASA", "SF", "IKS", "KF"];
 
 fn amount_at_end() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^(.*?)\s*(\d{1,4}[.,]\d{1,2})$").expect("literal regex"))
+    RE.get_or_init(|| Regex::new(r"^(.*?)\s*([0-9]{1,4}[.,][0-9]{1,2})$").expect("literal regex"))
 }
 
 /// A short line in capitals: a header cell's line.
