@@ -72,15 +72,34 @@ pub fn run() -> i32 {
         Command::Schema => {
             let schema = schemars::schema_for!(planparse::model::Document);
             match serde_json::to_string_pretty(&schema) {
-                Ok(s) => {
-                    println!("{s}");
-                    EXIT_OK
-                }
+                Ok(s) => write_stdout(format!("{s}\n").as_bytes()),
                 Err(e) => {
                     eprintln!("planparse: cannot serialize schema: {e}");
                     EXIT_FAILED
                 }
             }
+        }
+    }
+}
+
+/// True when a write failed because the reader closed the pipe
+/// (`planparse … | head`): that is the reader's choice, not a failure, so
+/// commands stop writing and exit 0 without a message.
+pub fn is_closed_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+/// Writes all of `bytes` to stdout: [`EXIT_OK`] when written or when the
+/// reader closed the pipe, [`EXIT_FAILED`] (with a message) on any other error.
+pub fn write_stdout(bytes: &[u8]) -> i32 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if is_closed_pipe(&e) => EXIT_OK,
+        Err(e) => {
+            eprintln!("planparse: cannot write to stdout: {e}");
+            EXIT_FAILED
         }
     }
 }
