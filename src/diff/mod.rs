@@ -648,7 +648,7 @@ fn coalesce(spans: Vec<TextSpan>) -> Vec<TextSpan> {
     out
 }
 
-/// Where an item sits: its SPEC id and the section it sits under (for a
+/// Where an item sits: its id and the section it sits under (for a
 /// section: its parent heading).
 type Place = (String, Option<String>);
 

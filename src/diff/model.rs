@@ -74,7 +74,7 @@ pub struct Side {
 }
 
 /// How many changes of each type, for measures (the top-level fields, as in
-/// `SPEC.md`) and for sections.
+/// the contract) and for sections.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq, Default)]
 pub struct Summary {
     #[serde(flatten)]
@@ -196,9 +196,9 @@ pub struct Change {
     #[serde(rename = "type")]
     pub kind: ChangeType,
     pub level: Level,
-    /// The item's SPEC id in the old version (`2/2d`, `1.1`); `null` for `added`.
+    /// The item's id in the old converted document (`2/2d`, `1.1`); `null` for `added`.
     pub old_id: Option<String>,
-    /// The item's SPEC id in the new version; `null` for `removed`.
+    /// The item's id in the new converted document; `null` for `removed`.
     pub new_id: Option<String>,
     /// Text similarity of the matched pair in `[0, 1]` (see `docs/diff.md`); `null` for added/removed.
     pub similarity: Option<f64>,
