@@ -65,7 +65,8 @@ fn a_closed_pipe_ends_every_command_quietly_with_exit_0() {
 #[test]
 fn head_closing_the_pipe_leaves_no_message() {
     // The shell pipeline a user types; `head` exits after one line.
-    let script = format!("'{}' extract {} {} | head -n 1 >/dev/null", env!("CARGO_BIN_EXE_planparse"), corpus("hmn-2023-2026.pdf"), corpus("hlk-2021-2025.pdf"));
+    let script =
+        format!("'{}' extract {} {} | head -n 1 >/dev/null", env!("CARGO_BIN_EXE_planparse"), corpus("hmn-2023-2026.pdf"), corpus("hlk-2021-2025.pdf"));
     let out = Command::new("sh").args(["-c", &script]).output().expect("sh runs");
     assert!(out.status.success());
     assert_eq!(stderr(&out), "", "nothing on stderr");
@@ -103,7 +104,14 @@ fn a_batch_lists_every_warning_in_warnings_jsonl_and_the_summary_says_where() {
     assert!(expected.len() >= 3, "the corpus files carry warnings: {expected:?}");
     let listed: Vec<(String, String, Option<u64>, String)> = read_lines(&out_dir.join("warnings.jsonl"))
         .iter()
-        .map(|l| (l["file"].as_str().expect("file").into(), l["code"].as_str().expect("code").into(), l["page"].as_u64(), l["message"].as_str().expect("message").into()))
+        .map(|l| {
+            (
+                l["file"].as_str().expect("file").into(),
+                l["code"].as_str().expect("code").into(),
+                l["page"].as_u64(),
+                l["message"].as_str().expect("message").into(),
+            )
+        })
         .collect();
     assert_eq!(listed, expected, "every warning, with its file and page, in input order");
     assert!(listed.iter().any(|l| l.2.is_some()), "page numbers are kept");
@@ -172,8 +180,13 @@ fn extract_json_has_one_shape_for_every_format_and_one_object_per_file() {
         let line_keys = keys(lines[0]);
         assert!(lines.iter().all(|l| keys(l) == line_keys), "one line shape");
         // The same plan's measure table is found in every format.
-        let table_text: String =
-            blocks.iter().filter(|b| b["type"] == "table").flat_map(|t| t["rows"].as_array().into_iter().flatten()).flat_map(|r| r["cells"].as_array().into_iter().flatten()).map(|c| c["text"].as_str().unwrap_or("").to_string() + " ").collect();
+        let table_text: String = blocks
+            .iter()
+            .filter(|b| b["type"] == "table")
+            .flat_map(|t| t["rows"].as_array().into_iter().flatten())
+            .flat_map(|r| r["cells"].as_array().into_iter().flatten())
+            .map(|c| c["text"].as_str().unwrap_or("").to_string() + " ")
+            .collect();
         assert!(table_text.contains("Klinikk/Avdeling") || o["format"] == "text", "{}: {table_text:.200}", o["file"]);
     }
     let pdf_pages = objects[0]["pages"].as_array().expect("pages");
@@ -230,7 +243,8 @@ fn diff_section_counts_show_the_responsible_and_indicator_changes_under_them() {
         let new = root().join("tests/fixtures/diff").join(folder).join("new.pdf").display().to_string();
         let (diff, _) = diff_json(&corpus(&old), &new);
         let changes = diff["changes"].as_array().expect("changes");
-        let added_sections: HashSet<&str> = changes.iter().filter(|c| c["level"] == "section" && c["type"] == "added").filter_map(|c| c["new_id"].as_str()).collect();
+        let added_sections: HashSet<&str> =
+            changes.iter().filter(|c| c["level"] == "section" && c["type"] == "added").filter_map(|c| c["new_id"].as_str()).collect();
         for kind in ["responsible_changed", "indicators_changed"] {
             // Matched sections (not added) holding a measure with this change.
             let holding: HashSet<&str> = changes
@@ -278,7 +292,8 @@ fn help_is_in_english_and_points_only_to_files_in_the_repository() {
             assert!(!hit, "`planparse {cmd} --help` uses the Norwegian {label:?}:\n{help}");
         }
         assert!(!help.contains("s. 1"), "`planparse {cmd} --help` abbreviates pages the Norwegian way");
-        for file in help.split(|c: char| c.is_whitespace() || "()`,;:\"'".contains(c)).filter(|w| w.ends_with(".md") && !w.starts_with('.') && !w.contains('*')) {
+        for file in help.split(|c: char| c.is_whitespace() || "()`,;:\"'".contains(c)).filter(|w| w.ends_with(".md") && !w.starts_with('.') && !w.contains('*'))
+        {
             assert!(root().join(file).is_file(), "`planparse {cmd} --help` points to {file}, which is not in the repository");
         }
         assert!(!help.contains("SPEC.md"), "`planparse {cmd} --help` points to SPEC.md");
@@ -313,7 +328,14 @@ fn the_test_script_prints_the_skipped_tests_after_the_run_and_keeps_cargos_statu
         .expect("write");
     std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
     let path = format!("{}:{}", fake_bin.display(), std::env::var("PATH").unwrap_or_default());
-    let out = Command::new("bash").arg(root().join("tests/run.sh")).arg("--test").arg("ocr").env("PATH", path).env("CARGO_TARGET_DIR", &target).output().expect("bash runs");
+    let out = Command::new("bash")
+        .arg(root().join("tests/run.sh"))
+        .arg("--test")
+        .arg("ocr")
+        .env("PATH", path)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("bash runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "cargo's status: {stdout}");
     assert!(stdout.contains("cargo test --release --test ocr"), "{stdout}");

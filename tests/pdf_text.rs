@@ -39,12 +39,7 @@ fn our_text(doc: &PdfDocument) -> String {
 }
 
 fn pdftotext(path: &Path) -> String {
-    let output = Command::new("pdftotext")
-        .arg("-raw")
-        .arg(path)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|e| panic!("pdftotext: {e}"));
+    let output = Command::new("pdftotext").arg("-raw").arg(path).arg("-").output().unwrap_or_else(|e| panic!("pdftotext: {e}"));
     assert!(output.status.success(), "pdftotext failed on {}", path.display());
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -73,8 +73,8 @@ pub struct Args {
     /// Also take files with these extensions from folders (`--ext md`, `--ext html,htm`)
     #[arg(long, value_name = "EXT,...", value_delimiter = ',', value_parser = parse_extension)]
     ext: Vec<String>,
-    /// Output folder: one <relative path>.json per input, plus errors.jsonl;
-    /// without it, JSON goes to stdout
+    /// Output folder: one <relative path>.json per input, plus errors.jsonl and
+    /// warnings.jsonl; without it, JSON goes to stdout
     #[arg(short, long, value_name = "OUTDIR")]
     output: Option<PathBuf>,
     /// Indent the JSON

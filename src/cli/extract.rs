@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use planparse::layout::{Block, LayoutDocument};
 use planparse::model::Warning;
-use serde_json::{json, Value};
 use planparse::pipeline;
+use serde_json::{json, Value};
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -23,7 +23,7 @@ pub const EXIT_USAGE: i32 = 2;
     version,
     about = "Turn Norwegian health-research action plans and meeting minutes (PDF, DOCX, web pages, text) into structured JSON",
     long_about = None,
-    after_help = "Examples:\n  planparse convert corpus/hlk-2021-2025.pdf --pretty\n  planparse convert corpus -o out --jsonl out/measures.jsonl\n  planparse extract corpus/krn-2020-2022.pdf --layout\n  planparse schema > schemas/document.schema.json\n\nExit codes: 0 all inputs ok, 1 some inputs failed, 2 usage error."
+    after_help = "Examples:\n  planparse convert corpus/hlk-2021-2025.pdf --pretty\n  planparse convert corpus -o out --jsonl out/measures.jsonl\n  planparse extract corpus/krn-2020-2022.pdf --layout\n  planparse schema > schemas/document.schema.json\n\nExit codes: 0 all inputs ok (also when the reader of stdout closed the pipe early, as `| head` does), 1 some inputs failed, 2 usage error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -34,7 +34,7 @@ struct Cli {
 enum Command {
     /// Convert documents to JSON (one file per input, or stdout for one input)
     Convert(convert::Args),
-    /// Print the text of documents, page by page (or the layout model as JSON)
+    /// Print the text of documents, page by page (or, with --json, one JSON object per file: spans, lines, tables)
     Extract(extract::Args),
     /// Write measures as a spreadsheet (CSV, XLSX) or OpenSearch bulk NDJSON
     Export(export::Args),

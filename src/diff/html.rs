@@ -263,7 +263,7 @@ fn measure_cell(measure: Option<&Measure>, side: Side, changes: &[&Change]) -> O
             (true, Side::New) => "responsible changed-new",
             _ => "responsible",
         };
-        let _ = write!(out, "<div class=\"{class}\">Ansvar: {}</div>", escape(&m.responsible.join("; ")));
+        let _ = write!(out, "<div class=\"{class}\">Responsible: {}</div>", escape(&m.responsible.join("; ")));
     }
     Some(out)
 }
