@@ -100,7 +100,8 @@ pub struct Args {
     /// Convert even when the existing output was made from the same input bytes
     #[arg(long)]
     force: bool,
-    /// No progress bar, no summary and no warnings on stderr (errors are still printed)
+    /// No progress bar, no summary and no warnings on stderr (errors, and with
+    /// --warnings the warnings, are still printed)
     #[arg(short, long)]
     quiet: bool,
     /// Print every warning on stderr: file, code, page and message (a batch

@@ -13,10 +13,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use planparse::layout::{Block, LayoutDocument};
-use planparse::model::Warning;
+use planparse::layout::{Block, LayoutDocument, Line};
+use planparse::model::{SourceFormat, Warning};
 use planparse::pipeline;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -111,18 +111,19 @@ fn extract_one(name: &str, bytes: &[u8], json: bool, layout: bool, opts: &pipeli
     use std::fmt::Write as _;
     let mut done = Extracted::default();
     let is_pdf = matches!(pipeline::detect_format(name, bytes), Ok(planparse::model::SourceFormat::Pdf));
-    // A PDF is read once: its spans, and the layout made from them.
+    // A PDF is read once: its spans, and (for --json and --layout) the layout made from them.
+    let needs_layout = json || layout || !is_pdf;
     let (pdf, read) = if is_pdf {
         match planparse::pdf::extract(bytes, &opts.limits) {
             Ok(mut doc) => {
                 planparse::ocr::apply(&mut doc, bytes, &opts.ocr);
-                let layout = planparse::layout::pdf::layout_with(&doc, &planparse::segment::vocab::LAYOUT_CUES);
+                let layout = needs_layout.then(|| planparse::layout::pdf::layout_with(&doc, &planparse::segment::vocab::LAYOUT_CUES));
                 (Some(doc), Ok(layout))
             }
             Err(e) => (None, Err(e.to_string())),
         }
     } else {
-        (None, pipeline::layout_bytes(name, bytes, opts).map_err(|e| e.to_string()))
+        (None, pipeline::layout_bytes(name, bytes, opts).map(Some).map_err(|e| e.to_string()))
     };
     let doc = match read {
         Ok(doc) => doc,
@@ -134,105 +135,190 @@ fn extract_one(name: &str, bytes: &[u8], json: bool, layout: bool, opts: &pipeli
             return done;
         }
     };
-    done.warnings = match &pdf {
-        Some(p) => p.warnings.iter().map(|w| w.message.clone()).collect(),
-        None => doc.warnings.iter().map(|w| w.message.clone()).collect(),
+    done.warnings = match (&pdf, &doc) {
+        (Some(p), _) => p.warnings.iter().map(|w| w.message.clone()).collect(),
+        (None, Some(d)) => d.warnings.iter().map(|w| w.message.clone()).collect(),
+        (None, None) => Vec::new(),
     };
     let out = &mut done.out;
-    if json {
-        *out = file_json(name, Some(&doc), pdf.as_ref(), &doc.warnings, None);
-    } else if let (Some(pdf), false) = (&pdf, layout) {
-        for page in &pdf.pages {
-            let _ = writeln!(out, "{}", planparse::layout::pdf::page_text(page));
-            out.push('\u{000C}');
-        }
-    } else {
-        for b in &doc.blocks {
-            match b {
-                Block::Line(l) => {
-                    let _ = writeln!(out, "{}", l.text);
-                }
-                Block::Table(t) => {
-                    for r in &t.rows {
-                        let _ = writeln!(out, "{}", r.texts().join(" | "));
+    match (&pdf, &doc) {
+        (_, Some(doc)) if json => *out = file_json(name, Some(doc), pdf.as_ref(), &doc.warnings, None),
+        (_, Some(doc)) => {
+            for b in &doc.blocks {
+                match b {
+                    Block::Line(l) => {
+                        let _ = writeln!(out, "{}", l.text);
+                    }
+                    Block::Table(t) => {
+                        for r in &t.rows {
+                            let _ = writeln!(out, "{}", r.texts().join(" | "));
+                        }
                     }
                 }
             }
         }
+        (Some(pdf), None) => {
+            for page in &pdf.pages {
+                let _ = writeln!(out, "{}", planparse::layout::pdf::page_text(page));
+                out.push('\u{000C}');
+            }
+        }
+        (None, None) => {}
     }
     done
+}
+
+/// The `--json` object of one file; fields in the order printed (README,
+/// "extract --json").
+#[derive(Serialize)]
+struct FileJson<'a> {
+    file: &'a str,
+    format: Option<SourceFormat>,
+    pages: Vec<PageJson<'a>>,
+    blocks: Vec<BlockJson<'a>>,
+    declared_title: Option<&'a str>,
+    table_source: Option<&'a str>,
+    heading_source: Option<&'a str>,
+    warnings: &'a [Warning],
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PageJson<'a> {
+    number: u32,
+    width: f32,
+    height: f32,
+    header: &'a [String],
+    footer: &'a [String],
+    spans: Vec<SpanJson<'a>>,
+    shapes: Vec<ShapeJson>,
+}
+
+#[derive(Serialize)]
+struct SpanJson<'a> {
+    text: &'a str,
+    x0: f32,
+    x1: f32,
+    y: f32,
+    size: f32,
+    font: &'a str,
+    bold: bool,
+    italic: bool,
+    mcid: Option<u32>,
+    artifact: bool,
+}
+
+#[derive(Serialize)]
+struct ShapeJson {
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    kind: String,
+}
+
+/// A line or a table of the layout model, tagged with `"type"`.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum BlockJson<'a> {
+    Line(&'a Line),
+    Table { origin: String, pages: &'a [u32], rows: Vec<RowJson<'a>> },
+}
+
+#[derive(Serialize)]
+struct RowJson<'a> {
+    header: bool,
+    pages: &'a [u32],
+    cells: Vec<CellJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CellJson<'a> {
+    text: String,
+    lines: &'a [Line],
 }
 
 /// The `--json` object of one file, as one line. Every key is always there:
 /// `pages` and `blocks` are empty when the file could not be read (`error`
 /// says why), `pages` is empty for formats without pages.
 fn file_json(name: &str, doc: Option<&LayoutDocument>, pdf: Option<&planparse::pdf::PdfDocument>, warnings: &[Warning], error: Option<&str>) -> String {
-    let format = doc.map(|d| serde_json::to_value(d.format).unwrap_or(Value::Null)).unwrap_or(Value::Null);
     let metas = doc.map(|d| d.pages.as_slice()).unwrap_or_default();
-    let mut pages: Vec<Value> = Vec::new();
     let numbers: Vec<u32> = match pdf {
         Some(p) => p.pages.iter().map(|p| p.number).collect(),
         None => metas.iter().map(|m| m.number).collect(),
     };
-    for number in numbers {
-        let meta = metas.iter().find(|m| m.number == number);
-        let page = pdf.and_then(|p| p.pages.iter().find(|p| p.number == number));
-        let (width, height) = page.map(|p| (p.width, p.height)).or(meta.map(|m| (m.width, m.height))).unwrap_or_default();
-        pages.push(json!({
-            "number": number, "width": width, "height": height,
-            "header": meta.map(|m| m.header.clone()).unwrap_or_default(),
-            "footer": meta.map(|m| m.footer.clone()).unwrap_or_default(),
-            "spans": page.map(|p| p.spans.iter().map(|s| json!({
-                "text": s.text, "x0": s.x0, "x1": s.x1, "y": s.y, "size": s.font_size,
-                "font": s.font, "bold": s.bold, "italic": s.italic, "mcid": s.mcid, "artifact": s.artifact,
-            })).collect::<Vec<_>>()).unwrap_or_default(),
-            "shapes": page.map(|p| p.shapes.iter().map(|s| json!({
-                "x0": s.x0, "y0": s.y0, "x1": s.x1, "y1": s.y1, "kind": format!("{:?}", s.kind).to_lowercase(),
-            })).collect::<Vec<_>>()).unwrap_or_default(),
-        }));
+    let pages = numbers
+        .into_iter()
+        .map(|number| {
+            let meta = metas.iter().find(|m| m.number == number);
+            let page = pdf.and_then(|p| p.pages.iter().find(|p| p.number == number));
+            let (width, height) = page.map(|p| (p.width, p.height)).or(meta.map(|m| (m.width, m.height))).unwrap_or_default();
+            PageJson {
+                number,
+                width,
+                height,
+                header: meta.map(|m| m.header.as_slice()).unwrap_or_default(),
+                footer: meta.map(|m| m.footer.as_slice()).unwrap_or_default(),
+                spans: page
+                    .map(|p| {
+                        p.spans
+                            .iter()
+                            .map(|s| SpanJson {
+                                text: &s.text,
+                                x0: s.x0,
+                                x1: s.x1,
+                                y: s.y,
+                                size: s.font_size,
+                                font: &s.font,
+                                bold: s.bold,
+                                italic: s.italic,
+                                mcid: s.mcid,
+                                artifact: s.artifact,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                shapes: page
+                    .map(|p| {
+                        p.shapes.iter().map(|s| ShapeJson { x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1, kind: format!("{:?}", s.kind).to_lowercase() }).collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let blocks = doc.map(|d| d.blocks.iter().map(block_json).collect()).unwrap_or_default();
+    let object = FileJson {
+        file: name,
+        format: doc.map(|d| d.format),
+        pages,
+        blocks,
+        declared_title: doc.and_then(|d| d.declared_title.as_deref()),
+        table_source: doc.map(|d| d.table_source),
+        heading_source: doc.map(|d| d.heading_source),
+        warnings,
+        error,
+    };
+    match serde_json::to_string(&object) {
+        Ok(line) => format!("{line}\n"),
+        // Plain data serializes; this is only a fallback with the same keys.
+        Err(e) => format!(
+            "{}\n",
+            serde_json::json!({"file": name, "format": null, "pages": [], "blocks": [], "declared_title": null, "table_source": null, "heading_source": null, "warnings": [], "error": format!("cannot serialize: {e}")})
+        ),
     }
-    let blocks: Vec<Value> = doc.map(|d| d.blocks.iter().map(block_json).collect()).unwrap_or_default();
-    let object = json!({
-        "file": name,
-        "format": format,
-        "pages": pages,
-        "blocks": blocks,
-        "declared_title": doc.and_then(|d| d.declared_title.clone()),
-        "table_source": doc.map(|d| d.table_source),
-        "heading_source": doc.map(|d| d.heading_source),
-        "warnings": warnings,
-        "error": error,
-    });
-    format!("{object}\n")
 }
 
-/// A line or a table of the layout model, tagged with `"type"`.
-fn block_json(block: &Block) -> Value {
+fn block_json(block: &Block) -> BlockJson<'_> {
     match block {
-        Block::Line(l) => tagged("line", line_json(l)),
-        Block::Table(t) => json!({
-            "type": "table",
-            "origin": format!("{:?}", t.origin).to_lowercase(),
-            "pages": t.pages,
-            "rows": t.rows.iter().map(|r| json!({
-                "header": r.header,
-                "pages": r.pages,
-                "cells": r.cells.iter().map(|c| json!({"text": c.text(), "lines": c.lines.iter().map(line_json).collect::<Vec<_>>()})).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        }),
+        Block::Line(l) => BlockJson::Line(l),
+        Block::Table(t) => BlockJson::Table {
+            origin: format!("{:?}", t.origin).to_lowercase(),
+            pages: &t.pages,
+            rows: t
+                .rows
+                .iter()
+                .map(|r| RowJson { header: r.header, pages: &r.pages, cells: r.cells.iter().map(|c| CellJson { text: c.text(), lines: &c.lines }).collect() })
+                .collect(),
+        },
     }
-}
-
-fn line_json(line: &planparse::layout::Line) -> Value {
-    serde_json::to_value(line).unwrap_or(Value::Null)
-}
-
-/// `value` (an object) with `"type": kind` added.
-fn tagged(kind: &str, value: Value) -> Value {
-    let mut object = serde_json::Map::new();
-    object.insert("type".into(), Value::from(kind));
-    if let Value::Object(fields) = value {
-        object.extend(fields);
-    }
-    Value::Object(object)
 }
