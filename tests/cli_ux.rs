@@ -126,6 +126,15 @@ fn a_batch_lists_every_warning_in_warnings_jsonl_and_the_summary_says_where() {
     let where_ = format!("{} warnings (listed in {})", expected.len(), out_dir.join("warnings.jsonl").display());
     assert!(summary.contains(&where_), "{summary}");
 
+    // `--warnings` prints the same list on stderr, in input order whatever --jobs is.
+    let printed = bin().arg("convert").arg(&input).arg("-o").arg(&out_dir).args(["--force", "--warnings", "--jobs", "2"]).output().expect("runs");
+    let lines: Vec<String> = stderr(&printed).lines().filter(|l| l.contains(": warning: ")).map(str::to_string).collect();
+    let expected_lines: Vec<String> = expected
+        .iter()
+        .map(|(file, code, page, message)| format!("planparse: {file}: warning: {code}{}: {message}", page.map(|p| format!(" (page {p})")).unwrap_or_default()))
+        .collect();
+    assert_eq!(lines, expected_lines);
+
     // A re-run skips the unchanged files and still lists their warnings.
     let again = bin().arg("convert").arg(&input).arg("-o").arg(&out_dir).output().expect("runs");
     assert!(stderr(&again).contains("4 skipped (unchanged)"), "{}", stderr(&again));

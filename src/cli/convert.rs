@@ -865,11 +865,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
                     errors.push((i, cause.clone()));
                 }
             }
-            if args.warnings {
-                for w in &outcome.warnings {
-                    bar.suspend(|| eprintln!("{}", warning_line(&inputs[i].path, w)));
-                }
-            } else if !args.quiet {
+            if !args.quiet && !args.warnings {
                 for message in &outcome.reported {
                     bar.suspend(|| eprintln!("planparse: {}: warning: {message}", inputs[i].path.display()));
                 }
@@ -884,6 +880,12 @@ fn run_batch(args: Args) -> Result<i32, String> {
             bar.inc(1);
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&next) {
+                // `--warnings` lists them in input order, whatever --jobs is.
+                if args.warnings {
+                    for w in &outcome.warnings {
+                        bar.suspend(|| eprintln!("{}", warning_line(&inputs[next].path, w)));
+                    }
+                }
                 next += 1;
                 emitter.emit(&outcome);
             }
