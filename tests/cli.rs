@@ -85,7 +85,7 @@ fn extract_layout_json_dumps_tables_rows_cells_and_lines_with_boxes() {
     assert_eq!(out.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(doc["table_source"], "geometry");
-    let tables: Vec<&serde_json::Value> = doc["blocks"].as_array().expect("blocks").iter().filter_map(|b| b.get("Table")).collect();
+    let tables: Vec<&serde_json::Value> = doc["blocks"].as_array().expect("blocks").iter().filter(|b| b["type"] == "table").collect();
     assert_eq!(tables.len(), 5, "one measure table per goal, continued across pages");
     let line = &tables[0]["rows"][1]["cells"][2]["lines"][0];
     assert_eq!(line["text"], "Klinikk/Avdeling");

@@ -355,7 +355,10 @@ const WINDOW: &str = "--window-size=1280,2000";
 fn html_report_renders_in_headless_chromium_with_the_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
     if chromium(&["--version"], &dir.path().join("probe")).is_none() {
-        println!("SKIPPED: chromium not found (apt-get install -y chromium) — the HTML report was not rendered in a browser");
+        common::skip(
+            "html_report_renders_in_headless_chromium_with_the_counts",
+            "chromium not found (apt-get install -y chromium): the HTML report was not rendered in a browser",
+        );
         return;
     }
     let old = convert_path(&root().join("corpus/hmn-2023-2026.pdf"));

@@ -1,7 +1,10 @@
 //! OCR of scanned PDF pages (`tests/fixtures/scans/`: image-only PDFs of
 //! three development documents, their gold, a PDF mixing a text page and a
 //! scanned page, and a page scanned on its side). Tests that need Tesseract
-//! print a skip message and pass when it is not installed.
+//! skip through `common::skip` when it is not installed (a failure under
+//! `PLANPARSE_REQUIRE_TOOLS=1`, as `.ci/run` sets).
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,7 +23,7 @@ fn ocr_available(test: &str) -> bool {
     match planparse::ocr::unavailable("nor") {
         None => true,
         Some(why) => {
-            eprintln!("SKIP {test}: {why}");
+            common::skip(test, &why);
             false
         }
     }
@@ -152,7 +155,7 @@ fn a_page_scanned_on_its_side_is_turned_upright() {
         return;
     }
     if !planparse::ocr::has_orientation_data() {
-        eprintln!("SKIP a_page_scanned_on_its_side_is_turned_upright: Tesseract has no osd data (install tesseract-ocr-osd)");
+        common::skip("a_page_scanned_on_its_side_is_turned_upright", "Tesseract has no osd data (apt-get install tesseract-ocr-osd)");
         return;
     }
     let doc = convert_with("sideways.scan.pdf", OcrMode::Auto);

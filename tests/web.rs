@@ -496,7 +496,10 @@ fn browse(url: &str, name: &str, size: &str, profile: &Path) -> String {
 fn a_reader_searches_filters_opens_a_measure_and_a_diff_in_headless_chromium() {
     let profile = tempfile::tempdir().expect("tempdir");
     if chromium(&["--version"], &profile.path().join("probe")).is_none() {
-        println!("SKIPPED: chromium not found (apt-get install -y chromium) — the pages were not rendered in a browser");
+        common::skip(
+            "a_reader_searches_filters_opens_a_measure_and_a_diff_in_headless_chromium",
+            "chromium not found (apt-get install -y chromium): the pages were not rendered in a browser",
+        );
         return;
     }
     let serve = Serve::start(&corpus().db);

@@ -1,5 +1,5 @@
 //! `planparse convert FILE|DIR... [-o OUTDIR] [--jsonl FILE|-] [--xlsx FILE]
-//! [--files-from FILE|-] [--ext EXT,...] [--jobs N] [--timeout SECS] [--force] [--quiet] [--pretty]
+//! [--files-from FILE|-] [--ext EXT,...] [--jobs N] [--timeout SECS] [--force] [--quiet] [--warnings] [--pretty]
 //! [--max-stream-bytes N] [--max-document-bytes N] [--max-objects N]
 //! [--max-ops-per-page N] [--max-xobject-depth N] [--max-pages N]`
 //!
@@ -9,7 +9,9 @@
 //! as `md`), files are converted in parallel, and each input gets
 //! `OUTDIR/<relative path>.json`, mirroring the input tree. Every other file
 //! in a folder is counted in the summary line with the reason it was left
-//! out; a folder without any document is an error.
+//! out; a folder without any document is an error. Every warning of a batch
+//! is listed in `OUTDIR/warnings.jsonl` (file, code, page, message), and
+//! `--warnings` prints each on stderr.
 //!
 //! Guarantees of a batch, and how they are kept:
 //! - **Deterministic**: an output depends only on the input bytes and its
@@ -35,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use planparse::dataset::{export, jsonl};
-use planparse::model::Document;
+use planparse::model::{Document, Warning};
 use planparse::ocr::OcrReport;
 use planparse::pdf;
 use planparse::pipeline::{self, Options};
@@ -71,8 +73,8 @@ pub struct Args {
     /// Also take files with these extensions from folders (`--ext md`, `--ext html,htm`)
     #[arg(long, value_name = "EXT,...", value_delimiter = ',', value_parser = parse_extension)]
     ext: Vec<String>,
-    /// Output folder: one <relative path>.json per input, plus errors.jsonl;
-    /// without it, JSON goes to stdout
+    /// Output folder: one <relative path>.json per input, plus errors.jsonl and
+    /// warnings.jsonl; without it, JSON goes to stdout
     #[arg(short, long, value_name = "OUTDIR")]
     output: Option<PathBuf>,
     /// Indent the JSON
@@ -98,9 +100,14 @@ pub struct Args {
     /// Convert even when the existing output was made from the same input bytes
     #[arg(long)]
     force: bool,
-    /// No progress bar, no summary and no warnings on stderr (errors are still printed)
+    /// No progress bar, no summary and no warnings on stderr (errors, and with
+    /// --warnings the warnings, are still printed)
     #[arg(short, long)]
     quiet: bool,
+    /// Print every warning on stderr: file, code, page and message (a batch
+    /// with -o also lists them in OUTDIR/warnings.jsonl)
+    #[arg(long)]
+    warnings: bool,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -499,7 +506,8 @@ enum Status {
 struct Outcome {
     status: Status,
     pages: u32,
-    warnings: usize,
+    /// The document's warnings (of the existing output when skipped).
+    warnings: Vec<Warning>,
     /// Messages of the warnings printed on stderr as well ([`pdf::REPORTED_WARNINGS`]).
     reported: Vec<String>,
     /// Kept when the JSONL or XLSX needs it.
@@ -511,7 +519,7 @@ struct Outcome {
 
 impl Outcome {
     fn of(status: Status) -> Self {
-        Outcome { status, pages: 0, warnings: 0, reported: Vec::new(), doc: None, stdout_json: None, ocr: OcrReport::default() }
+        Outcome { status, pages: 0, warnings: Vec::new(), reported: Vec::new(), doc: None, stdout_json: None, ocr: OcrReport::default() }
     }
 }
 
@@ -534,10 +542,13 @@ struct Job {
     limit: Duration,
 }
 
-/// Just enough of an existing output to see whether it is current.
+/// Just enough of an existing output to see whether it is current, and its
+/// warnings for `warnings.jsonl`.
 #[derive(serde::Deserialize)]
 struct Stamp {
     source: StampSource,
+    #[serde(default)]
+    warnings: Vec<Warning>,
 }
 
 #[derive(serde::Deserialize)]
@@ -556,8 +567,8 @@ impl Job {
         };
         let target = self.out_dir.as_ref().map(|d| d.join(format!("{}.json", input.rel)));
         if let Some(target) = target.as_ref().filter(|_| !self.force) {
-            if let Some(doc) = self.unchanged_output(target, &bytes) {
-                return Outcome { doc, ..Outcome::of(Status::Skipped) };
+            if let Some((doc, warnings)) = self.unchanged_output(target, &bytes) {
+                return Outcome { doc, warnings, ..Outcome::of(Status::Skipped) };
             }
         }
         let (doc, ocr) = match convert_isolated_with_report(&input.rel, bytes, &self.opts, self.limit) {
@@ -565,7 +576,7 @@ impl Job {
             Err(cause) => return Outcome::of(Status::Failed(cause)),
         };
         let reported = doc.warnings.iter().filter(|w| pdf::REPORTED_WARNINGS.contains(&w.code.as_str())).map(|w| w.message.clone()).collect();
-        let mut outcome = Outcome { pages: doc.source.pages.unwrap_or(0), warnings: doc.warnings.len(), reported, ocr, ..Outcome::of(Status::Converted) };
+        let mut outcome = Outcome { pages: doc.source.pages.unwrap_or(0), warnings: doc.warnings.clone(), reported, ocr, ..Outcome::of(Status::Converted) };
         if target.is_some() || self.to_stdout {
             let json = if self.pretty { serde_json::to_string_pretty(&doc) } else { serde_json::to_string(&doc) };
             let json = match json {
@@ -586,16 +597,17 @@ impl Job {
     }
 
     /// `Some` when `target` exists and records the sha256 of `bytes` (with the
-    /// document when it must be kept).
-    fn unchanged_output(&self, target: &Path, bytes: &[u8]) -> Option<Option<Document>> {
+    /// document when it must be kept), with the output's warnings.
+    fn unchanged_output(&self, target: &Path, bytes: &[u8]) -> Option<(Option<Document>, Vec<Warning>)> {
         let existing = std::fs::read(target).ok()?;
         let sha = pipeline::sha256_hex(bytes);
         if self.keep_docs {
             let doc: Document = serde_json::from_slice(&existing).ok()?;
-            (doc.source.sha256 == sha).then_some(Some(doc))
+            let warnings = doc.warnings.clone();
+            (doc.source.sha256 == sha).then_some((Some(doc), warnings))
         } else {
             let stamp: Stamp = serde_json::from_slice(&existing).ok()?;
-            (stamp.source.sha256 == sha).then_some(None)
+            (stamp.source.sha256 == sha).then_some((None, stamp.warnings))
         }
     }
 }
@@ -639,6 +651,9 @@ struct Emitter {
     rows: Option<Vec<export::Row>>,
     /// The first write error; nothing more is written after it.
     error: Option<String>,
+    /// A stream on stdout whose reader closed the pipe (`| head`): not an
+    /// error; that stream is dropped, the other outputs go on.
+    closed: bool,
 }
 
 impl Emitter {
@@ -648,7 +663,12 @@ impl Emitter {
         }
         if let (Some(sink), Some(json)) = (&mut self.docs, &outcome.stdout_json) {
             if let Err(e) = writeln!(sink.writer(), "{json}") {
-                self.error = Some(format!("cannot write to stdout: {e}"));
+                if super::is_closed_pipe(&e) {
+                    self.docs = None;
+                    self.closed = true;
+                } else {
+                    self.error = Some(format!("cannot write to stdout: {e}"));
+                }
             }
         }
         let Some(doc) = &outcome.doc else { return };
@@ -657,9 +677,19 @@ impl Emitter {
         }
         if let Some(sink) = &mut self.jsonl {
             if let Err(e) = jsonl::write_records(sink.writer(), doc) {
-                self.error = Some(format!("cannot write JSONL: {e}"));
+                if super::is_closed_pipe(&e) {
+                    self.jsonl = None;
+                    self.closed = true;
+                } else {
+                    self.error = Some(format!("cannot write JSONL: {e}"));
+                }
             }
         }
+    }
+
+    /// True when nothing is left to write: every stream went to a closed pipe.
+    fn all_closed(&self) -> bool {
+        self.closed && self.docs.is_none() && self.jsonl.is_none() && self.rows.is_none()
     }
 
     /// Flushes stdout, puts the JSONL file in place and writes the XLSX,
@@ -670,8 +700,9 @@ impl Emitter {
         }
         let mut errors = Vec::new();
         for sink in [self.docs, self.jsonl].into_iter().flatten() {
-            if let Err(e) = sink.finish() {
-                errors.push(format!("cannot write output: {e}"));
+            match sink.finish() {
+                Err(e) if !super::is_closed_pipe(&e) => errors.push(format!("cannot write output: {e}")),
+                _ => {}
             }
         }
         if let (Some(path), Some(rows)) = (xlsx, self.rows) {
@@ -682,6 +713,23 @@ impl Emitter {
         }
         errors
     }
+}
+
+/// A line of `OUTDIR/warnings.jsonl`: one warning of one document.
+#[derive(serde::Serialize)]
+struct WarningLine<'a> {
+    /// The input as named on the command line (or found in a folder), as in `errors.jsonl`.
+    file: String,
+    code: &'a str,
+    /// 1-based page; `null` for a warning about the whole document or an input without pages.
+    page: Option<u32>,
+    message: &'a str,
+}
+
+/// A warning as `--warnings` prints it: `FILE: warning: CODE (page N): MESSAGE`.
+fn warning_line(file: &Path, w: &Warning) -> String {
+    let page = w.page.map(|p| format!(" (page {p})")).unwrap_or_default();
+    format!("planparse: {}: warning: {}{page}: {}", file.display(), w.code, w.message)
 }
 
 /// A line of `OUTDIR/errors.jsonl`.
@@ -758,6 +806,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
         },
         rows: args.xlsx.is_some().then(Vec::new),
         error: None,
+        closed: false,
     };
     let show_bar = batch && !args.quiet && std::io::stderr().is_terminal();
     let bar = if show_bar { ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr()) } else { ProgressBar::hidden() };
@@ -777,6 +826,8 @@ fn run_batch(args: Args) -> Result<i32, String> {
 
     let mut tally = Tally::default();
     let mut errors: Vec<(usize, String)> = Vec::new();
+    // Warnings by input, in input order, for `warnings.jsonl`.
+    let mut warnings: Vec<(usize, Vec<Warning>)> = Vec::new();
     let (tx, rx) = mpsc::channel::<Event>();
     std::thread::scope(|scope| {
         let (job, inputs, stop) = (&job, &inputs, &stop);
@@ -814,23 +865,32 @@ fn run_batch(args: Args) -> Result<i32, String> {
                     errors.push((i, cause.clone()));
                 }
             }
-            if !args.quiet {
+            if !args.quiet && !args.warnings {
                 for message in &outcome.reported {
                     bar.suspend(|| eprintln!("planparse: {}: warning: {message}", inputs[i].path.display()));
                 }
             }
             tally.pages += u64::from(outcome.pages);
-            tally.warnings += outcome.warnings;
+            tally.warnings += outcome.warnings.len();
+            if args.output.is_some() && !outcome.warnings.is_empty() {
+                warnings.push((i, outcome.warnings.clone()));
+            }
             tally.ocr_pages += outcome.ocr.pages;
             tally.ocr_seconds += outcome.ocr.seconds;
             bar.inc(1);
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&next) {
+                // `--warnings` lists them in input order, whatever --jobs is.
+                if args.warnings {
+                    for w in &outcome.warnings {
+                        bar.suspend(|| eprintln!("{}", warning_line(&inputs[next].path, w)));
+                    }
+                }
                 next += 1;
                 emitter.emit(&outcome);
             }
             // Without -o the stream was the only output: with it gone (a closed pipe), stop.
-            if emitter.error.is_some() && args.output.is_none() {
+            if (emitter.error.is_some() || emitter.all_closed()) && args.output.is_none() {
                 stop.store(true, Ordering::SeqCst);
             }
         }
@@ -843,6 +903,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
         eprintln!("planparse: {msg}");
         code = super::EXIT_FAILED;
     };
+    let pipe_closed = emitter.closed;
     let output_errors = emitter.finish(args.xlsx.as_deref());
     let output_failed = !output_errors.is_empty();
     output_errors.into_iter().for_each(&mut fail);
@@ -858,11 +919,31 @@ fn run_batch(args: Args) -> Result<i32, String> {
         if let Err(e) = AtomicFile::write(&path, lines.as_bytes()) {
             fail(format!("{}: cannot write: {e}", path.display()));
         }
+        warnings.sort_by_key(|(i, _)| *i);
+        let mut lines = String::new();
+        for (i, list) in &warnings {
+            for w in list {
+                let entry = WarningLine { file: inputs[*i].path.display().to_string(), code: &w.code, page: w.page, message: &w.message };
+                lines.push_str(&serde_json::to_string(&entry).unwrap_or_default());
+                lines.push('\n');
+            }
+        }
+        let path = dir.join("warnings.jsonl");
+        if let Err(e) = AtomicFile::write(&path, lines.as_bytes()) {
+            fail(format!("{}: cannot write: {e}", path.display()));
+        }
     }
     if batch && !args.quiet {
         let secs = started.elapsed().as_secs_f64();
+        // Where to read the warnings the summary counts.
+        let listed = match &args.output {
+            _ if tally.warnings == 0 => String::new(),
+            Some(dir) => format!(" (listed in {})", dir.join("warnings.jsonl").display()),
+            None if args.warnings => " (printed above)".to_string(),
+            None => " (list them with --warnings)".to_string(),
+        };
         eprintln!(
-            "planparse: {} files: {} converted, {} failed, {} skipped (unchanged); {} warnings; {} pages in {secs:.2} s ({:.0} pages/s){skip_note}",
+            "planparse: {} files: {} converted, {} failed, {} skipped (unchanged); {} warnings{listed}; {} pages in {secs:.2} s ({:.0} pages/s){skip_note}",
             inputs.len(),
             tally.converted,
             tally.failed,
@@ -885,7 +966,7 @@ fn run_batch(args: Args) -> Result<i32, String> {
         }
     }
     // Files are left unstarted by Ctrl-C, or after the only output stream closed.
-    if tally.not_started > 0 && !output_failed {
+    if tally.not_started > 0 && !output_failed && !pipe_closed {
         eprintln!("planparse: interrupted: {} files not started; run the same command again to resume", tally.not_started);
         return Ok(EXIT_INTERRUPTED);
     }

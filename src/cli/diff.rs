@@ -21,7 +21,7 @@ use planparse::pipeline::Options;
 pub enum Format {
     /// A report for the terminal, grouped by section
     Text,
-    /// The JSON of SPEC.md's Diff section
+    /// JSON: sides, counts, every change, notes and warnings (docs/diff.md)
     Json,
     /// A self-contained page with both versions side by side
     Html,
@@ -90,6 +90,9 @@ pub fn run(args: Args) -> i32 {
             return super::EXIT_FAILED;
         }
     };
+    for warning in &comparison.diff.warnings {
+        eprintln!("planparse diff: warning: {warning}");
+    }
     let output = match args.format {
         Format::Text => {
             let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -131,17 +134,7 @@ fn emit(args: &Args, text: Result<String, String>) -> i32 {
                 super::EXIT_FAILED
             }
         },
-        None => {
-            use std::io::Write;
-            match std::io::stdout().lock().write_all(text.as_bytes()) {
-                Ok(()) => super::EXIT_OK,
-                // A closed pipe (`| head`) is the reader's choice, not a failure.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => super::EXIT_OK,
-                Err(e) => {
-                    eprintln!("planparse diff: cannot write to stdout: {e}");
-                    super::EXIT_FAILED
-                }
-            }
-        }
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        None => super::write_stdout(text.as_bytes()),
     }
 }

@@ -129,7 +129,8 @@ pub fn run(args: Args) -> i32 {
     let written = bytes.and_then(|b| {
         match output {
             Some(path) => AtomicFile::write(path, &b),
-            None => io::stdout().lock().write_all(&b),
+            // A closed pipe (`| head`) is the reader's choice, not a failure.
+            None => io::stdout().lock().write_all(&b).or_else(|e| if e.kind() == io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) }),
         }
         .map_err(|e| e.to_string())
     });

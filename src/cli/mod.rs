@@ -24,7 +24,7 @@ pub const EXIT_USAGE: i32 = 2;
     version,
     about = "Turn Norwegian health-research action plans and meeting minutes (PDF, DOCX, web pages, text) into structured JSON",
     long_about = None,
-    after_help = "Examples:\n  planparse convert corpus/hlk-2021-2025.pdf --pretty\n  planparse convert corpus -o out --jsonl out/measures.jsonl\n  planparse extract corpus/krn-2020-2022.pdf --layout\n  planparse schema > schemas/document.schema.json\n\nExit codes: 0 all inputs ok, 1 some inputs failed, 2 usage error."
+    after_help = "Examples:\n  planparse convert corpus/hlk-2021-2025.pdf --pretty\n  planparse convert corpus -o out --jsonl out/measures.jsonl\n  planparse extract corpus/krn-2020-2022.pdf --layout\n  planparse schema > schemas/document.schema.json\n\nExit codes: 0 all inputs ok (also when the reader of stdout closed the pipe early, as `| head` does), 1 some inputs failed, 2 usage error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -35,7 +35,7 @@ struct Cli {
 enum Command {
     /// Convert documents to JSON (one file per input, or stdout for one input)
     Convert(convert::Args),
-    /// Print the text of documents, page by page (or the layout model as JSON)
+    /// Print the text of documents, page by page (or, with --json, one JSON object per file: spans, lines, tables)
     Extract(extract::Args),
     /// Write measures as a spreadsheet (CSV, XLSX) or OpenSearch bulk NDJSON
     Export(export::Args),
@@ -76,15 +76,34 @@ pub fn run() -> i32 {
         Command::Schema => {
             let schema = schemars::schema_for!(planparse::model::Document);
             match serde_json::to_string_pretty(&schema) {
-                Ok(s) => {
-                    println!("{s}");
-                    EXIT_OK
-                }
+                Ok(s) => write_stdout(format!("{s}\n").as_bytes()),
                 Err(e) => {
                     eprintln!("planparse: cannot serialize schema: {e}");
                     EXIT_FAILED
                 }
             }
+        }
+    }
+}
+
+/// True when a write failed because the reader closed the pipe
+/// (`planparse … | head`): that is the reader's choice, not a failure, so
+/// commands stop writing and exit 0 without a message.
+pub fn is_closed_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+/// Writes all of `bytes` to stdout: [`EXIT_OK`] when written or when the
+/// reader closed the pipe, [`EXIT_FAILED`] (with a message) on any other error.
+pub fn write_stdout(bytes: &[u8]) -> i32 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if is_closed_pipe(&e) => EXIT_OK,
+        Err(e) => {
+            eprintln!("planparse: cannot write to stdout: {e}");
+            EXIT_FAILED
         }
     }
 }

@@ -42,6 +42,7 @@ h2 { font-size: 15px; margin: 12px 0 4px; }
 .counts li.added { background: var(--added); } .counts li.removed { background: var(--removed); }
 .no-changes { font-weight: 700; color: #1a7f37; }
 .notes { color: var(--muted); font-size: 13px; margin: 8px 0 0; }
+.warning { border: 1px solid #cf222e; background: var(--del); padding: 6px 10px; margin: 8px 0 0; }
 main { padding: 12px 24px 48px; }
 table.diff { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.diff > thead th { position: sticky; top: 0; background: #fff; border-bottom: 2px solid var(--line); text-align: left; padding: 6px 8px; }
@@ -97,6 +98,9 @@ pub fn render_with_header(comparison: &Comparison, header_html: &str) -> String 
     );
     write_counts(&mut out, "Measures", "count-", &diff.summary.measures);
     write_counts(&mut out, "Sections", "count-section-", &diff.summary.sections);
+    for warning in &diff.warnings {
+        let _ = writeln!(out, "<p class=\"warning\" role=\"alert\">Warning: {}</p>", escape(warning));
+    }
     if !diff.notes.is_empty() {
         let _ = writeln!(out, "<ul class=\"notes\">");
         for note in &diff.notes {
@@ -259,7 +263,7 @@ fn measure_cell(measure: Option<&Measure>, side: Side, changes: &[&Change]) -> O
             (true, Side::New) => "responsible changed-new",
             _ => "responsible",
         };
-        let _ = write!(out, "<div class=\"{class}\">Ansvar: {}</div>", escape(&m.responsible.join("; ")));
+        let _ = write!(out, "<div class=\"{class}\">Responsible: {}</div>", escape(&m.responsible.join("; ")));
     }
     Some(out)
 }

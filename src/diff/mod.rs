@@ -15,8 +15,10 @@
 //! measures they hold), then measures (text, label, section, responsible,
 //! position), each with an optimal one-to-one assignment ([`align`]), and
 //! describes every matched pair by the changes between them. The result is
-//! the JSON of `SPEC.md`'s Diff section ([`Diff`]) plus the row order the
-//! [`text`] and [`html`] reports print.
+//! the JSON of the contract's Diff section ([`Diff`], documented in
+//! `docs/diff.md`) plus the row order the [`text`] and [`html`] reports print.
+//! When the two documents share too little to be versions of one plan
+//! ([`MIN_ALIGNED_SHARE`]), [`Diff::warnings`] says so.
 
 pub mod align;
 pub mod html;
@@ -29,7 +31,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::model::{Document, Measure, Section};
 use align::{match_measures, optimal_matching, score_sections, Matching, MeasureKey, SectionKey, MAX_ALIGNED_ITEMS};
-pub use model::{Change, ChangeType, Counts, Diff, DiffOp, Level, Side, Summary, TextSpan};
+pub use model::{Change, ChangeType, Counts, Diff, DiffOp, Level, Relation, Side, Summary, TextSpan};
 use similarity::{fingerprint, fingerprint_hash, FnvBuild, TextProfile};
 
 /// A diff and how the two versions line up, for the reports.
@@ -193,16 +195,92 @@ impl Alignment {
         let mut summary = Summary::default();
         let section_rows = section_changes(&old_sections, &new_sections, &self.sections, &mut changes, &mut summary.sections);
         let measure_rows = measure_changes(&old, &new, &self, &old_sections, &new_sections, &mut changes, &mut summary.measures);
+        roll_up_measure_changes(&changes, &section_rows, &new_sections, &mut summary.sections);
         let side = |doc: &Document, sections: usize| Side {
             file: doc.source.file.clone(),
             title: doc.title.clone(),
+            organization: doc.organization.clone(),
             period: doc.period,
             measures: doc.measures.len(),
             sections,
         };
-        let diff = Diff { old: side(&old, old_sections.len()), new: side(&new, new_sections.len()), summary, changes, notes };
+        let relation = relation(&old, &new, &section_rows, &measure_rows);
+        let warnings = relation_warning(&relation, &old, &new).into_iter().collect();
+        let diff = Diff { old: side(&old, old_sections.len()), new: side(&new, new_sections.len()), summary, changes, notes, relation, warnings };
         Comparison { diff, old, new, sections: section_rows, measures: measure_rows }
     }
+}
+
+/// For sections, `responsible_changed` and `indicators_changed` count the
+/// matched sections (by the new section) that hold a measure with that
+/// change; such a section is no longer counted `unchanged` (see [`Counts`]).
+fn roll_up_measure_changes(changes: &[Change], section_rows: &[Row], new_sections: &[FlatSection], counts: &mut Counts) {
+    let holding = |kind: ChangeType| -> HashSet<&str> {
+        changes.iter().filter(|c| c.level == Level::Measure && c.kind == kind).filter_map(|c| c.new_section.as_deref()).collect()
+    };
+    let (responsible, indicators) = (holding(ChangeType::ResponsibleChanged), holding(ChangeType::IndicatorsChanged));
+    for row in section_rows {
+        let (Some(_), Some(j)) = (row.old, row.new) else { continue };
+        let id = new_sections[j].section.id.as_str();
+        let (r, i) = (responsible.contains(id), indicators.contains(id));
+        counts.responsible_changed += usize::from(r);
+        counts.indicators_changed += usize::from(i);
+        if (r || i) && row.changes.is_empty() {
+            counts.unchanged = counts.unchanged.saturating_sub(1);
+        }
+    }
+}
+
+/// Below this share of aligned sections and measures (of the side with
+/// fewer) two documents are taken to be different documents rather than
+/// versions of one plan, and [`Diff::warnings`] says so. Versions of a plan
+/// align most items (the development pairs: 94–96 %, one plan in two formats
+/// 100 %); unrelated plans align few, through generic headings such as an
+/// introduction (the 66 pairs of the corpus and zoo plans: 0–21 %).
+pub const MIN_ALIGNED_SHARE: f64 = 0.40;
+
+/// What two documents have in common: the share of items aligned, and
+/// whether titles (years and numbers aside) and organizations agree.
+fn relation(old: &Document, new: &Document, section_rows: &[Row], measure_rows: &[Row]) -> Relation {
+    let matched = |rows: &[Row]| rows.iter().filter(|r| r.old.is_some() && r.new.is_some()).count();
+    let sections = flatten_sections(old).len().min(flatten_sections(new).len());
+    let measures = old.measures.len().min(new.measures.len());
+    let aligned = matched(section_rows) + matched(measure_rows);
+    let comparable = sections + measures;
+    // Letters only: `Handlingsplan 2021-2025` and `Handlingsplan 2026-2029` are one title.
+    let key = |s: &Option<String>| -> Option<String> {
+        let words: String = s.as_deref()?.chars().map(|c| if c.is_alphabetic() { c } else { ' ' }).collect::<String>().to_lowercase();
+        let key = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!key.is_empty()).then_some(key)
+    };
+    let same = |a: &Option<String>, b: &Option<String>| matches!((key(a), key(b)), (Some(x), Some(y)) if x == y);
+    Relation {
+        aligned_share: (comparable > 0).then(|| round3(aligned as f64 / comparable as f64)),
+        aligned,
+        comparable,
+        same_title: same(&old.title, &new.title),
+        same_organization: same(&old.organization, &new.organization),
+    }
+}
+
+/// The warning for two documents that share too little to be versions of one plan.
+fn relation_warning(relation: &Relation, old: &Document, new: &Document) -> Option<String> {
+    let share = relation.aligned_share?;
+    if share >= MIN_ALIGNED_SHARE {
+        return None;
+    }
+    let title = |d: &Document| d.title.clone().unwrap_or_else(|| d.source.file.clone());
+    let also = match (relation.same_title, relation.same_organization) {
+        (true, _) => "; their titles agree (years aside), so this may be a plan rewritten from scratch".to_string(),
+        (false, true) => "; the organization is the same, the titles differ".to_string(),
+        (false, false) => format!("; the titles differ ({:?} and {:?})", title(old), title(new)),
+    };
+    Some(format!(
+        "the two documents share little: {} of {} sections and measures ({:.0} %) could be aligned{also}; they may not be versions of one plan, and the changes below then mean little",
+        relation.aligned,
+        relation.comparable,
+        share * 100.0
+    ))
 }
 
 /// A merged row must be at least this similar to its counterpart to be
@@ -571,7 +649,7 @@ fn coalesce(spans: Vec<TextSpan>) -> Vec<TextSpan> {
     out
 }
 
-/// Where an item sits: its SPEC id and the section it sits under (for a
+/// Where an item sits: its id and the section it sits under (for a
 /// section: its parent heading).
 type Place = (String, Option<String>);
 

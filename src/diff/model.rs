@@ -1,4 +1,5 @@
-//! The output of `planparse diff --format json`: the Diff section of `SPEC.md`.
+//! The output of `planparse diff --format json` (the contract's Diff
+//! section; `docs/diff.md` documents every field).
 //!
 //! Field names are the contract (`type`, `level`, `old_id`, `new_id`,
 //! `similarity`, `text_diff`, `old_responsible`, `new_responsible`,
@@ -24,6 +25,29 @@ pub struct Diff {
     /// How the inputs were read beyond the changes, e.g. a table row that a
     /// page break split in two and that was compared as one measure.
     pub notes: Vec<String>,
+    /// How much the two documents share (whether they read as versions of one plan).
+    #[serde(default)]
+    pub relation: Relation,
+    /// Doubts about the comparison as a whole, e.g. two documents that share
+    /// too little to be versions of one plan; also printed on stderr by the command line.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// What the two compared documents have in common beyond single items.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq, Default)]
+pub struct Relation {
+    /// Aligned sections and measures as a share of those of the side with
+    /// fewer, in `[0, 1]`; `null` when either side has none.
+    pub aligned_share: Option<f64>,
+    /// Aligned sections and measures.
+    pub aligned: usize,
+    /// Sections and measures of the side with fewer.
+    pub comparable: usize,
+    /// The titles are the same, years and numbers aside (`false` when either has none).
+    pub same_title: bool,
+    /// The organizations are the same (`false` when either has none).
+    pub same_organization: bool,
 }
 
 impl Diff {
@@ -39,6 +63,9 @@ pub struct Side {
     /// The input's file name (`source.file` of the converted document).
     pub file: String,
     pub title: Option<String>,
+    /// The organization behind the document.
+    #[serde(default)]
+    pub organization: Option<String>,
     pub period: Option<Period>,
     /// Number of measures in this version.
     pub measures: usize,
@@ -47,7 +74,7 @@ pub struct Side {
 }
 
 /// How many changes of each type, for measures (the top-level fields, as in
-/// `SPEC.md`) and for sections.
+/// the contract) and for sections.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq, Default)]
 pub struct Summary {
     #[serde(flatten)]
@@ -57,7 +84,11 @@ pub struct Summary {
 }
 
 /// Change counts of one level. A matched item with several changes counts once
-/// under each; `unchanged` counts matched items with none.
+/// under each; `unchanged` counts matched items with none. A section has no
+/// parties or indicators of its own: for sections, `responsible_changed` and
+/// `indicators_changed` count the matched sections holding at least one
+/// measure with that change (no section-level entry is listed in `changes`
+/// for them), and such a section is not `unchanged`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Default)]
 pub struct Counts {
     pub added: usize,
@@ -165,9 +196,9 @@ pub struct Change {
     #[serde(rename = "type")]
     pub kind: ChangeType,
     pub level: Level,
-    /// The item's SPEC id in the old version (`2/2d`, `1.1`); `null` for `added`.
+    /// The item's id in the old converted document (`2/2d`, `1.1`); `null` for `added`.
     pub old_id: Option<String>,
-    /// The item's SPEC id in the new version; `null` for `removed`.
+    /// The item's id in the new converted document; `null` for `removed`.
     pub new_id: Option<String>,
     /// Text similarity of the matched pair in `[0, 1]` (see `docs/diff.md`); `null` for added/removed.
     pub similarity: Option<f64>,

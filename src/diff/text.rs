@@ -155,6 +155,9 @@ pub fn render(comparison: &Comparison, color: bool) -> String {
     let _ = writeln!(out, "{} {}", style.paint(BOLD, "new:"), describe_side(&diff.new));
     let _ = writeln!(out, "{} {}", style.paint(BOLD, "measures:"), describe_counts(&diff.summary.measures));
     let _ = writeln!(out, "{} {}", style.paint(BOLD, "sections:"), describe_counts(&diff.summary.sections));
+    for warning in &diff.warnings {
+        let _ = writeln!(out, "{} {warning}", style.paint(RED, "warning:"));
+    }
     for note in &diff.notes {
         let _ = writeln!(out, "{} {note}", style.paint(BOLD, "note:"));
     }

@@ -41,9 +41,53 @@ pub fn corpus_files(ext: &str) -> Vec<String> {
     names
 }
 
+/// When this environment variable is set (to anything but empty or `0`), a
+/// test that would skip for lack of an external tool fails instead; `.ci/run`
+/// sets it, so in CI those tests run for sure.
+pub const REQUIRE_TOOLS_VAR: &str = "PLANPARSE_REQUIRE_TOOLS";
+
+/// The file each skip appends a line to (`target/tmp/skipped-tests.txt`);
+/// `tests/run.sh` empties it before the run and prints it after, since
+/// `cargo test` hides what passing tests print.
+pub fn skip_log() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("skipped-tests.txt")
+}
+
+/// True when [`REQUIRE_TOOLS_VAR`] asks for every tool.
+pub fn tools_required() -> bool {
+    std::env::var(REQUIRE_TOOLS_VAR).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Records that `test` skipped because `why` (a missing tool and how to
+/// install it): a line on stderr and in [`skip_log`]. Panics instead when
+/// [`tools_required`]. The caller returns right after.
+pub fn skip(test: &str, why: &str) {
+    skip_to(&skip_log(), tools_required(), test, why);
+}
+
+/// [`skip`] with the log and the requirement given (for testing the helper).
+pub fn skip_to(log: &Path, required: bool, test: &str, why: &str) {
+    use std::io::Write;
+    assert!(!required, "{test}: {why} ({REQUIRE_TOOLS_VAR} is set: a missing tool fails the test instead of skipping it)");
+    eprintln!("SKIPPED {test}: {why}");
+    if let Some(dir) = log.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    // One `write` of a whole line in append mode: lines of parallel tests do not mix.
+    let appended = std::fs::OpenOptions::new().create(true).append(true).open(log).and_then(|mut f| f.write_all(format!("{test}: {why}\n").as_bytes()));
+    if let Err(e) = appended {
+        eprintln!("cannot record the skip in {}: {e}", log.display());
+    }
+}
+
+/// True when `program` runs (`program args...` exits successfully).
+pub fn has_tool(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).stdin(Stdio::null()).output().is_ok_and(|o| o.status.success())
+}
+
 /// Runs headless Chromium with the flags that keep it off the network, in its
 /// own profile folder; `None` when no Chromium is installed (the callers then
-/// print a skip message).
+/// [`skip`]).
 pub fn chromium(args: &[&str], profile: &Path) -> Option<std::process::Output> {
     let exe =
         ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))?;
