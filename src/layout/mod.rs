@@ -247,3 +247,41 @@ impl Row {
         self.cells.iter().map(Cell::text).collect()
     }
 }
+
+/// A page label printed as a line of its own: `Side 3 av 12`, `Sida 3`,
+/// `Page 3 of 12`, `s. 3`, `3 av 12`, `3/12`, `- 3 -`. The one page-number
+/// rule of every reader and segmenter; a bare number is a page number only
+/// where its place says so (a page margin, blank lines around it), which the
+/// caller knows.
+pub fn is_page_label(raw: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(?i:(?:side|sida|page|s\.)\s+[0-9]{1,4}(?:\s*(?:av|of|/)\s*[0-9]{1,4})?|[0-9]{1,4}\s*(?:av|of|/)\s*[0-9]{1,4}|[-–]\s*[0-9]{1,4}\s*[-–])$",
+        )
+        .expect("page label pattern")
+    });
+    re.is_match(raw.trim())
+}
+
+/// A bare page number: one to four digits and nothing else.
+pub fn is_bare_page_number(raw: &str) -> bool {
+    let t = raw.trim();
+    (1..=4).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod page_label_tests {
+    use super::*;
+
+    #[test]
+    fn page_labels_in_both_written_forms_and_english() {
+        for t in ["Side 3 av 12", "Sida 3", "Page 3 of 12", "s. 3", "3 av 12", "3/12", "- 3 -", "– 12 –"] {
+            assert!(is_page_label(t), "{t}");
+        }
+        for t in ["Side om side", "3. Tiltak", "2024/123 Budsjett", "12"] {
+            assert!(!is_page_label(t), "{t}");
+        }
+        assert!(is_bare_page_number(" 12 ") && !is_bare_page_number("12345") && !is_bare_page_number("1a"));
+    }
+}

@@ -93,14 +93,6 @@ fn fold_digits(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A page number: a bare number, `Side 3`, `Side 3 av 9`, `- 3 -`, `3/9`.
-fn is_page_number(s: &str) -> bool {
-    let t = s.trim().trim_matches(|c| c == '-' || c == '–' || c == ' ');
-    let t = t.strip_prefix("Side ").or_else(|| t.strip_prefix("side ")).or_else(|| t.strip_prefix("Page ")).unwrap_or(t);
-    let t = t.replace(" av ", "/").replace(" of ", "/");
-    !t.is_empty() && t.len() <= 9 && t.chars().all(|c| c.is_ascii_digit() || c == '/')
-}
-
 fn layout_page(page: &PdfPage, running: &HashMap<String, usize>, cues: &super::Cues) -> (Vec<Item>, PageMeta) {
     let mut meta = PageMeta { number: page.number, width: page.width, height: page.height, header: vec![], footer: vec![] };
     let tables = find_tables(page);
@@ -165,7 +157,9 @@ fn layout_page(page: &PdfPage, running: &HashMap<String, usize>, cues: &super::C
         let Some(b) = line.bbox else { continue };
         let in_margin = b.y1 < page.height * 0.09 || b.y0 > page.height * 0.91;
         let artifact = line_is_artifact(&line);
-        if artifact || in_margin && (running.contains_key(&fold_digits(&line.text)) || is_page_number(&line.text)) {
+        if artifact
+            || in_margin && (running.contains_key(&fold_digits(&line.text)) || super::is_page_label(&line.text) || super::is_bare_page_number(&line.text))
+        {
             if b.y0 < page.height / 2.0 {
                 meta.header.push(line.text.clone());
             } else {

@@ -67,7 +67,7 @@ pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues
     let furniture = |i: usize| {
         let raw = raws[i].trim_end_matches([' ', '\u{00A0}']);
         is_page_number(&raws, i)
-            || is_page_label(raw)
+            || super::is_page_label(raw)
             || running.contains(&fold(raw))
             || first_line.as_ref() == Some(&fold(raw)) && i > 0 && raws[..i].iter().any(|r| !r.trim().is_empty())
     };
@@ -91,7 +91,7 @@ pub fn layout_with(text: &str, format: SourceFormat, cues: Option<&TextTableCues
             continue;
         }
         let raw = raw.trim_end_matches([' ', '\u{00A0}']);
-        if is_page_number(&raws, i) || is_page_label(raw) {
+        if is_page_number(&raws, i) || super::is_page_label(raw) {
             // A page number printed as its own paragraph: not body text.
             continue;
         }
@@ -209,18 +209,6 @@ fn is_page_number(lines: &[&str], i: usize) -> bool {
     let t = lines[i].trim();
     let blank = |j: Option<usize>| j.and_then(|j| lines.get(j)).is_none_or(|l| l.trim().is_empty());
     !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit()) && blank(i.checked_sub(1)) && blank(Some(i + 1))
-}
-
-/// `Side 3 av 12`, `Side 3`, `3 av 12`, `- 3 -`: a page label line.
-pub fn is_page_label(raw: &str) -> bool {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(
-            r"^(?i:(?:side|page|s\.)\s+[0-9]{1,4}(?:\s*(?:av|of|/)\s*[0-9]{1,4})?|[0-9]{1,4}\s*(?:av|of|/)\s*[0-9]{1,4}|[-–]\s*[0-9]{1,4}\s*[-–])$",
-        )
-        .expect("page label pattern")
-    });
-    re.is_match(raw.trim())
 }
 
 /// Most tab-separated cells a line may have and still be a table row; a

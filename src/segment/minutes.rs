@@ -143,8 +143,9 @@ fn furniture(layout: &LayoutDocument) -> HashSet<usize> {
         let t = l.text.trim();
         let lower = clean(t).to_lowercase();
         let words: Vec<&str> = lower.split_whitespace().collect();
-        let side = words.len() == 4 && matches!(words[0], "side" | "sida" | "page") && matches!(words[2], "av" | "of" | "/");
-        let number = !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit());
+        // `12/24` alone is an agenda number here, not a page label.
+        let side = crate::layout::is_page_label(t) && !t.contains('/');
+        let number = t.len() <= 3 && crate::layout::is_bare_page_number(t);
         let gap_number = {
             let trimmed = t.trim_end_matches(|c: char| c.is_ascii_digit());
             trimmed.len() < t.len() && trimmed.ends_with("   ")
