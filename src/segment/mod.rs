@@ -432,15 +432,25 @@ fn find_organization(title: Option<&str>, lines: &[&Line], kind: DocumentKind) -
         let w = crate::model::Warning::new("organization_guess", format!("organization {org:?} from {cue}"), None);
         (Some(org), Some(w), explain::Reason::new(rule).because(cue.to_string()))
     };
-    // The name with a legal form the text uses most (`Vestre Viken HF gir …`).
+    // The name with a legal form the text uses most, at least twice.
+    let texts: Vec<String> = lines.iter().map(|l| clean(&l.text)).collect();
     let mut names: HashMap<String, usize> = HashMap::new();
-    for l in lines {
-        for n in legal_form_names(&clean(&l.text)) {
+    for t in &texts {
+        for n in legal_form_names(t) {
             *names.entry(n).or_default() += 1;
         }
     }
-    if let Some((name, _)) = names.into_iter().filter(|(_, n)| *n >= 2).max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(&a.0))) {
-        return guess(name, "organization.legal_form_frequency", "the name with a legal form the text uses most");
+    let most = names.iter().filter(|(_, n)| **n >= 2).max_by(|a, b| a.1.cmp(b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(a.0)));
+    if let Some((name, _)) = most {
+        return guess(name.clone(), "organization.legal_form_frequency", "the name with a legal form the text uses most");
+    }
+    // A name printed once with a legal form (`Vestre Viken HF gir …`) whose
+    // name stands in the title (`… innovasjon i Vestre Viken 2025–2028`).
+    let stem = |n: &str| n.rsplit_once(' ').map_or(n, |(s, _)| s).to_string();
+    let mut titled: Vec<&String> = names.keys().filter(|n| title.is_some_and(|t| t.contains(&stem(n)))).collect();
+    titled.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    if let Some(name) = titled.first() {
+        return guess((*name).clone(), "organization.legal_form_title", "a name printed with a legal form that stands in the title");
     }
     // The acronym the text uses most (three letters or more: never a fragment such as `UH`).
     let mut counts: HashMap<String, usize> = HashMap::new();
