@@ -275,7 +275,8 @@ impl<'a> Walker<'a> {
     /// A heading on this line, if it is one.
     fn heading(&self, line: &Line, superseded: bool, in_measures: bool) -> Option<Heading> {
         let t = clean(&line.text);
-        if t.is_empty() || t.chars().count() > 220 {
+        // A numbered caption titles the table below it, whatever its style.
+        if t.is_empty() || t.chars().count() > 220 || vocab::is_caption(&t) {
             return None;
         }
         if let Some(level) = line.heading {
@@ -579,6 +580,7 @@ impl<'a> Walker<'a> {
         let t = clean(&line.text);
         let words = t.split_whitespace().count();
         let heading_like = (1..=6).contains(&words)
+            && !vocab::is_caption(&t)
             && t.chars().next().is_some_and(char::is_uppercase)
             && !t.ends_with(['.', ',', ';', ':'])
             && t.chars().filter(|c| c.is_alphabetic()).count() >= 3

@@ -179,7 +179,7 @@ pub fn read_rows(t: &Table, cols: &Columns, skip_header: bool) -> Vec<RowReading
                 ColumnRole::Status => draft.status.extend(lines),
                 ColumnRole::Reference => draft.refs.extend(lines),
                 ColumnRole::Goal => {
-                    let text = clean(&cell.text());
+                    let text = super::measure::join(&cell.lines.iter().collect::<Vec<_>>());
                     let (number, title) = goal_title(&text);
                     out.push(RowReading::Goal { number, title, line: lines.first().cloned().unwrap_or_default() });
                 }
@@ -233,7 +233,8 @@ fn goal_row(row: &Row, texts: &[String], cols: &Columns, body_plain: bool) -> Op
     if !(goal_word || bold && short) {
         return None;
     }
-    let (number, title) = goal_title(text);
+    // Joined with the cell's word-break repair (`informasjonssikkerh` + `et` in a narrow column).
+    let (number, title) = goal_title(&super::measure::join(&lines.iter().collect::<Vec<_>>()));
     Some(RowReading::Goal { number, title, line: lines.first().cloned().unwrap_or_default() })
 }
 

@@ -19,12 +19,12 @@ macro_rules! pattern {
 pub mod minutes;
 
 pattern!(
-    /// `Hovedmål 1: Skape flere ...` — a numbered goal heading.
-    goal_heading = r"^(?i:hovedmål|delmål|mål)\s+([0-9]+)\s*[:.]?\s+(\S.*)$"
+    /// `Hovedmål 1: Skape flere ...`, `Mål 2 – …` — a numbered goal heading.
+    goal_heading = r"^(?i:hovedmål|delmål|mål)\s+([0-9]+)\s*[:.–—-]?\s+(\S.*)$"
 );
 pattern!(
     /// `Innsatsområde 1.1 Økte muligheter ...` — a numbered focus-area heading.
-    area_heading = r"^(?i:innsatsområde|satsingsområde|fokusområde|område)\s+([0-9]+(?:\.[0-9]+)*)\.?\s*[:.]?\s*(\S.*)$"
+    area_heading = r"^(?i:innsatsområde|satsingsområde|fokusområde|område)\s+([0-9]+(?:\.[0-9]+)*)\.?\s*[:.–—-]?\s*(\S.*)$"
 );
 pattern!(
     /// `1. Styrke ...`, `1) ...`, `1.1 ...`, `1.1. ...` — a numbered line (heading or list).
@@ -340,6 +340,16 @@ pub fn heading_title(t: &str) -> String {
 pub const FUNCTION_WORDS: &[&str] =
     &["for", "i", "om", "det", "den", "denne", "dette", "vi", "en", "et", "ei", "som", "til", "med", "på", "av", "når", "etter", "ved", "og", "alle"];
 
+/// Words that open a numbered caption (`Tabell 1 …`, `Figur 2:`): the title
+/// of the table or figure below, never a section heading.
+pub const CAPTION_WORDS: &[&str] = &["tabell", "figur", "table", "figure", "diagram", "illustrasjon", "vedlegg tabell"];
+
+/// A caption line: a caption word and a number (`Tabell 2.1 Budsjett`).
+pub fn is_caption(t: &str) -> bool {
+    let lower = t.trim().to_lowercase();
+    CAPTION_WORDS.iter().any(|w| lower.strip_prefix(w).is_some_and(|rest| rest.starts_with(' ') && rest.trim_start().starts_with(|c: char| c.is_ascii_digit())))
+}
+
 /// Words that name a plan in a document's head (lowercase).
 pub const PLAN_WORDS: &[&str] = &["handlingsplan", "tiltaksplan", "plan for", "handlingsprogram", "tiltaksprogram", "aktivitetsplan", "årsplan"];
 
@@ -541,7 +551,14 @@ mod tests {
     #[test]
     fn every_pattern_compiles_and_matches_its_cue() {
         assert!(goal_heading().is_match("Hovedmål 1: Skape flere fremragende forskningsmiljøer"));
+        assert_eq!(&goal_heading().captures("Hovedmål 2 – God forskningskompetanse").expect("dash separator")[2], "God forskningskompetanse");
         assert!(area_heading().is_match("Innsatsområde 1.1 Økte muligheter for pasienter"));
+        assert!(
+            is_caption("Tabell 1 Forskningsaktivitet 2020–2023")
+                && is_caption("Figur 2: Årsverk")
+                && !is_caption("Tabellen viser")
+                && !is_caption("Tabell over tiltak")
+        );
         assert!(numbered_line().is_match("1. Styrke satsingen"));
         assert!(date_start().is_match("1. januar 2024"));
         assert!(measure_code().is_match("1a"));
