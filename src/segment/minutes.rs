@@ -65,7 +65,8 @@ pub struct Agenda {
 impl Agenda {
     /// Index of the first block of the agenda (the first item, or the list of items).
     pub fn start(&self) -> Option<usize> {
-        self.headings.first().map(|h| h.block)
+        let first = self.headings.first().map(|h| h.block)?;
+        Some(self.parts.first().map_or(first, |p| p.0.min(first)))
     }
 
     /// Number of items with an archive-style number (`Sak 12/24`, `18/25`, `FU 7/25`).
@@ -301,7 +302,14 @@ pub fn agenda(layout: &LayoutDocument) -> Agenda {
         let first_kept = headings.iter().find(|h| h.style != Style::Unnumbered).map_or(0, |h| h.block);
         headings.retain(|h| h.style != Style::Unnumbered || h.block > first_kept);
     }
-    let parts: Vec<(usize, String, String)> = parts.into_iter().filter(|p| p.0 > headings[0].block).collect();
+    // Parts among the items, and the one that opens them (`I. Vedtakssaker`
+    // right above the first item); parts of a list printed before are dropped.
+    let first_item = headings[0].block;
+    let opens_items = |p: &(usize, String, String)| {
+        p.0 < first_item
+            && (p.0 + 1..first_item).all(|i| furniture.contains(&i) || !matches!(layout.blocks.get(i), Some(Block::Line(l)) if !l.text.trim().is_empty()))
+    };
+    let parts: Vec<(usize, String, String)> = parts.into_iter().filter(|p| p.0 > first_item || opens_items(p)).collect();
     let end = agenda_end(layout, &headings, &furniture);
     Agenda { headings, parts, end, listed_first, furniture }
 }

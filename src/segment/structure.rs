@@ -99,7 +99,7 @@ struct Walker<'a> {
     seen_body: bool,
     /// The last line added as prose, with nothing after it yet: a caption
     /// that becomes a heading when a table follows.
-    last_prose: Option<(Option<usize>, Line)>,
+    last_prose: Option<(Option<usize>, Line, bool)>,
     /// Text input: a repeated table header was seen inside an open row (a page
     /// break); the next line resumes the first column the break cut.
     after_break: bool,
@@ -570,13 +570,14 @@ impl<'a> Walker<'a> {
         if let Some(i) = self.current {
             self.sections[i].text.push(line.clone());
         }
-        self.last_prose = Some((self.current, line.clone()));
+        // The line after a label line (`Sekretariat:`) is the label's value.
+        self.last_prose = Some((self.current, line.clone(), self.last_line_text.ends_with(':')));
     }
 
     /// Turns the prose line right before a table (or before the agenda) into
     /// a heading when it reads like one: short, capitalised, no sentence end.
     fn promote_caption(&mut self) {
-        let Some((section, line)) = self.last_prose.take() else { return };
+        let Some((section, line, after_label)) = self.last_prose.take() else { return };
         let t = clean(&line.text);
         let words = t.split_whitespace().count();
         let heading_like = (1..=6).contains(&words)
@@ -585,7 +586,8 @@ impl<'a> Walker<'a> {
             && !t.ends_with(['.', ',', ';', ':'])
             && t.chars().filter(|c| c.is_alphabetic()).count() >= 3
             && !t.contains(": ");
-        if !heading_like || self.mode != Mode::Prose {
+        // The value under a label line (`Sekretariat:` / `Kari Nordmann, Seksjon`) is no caption.
+        if !heading_like || after_label || self.mode != Mode::Prose {
             return;
         }
         if let Some(i) = section {
