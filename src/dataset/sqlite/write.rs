@@ -68,19 +68,32 @@ impl<'a> Writer<'a> {
     /// Indexes `doc`, read from `key` (an absolute path, or any stable name)
     /// whose bytes hash to `input_sha256` (the document's own sha256 for a PDF or
     /// text input; the JSON file's for a converted document). All of it or none.
+    /// The document's `rel_path` is its `source.file`; see [`Writer::put_at`].
     pub fn put(&mut self, key: &str, input_sha256: &str, doc: &Document) -> Result<Outcome, DatasetError> {
+        self.put_at(key, &doc.source.file.clone(), input_sha256, doc)
+    }
+
+    /// [`Writer::put`] with the path relative to the indexed root (the folder
+    /// named to `planparse index`, or the file's name), which the web page and
+    /// its API show instead of the absolute `key`.
+    pub fn put_at(&mut self, key: &str, rel_path: &str, input_sha256: &str, doc: &Document) -> Result<Outcome, DatasetError> {
         if self.is_current(key, input_sha256)? {
             return Ok(Outcome::Unchanged);
         }
-        self.replace(key, input_sha256, doc)
+        self.replace_at(key, rel_path, input_sha256, doc)
     }
 
     /// [`Writer::put`] even when the path is current (`planparse index --force`).
     pub fn replace(&mut self, key: &str, input_sha256: &str, doc: &Document) -> Result<Outcome, DatasetError> {
+        self.replace_at(key, &doc.source.file.clone(), input_sha256, doc)
+    }
+
+    /// [`Writer::put_at`] even when the path is current.
+    pub fn replace_at(&mut self, key: &str, rel_path: &str, input_sha256: &str, doc: &Document) -> Result<Outcome, DatasetError> {
         let path = self.path;
         let sp = self.tx.savepoint().map_err(|e| DatasetError::sqlite(path, "cannot start a document", e))?;
         let mut new_words = Vec::new();
-        let outcome = put_document(&sp, key, input_sha256, doc, &self.known_words, &mut new_words)
+        let outcome = put_document(&sp, key, rel_path, input_sha256, doc, &self.known_words, &mut new_words)
             .map_err(|e| DatasetError::sqlite(path, "cannot write a document", e))?;
         sp.commit().map_err(|e| DatasetError::sqlite(path, "cannot write a document", e))?;
         // Only now: a rolled-back savepoint takes its vocabulary rows with it.
@@ -130,6 +143,7 @@ impl<'a> Writer<'a> {
 fn put_document(
     conn: &Connection,
     key: &str,
+    rel_path: &str,
     input_sha256: &str,
     doc: &Document,
     known_words: &HashSet<String>,
@@ -140,7 +154,7 @@ fn put_document(
     if let Some(of) = other {
         return Ok(Outcome::Duplicate { of });
     }
-    insert_document(conn, key, input_sha256, doc)?;
+    insert_document(conn, key, rel_path, input_sha256, doc)?;
     add_vocabulary(conn, &doc.source.sha256, known_words, new_words)?;
     Ok(if replaced { Outcome::Replaced } else { Outcome::Added })
 }
@@ -179,17 +193,18 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
-fn insert_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Document) -> rusqlite::Result<()> {
+fn insert_document(conn: &Connection, key: &str, rel_path: &str, input_sha256: &str, doc: &Document) -> rusqlite::Result<()> {
     let id = doc.source.sha256.as_str();
     let format = serde_json::to_value(doc.source.format).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     conn.prepare_cached(
-        "INSERT INTO documents (id, path, file, format, kind, title, organization, period_from, period_to, pages,
-                                warnings, input_sha256, planparse_version, indexed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        "INSERT INTO documents (id, path, rel_path, file, format, kind, title, organization, period_from, period_to, pages,
+                                warnings, input_sha256, planparse_version, indexed_at, plan_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?15)",
     )?
     .execute(params![
         id,
         key,
+        rel_path,
         doc.source.file,
         format,
         doc.kind.as_str(),
@@ -201,6 +216,7 @@ fn insert_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Docum
         json(&doc.warnings),
         input_sha256,
         PLANPARSE_VERSION,
+        crate::dataset::forms::plan_key(doc),
     ])?;
 
     let mut ord = 0;
@@ -303,8 +319,8 @@ fn insert_section(conn: &Connection, doc_id: &str, section: &Section, parent: Op
 
 fn insert_measure(conn: &Connection, doc_id: &str, ord: usize, measure: &Measure) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO measures (document_id, ord, measure_id, section_id, label, text, strategy_refs, pages, first_page)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO measures (document_id, ord, measure_id, section_id, label, text, strategy_refs, deadline, status, extra, pages, first_page)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         doc_id,
@@ -314,6 +330,9 @@ fn insert_measure(conn: &Connection, doc_id: &str, ord: usize, measure: &Measure
         measure.label,
         measure.text,
         json(&measure.strategy_refs),
+        measure.deadline,
+        measure.status,
+        json(&measure.extra),
         json(&measure.pages),
         measure.pages.first()
     ])?;
