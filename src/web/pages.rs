@@ -243,11 +243,11 @@ fn search_hit(hit: &Hit) -> Markup {
         UnitKind::Measure => {
             let label = hit.label.as_deref().unwrap_or(&hit.id);
             match &hit.section_title {
-                Some(section) => format!("Tiltak {label} · {section}"),
-                None => format!("Tiltak {label}"),
+                Some(section) => format!("Measure {label} · {section}"),
+                None => format!("Measure {label}"),
             }
         }
-        UnitKind::AgendaItem => format!("Sak {} {}", hit.id, hit.label.as_deref().unwrap_or_default()),
+        UnitKind::AgendaItem => format!("Item {} {}", hit.id, hit.label.as_deref().unwrap_or_default()),
     };
     let pages: Vec<String> = hit.pages.iter().map(u32::to_string).collect();
     html! {
@@ -258,9 +258,17 @@ fn search_hit(hit: &Hit) -> Markup {
                 a href=(document_url(&hit.document_id, None)) { (hit.title.as_deref().unwrap_or(&hit.file)) }
                 @if let Some(org) = &hit.organization { " · " (org) }
                 @if let Some(p) = period(hit.period) { " · " (p) }
-                @if hit.title.is_some() { " · " (hit.file) }
-                @if !hit.responsible.is_empty() { " · ansvar: " (hit.responsible.join(", ")) }
-                @if !pages.is_empty() { " · s. " (pages.join("–")) }
+                @if !hit.responsible.is_empty() { " · responsible: " (hit.responsible.join(", ")) }
+                @if let Some(d) = &hit.deadline { " · deadline: " (d) }
+                @if let Some(s) = &hit.status { " · status: " (s) }
+                @if !pages.is_empty() { " · p. " (pages.join("–")) }
+            }
+            div.meta.files {
+                @if hit.files.len() > 1 { "Files: " } @else { "File: " }
+                @for (k, form) in hit.files.iter().enumerate() {
+                    @if k > 0 { ", " }
+                    a.form href=(views::form_url(hit.unit, form)) { (form.file) } " (" (form.format) ")"
+                }
             }
         }
     }

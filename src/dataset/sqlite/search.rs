@@ -880,10 +880,12 @@ fn window_around_match(marked: &str) -> String {
     }
     let body: String = chars[start..end].iter().collect();
     out.push_str(body.trim());
+    // A match the cut left open closes before the ellipsis.
+    let mut out = balance_marks(out);
     if end < chars.len() {
         out.push('…');
     }
-    balance_marks(out)
+    out
 }
 
 fn cut_end(chars: &[char], max: usize) -> String {
@@ -891,9 +893,9 @@ fn cut_end(chars: &[char], max: usize) -> String {
         return chars.iter().collect();
     }
     let end = chars[..max].iter().rposition(|c| c.is_whitespace()).unwrap_or(max);
-    let mut out: String = chars[..end].iter().collect();
+    let mut out = balance_marks(chars[..end].iter().collect());
     out.push('…');
-    balance_marks(out)
+    out
 }
 
 /// Closes a match the cut left open, so that printed markers always pair.
