@@ -192,3 +192,17 @@ pub fn sections_by_id(sections: &[Section]) -> HashMap<&str, &Section> {
     }
     map
 }
+
+#[cfg(test)]
+mod tests {
+    use super::unique_ids;
+
+    #[test]
+    fn repeated_and_empty_ids_are_made_unique() {
+        let ids = unique_ids(["1/1", "1/2", "1/1", "", "1/1~2", "1/1", ""].into_iter());
+        let ids: Vec<&str> = ids.iter().map(|c| c.as_ref()).collect();
+        assert_eq!(ids, ["1/1", "1/2", "1/1~3", "#4", "1/1~2", "1/1~4", "#7"]);
+        let set: std::collections::HashSet<&&str> = ids.iter().collect();
+        assert_eq!(set.len(), ids.len());
+    }
+}
