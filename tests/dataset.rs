@@ -579,7 +579,11 @@ fn piped_search_output_has_a_count_line_and_no_marks() {
     assert_eq!(snippets, expected);
 
     let none = bin().arg("search").arg(corpus_db()).arg("zzqqxx").output().expect("runs");
-    assert!(String::from_utf8_lossy(&none.stdout).starts_with("0 hits for \"zzqqxx\" (substring search, none index)"), "{}", String::from_utf8_lossy(&none.stdout));
+    assert!(
+        String::from_utf8_lossy(&none.stdout).starts_with("0 hits for \"zzqqxx\" (substring search, none index)"),
+        "{}",
+        String::from_utf8_lossy(&none.stdout)
+    );
 }
 
 #[test]
@@ -589,7 +593,8 @@ fn deadlines_statuses_and_extra_columns_are_stored_and_read_back() {
     let plan = corpus("zoo/hmr-forsking-innovasjon-2025-2027.pdf");
     index_ok(&db, std::slice::from_ref(&plan));
     let bytes = std::fs::read(&plan).expect("reads");
-    let expected = planparse::pipeline::convert_bytes("hmr-forsking-innovasjon-2025-2027.pdf", &bytes, &planparse::pipeline::Options::default()).expect("converts");
+    let expected =
+        planparse::pipeline::convert_bytes("hmr-forsking-innovasjon-2025-2027.pdf", &bytes, &planparse::pipeline::Options::default()).expect("converts");
     assert!(expected.measures.iter().any(|m| m.deadline.is_some()) && expected.measures.iter().any(|m| m.status.is_some()));
     assert!(expected.measures.iter().any(|m| !m.extra.is_empty()));
     let dataset = Dataset::open_read_only(&db).expect("opens");

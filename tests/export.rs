@@ -121,7 +121,8 @@ fn expected_rows(docs: &[Value]) -> Vec<Vec<String>> {
                 .collect();
             let extra = match m["extra"].as_array() {
                 Some(cols) if !cols.is_empty() => {
-                    let map: serde_json::Map<String, Value> = cols.iter().map(|c| (c["header"].as_str().expect("header").to_string(), c["text"].clone())).collect();
+                    let map: serde_json::Map<String, Value> =
+                        cols.iter().map(|c| (c["header"].as_str().expect("header").to_string(), c["text"].clone())).collect();
                     Value::Object(map).to_string()
                 }
                 _ => String::new(),
@@ -429,7 +430,8 @@ fn deadlines_statuses_and_extra_columns_are_exported_with_unique_keys() {
     let out = run(&[Path::new("convert"), &input, Path::new("-o"), &out_dir, Path::new("--jsonl"), &jsonl, Path::new("-q")]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let records: Vec<Value> = std::fs::read_to_string(&jsonl).expect("read").lines().map(|l| serde_json::from_str(l).expect("record")).collect();
-    let keys: Vec<(String, String)> = records.iter().map(|r| (r["doc_id"].as_str().expect("doc_id").to_string(), r["id"].as_str().expect("id").to_string())).collect();
+    let keys: Vec<(String, String)> =
+        records.iter().map(|r| (r["doc_id"].as_str().expect("doc_id").to_string(), r["id"].as_str().expect("id").to_string())).collect();
     let row_keys: Vec<(String, String)> = rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect();
     assert_eq!(keys, row_keys);
     assert!(records.iter().any(|r| r["deadline"].is_string()) && records.iter().any(|r| r["status"].is_string()));

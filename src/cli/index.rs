@@ -213,10 +213,9 @@ fn collect_inputs(inputs: &[PathBuf]) -> (Vec<(PathBuf, String)>, Vec<String>) {
             let mut found = Vec::new();
             walk(input, &mut found, &mut errors);
             for path in found {
-                let rel = path.strip_prefix(input).map_or_else(
-                    |_| file_name(&path),
-                    |r| r.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"),
-                );
+                let rel = path
+                    .strip_prefix(input)
+                    .map_or_else(|_| file_name(&path), |r| r.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"));
                 files.push((path, rel));
             }
         } else {

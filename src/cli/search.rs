@@ -4,8 +4,12 @@
 //! The query is literal text matched as a substring (`støtte` finds
 //! `forskningsstøtte`), case-insensitive, æ/ø/å kept apart from a/o. `--fts`
 //! passes FTS5 syntax through (`"kliniske studier" AND biobank*`); `--words`
-//! matches whole words instead of substrings. Matches are marked «…», or bold
-//! on a terminal.
+//! matches whole words instead of substrings. The first line says how many
+//! hits there are ("20 of 134 hits"); matches are bold when stdout is a
+//! terminal and unmarked otherwise (`«…»` is ordinary Norwegian quotation, so
+//! no quote-like marks are added). `--json` gives each hit's whole unit and
+//! its matches as char offsets (`highlights`) into a plain snippet. The same
+//! plan indexed in several forms (PDF, DOCX...) is one hit listing its files.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -145,11 +145,7 @@ impl<'a> SearchJson<'a> {
             hits: page
                 .hits
                 .iter()
-                .map(|hit| HitJson {
-                    hit,
-                    url: hit_url(hit),
-                    files: hit.files.iter().map(|form| FormJson { form, url: form_url(hit.unit, form) }).collect(),
-                })
+                .map(|hit| HitJson { hit, url: hit_url(hit), files: hit.files.iter().map(|form| FormJson { form, url: form_url(hit.unit, form) }).collect() })
                 .collect(),
             facets: &page.facets,
         }

@@ -196,8 +196,9 @@ fn sections(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Section>> {
 }
 
 fn measures(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Measure>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, measure_id, section_id, label, text, strategy_refs, pages, deadline, status, extra FROM measures WHERE document_id = ?1 ORDER BY ord")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, measure_id, section_id, label, text, strategy_refs, pages, deadline, status, extra FROM measures WHERE document_id = ?1 ORDER BY ord",
+    )?;
     let rows: Vec<(i64, Measure)> = stmt
         .query_map([doc], |r| {
             let refs: String = r.get(5)?;
