@@ -626,3 +626,25 @@ fn documents_keep_their_path_relative_to_the_indexed_folder() {
     assert_eq!(json["path"], "2020/krn.txt");
     assert!(!json.to_string().contains(&dir.path().display().to_string()), "no absolute path in {json}");
 }
+
+#[test]
+fn forms_whose_parse_differs_a_little_are_grouped_with_a_note() {
+    // The zoo's SSHF plan: its text form reads one of 19 measures differently from the DOCX.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plans.sqlite");
+    let report = index_ok(&db, &[corpus("zoo/sshf-forskning-2024-2027.docx"), corpus("zoo/sshf-forskning-2024-2027.txt")]);
+    assert!(
+        report.contains("note: sshf-forskning-2024-2027.txt: taken as another form of sshf-forskning-2024-2027.docx (18 of 19"),
+        "the guess is reported: {report}"
+    );
+    let dataset = Dataset::open_read_only(&db).expect("opens");
+    let keys: Vec<String> = dataset.documents().expect("lists").into_iter().map(|d| d.plan_key).collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1]);
+    let hits = dataset.search(&Query { limit: 1000, ..Query::new("") }).expect("searches");
+    assert_eq!(hits.total, 19, "19 measures, each once");
+    assert!(hits.hits.iter().all(|h| h.files.len() == 2));
+    // Another plan of the same organization and period is not taken for a form of it.
+    let report = index_ok(&db, &[corpus("zoo/ahus-forskning-2024-2027.docx")]);
+    assert!(!report.contains("note:"), "{report}");
+}

@@ -143,6 +143,11 @@ fn index(dataset: &mut Dataset, files: &[(PathBuf, String)], args: &Args, tally:
                         writer.put_at(&input.key, &input.rel, &input.sha256, &doc)?
                     };
                     report(&input.path, &outcome, &doc, args.quiet, tally);
+                    for note in writer.take_notes() {
+                        if !args.quiet {
+                            eprintln!("planparse: note: {note}");
+                        }
+                    }
                 }
                 Err(e) => {
                     eprintln!("planparse: {}: {e}", input.path.display());

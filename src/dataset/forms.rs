@@ -8,14 +8,68 @@
 //! its actions with their bullets) and agenda item (number, title, text) in
 //! document order, each normalized to lower-case letters and digits, so line
 //! breaks, hyphenation at a line end, spacing and punctuation that differ
-//! between the forms do not count. Two forms whose parse differs in a real
-//! word (a measure split in two in one form) get different keys and stay
-//! two plans. A document without measures and agenda items has nothing to
-//! compare by: its key is its own id, so it is never grouped.
+//! between the forms do not count. A document without measures and agenda
+//! items has nothing to compare by: its key is its own id, so it is never
+//! grouped.
+//!
+//! Forms whose parse differs a little (one measure read differently, a title
+//! with or without its years) get different keys; [`same_plan`] is the
+//! tolerant test the dataset then applies to documents of the same kind,
+//! organization and period: the same number of units, at least
+//! [`SAME_UNITS`] of them equal at the same place, and titles equal but for
+//! digits (or one starting with the other). That is a guess, so `index` says
+//! when it groups two documents this way.
 
 use sha2::{Digest, Sha256};
 
 use crate::model::Document;
+
+/// Share of units that must be equal, at the same place, for [`same_plan`].
+pub const SAME_UNITS: f64 = 0.8;
+
+/// Every unit of a document (measures, then agenda items) as [`plan_key`]
+/// reads it, normalized.
+pub fn unit_texts(doc: &Document) -> Vec<String> {
+    let mut out: Vec<String> = doc
+        .measures
+        .iter()
+        .map(|m| {
+            let mut text = m.text.clone();
+            for a in &m.actions {
+                text.push(' ');
+                text.push_str(&a.text);
+                for item in &a.items {
+                    text.push(' ');
+                    text.push_str(item);
+                }
+            }
+            normalized(&text)
+        })
+        .collect();
+    if let Some(meeting) = &doc.meeting {
+        out.extend(meeting.items.iter().map(|item| normalized(&format!("{} {} {}", item.number, item.title, item.text))));
+    }
+    out
+}
+
+/// Whether two documents (already known to share kind, organization and
+/// period) are forms of one plan whose parse differs a little: the same
+/// number of units, at least [`SAME_UNITS`] of them equal at the same place,
+/// and titles equal but for digits, or one starting with the other. Returns
+/// the number of equal units when they are.
+pub fn same_plan(a: &Document, b: &Document) -> Option<usize> {
+    let (ua, ub) = (unit_texts(a), unit_texts(b));
+    if ua.is_empty() || ua.len() != ub.len() {
+        return None;
+    }
+    let letters = |t: &Option<String>| normalized(t.as_deref().unwrap_or_default()).chars().filter(|c| !c.is_ascii_digit()).collect::<String>();
+    let (ta, tb) = (letters(&a.title), letters(&b.title));
+    if !(ta == tb || (!ta.is_empty() && !tb.is_empty() && (ta.starts_with(&tb) || tb.starts_with(&ta)))) {
+        return None;
+    }
+    let equal = ua.iter().zip(&ub).filter(|(x, y)| x == y).count();
+    (equal as f64 >= SAME_UNITS * ua.len() as f64).then_some(equal)
+}
 
 /// The key shared by every form of the same plan; see the module documentation.
 pub fn plan_key(doc: &Document) -> String {
@@ -25,29 +79,15 @@ pub fn plan_key(doc: &Document) -> String {
     }
     let mut hasher = Sha256::new();
     let mut part = |s: &str| {
-        hasher.update(normalized(s).as_bytes());
+        hasher.update(s.as_bytes());
         hasher.update([0u8]);
     };
     part(doc.kind.as_str());
-    part(doc.title.as_deref().unwrap_or_default());
-    part(doc.organization.as_deref().unwrap_or_default());
+    part(&normalized(doc.title.as_deref().unwrap_or_default()));
+    part(&normalized(doc.organization.as_deref().unwrap_or_default()));
     part(&doc.period.map(|p| format!("{}-{}", p.from, p.to)).unwrap_or_default());
-    for m in &doc.measures {
-        let mut text = m.text.clone();
-        for a in &m.actions {
-            text.push(' ');
-            text.push_str(&a.text);
-            for item in &a.items {
-                text.push(' ');
-                text.push_str(item);
-            }
-        }
-        part(&text);
-    }
-    if let Some(meeting) = &doc.meeting {
-        for item in &meeting.items {
-            part(&format!("{} {} {}", item.number, item.title, item.text));
-        }
+    for unit in unit_texts(doc) {
+        part(&unit);
     }
     format!("plan:{}", hex::encode(hasher.finalize()))
 }
@@ -104,5 +144,22 @@ mod tests {
         assert_ne!(plan_key(&pdf), plan_key(&other));
         let empty = doc(SourceFormat::Pdf, "d", &[]);
         assert_eq!(plan_key(&empty), "document:d");
+    }
+
+    #[test]
+    fn forms_that_differ_in_one_unit_of_many_are_the_same_plan() {
+        let texts = ["a", "b", "c", "d", "e"];
+        let pdf = doc(SourceFormat::Pdf, "a", &texts);
+        let mut docx = doc(SourceFormat::Docx, "b", &["a", "b", "c", "d", "e (read differently)"]);
+        docx.title = Some("Handlingsplan for forskning 2021–2025".into());
+        assert_ne!(plan_key(&pdf), plan_key(&docx));
+        assert_eq!(same_plan(&pdf, &docx), Some(4));
+        let other = doc(SourceFormat::Docx, "c", &["a", "b", "x", "y", "e"]);
+        assert_eq!(same_plan(&pdf, &other), None, "3 of 5 is another plan");
+        let shorter = doc(SourceFormat::Docx, "d", &texts[..4]);
+        assert_eq!(same_plan(&pdf, &shorter), None);
+        let mut renamed = doc(SourceFormat::Docx, "e", &texts);
+        renamed.title = Some("Strategi for innovasjon".into());
+        assert_eq!(same_plan(&pdf, &renamed), None);
     }
 }

@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use serde::Serialize;
 
 use super::{schema, terms, DatasetError, SCHEMA_VERSION};
+use crate::dataset::forms;
 use crate::dataset::vocabulary::normalize_parties;
 use crate::model::{Document, Measure, Section, Table};
 
@@ -36,12 +37,14 @@ pub struct Writer<'a> {
     path: &'a Path,
     /// Words known to be in `vocabulary`, so that a run looks each up once.
     known_words: HashSet<String>,
+    /// What the run guessed, for the caller to report ([`Writer::take_notes`]).
+    notes: Vec<String>,
 }
 
 impl<'a> Writer<'a> {
     pub(super) fn begin(conn: &'a mut Connection, path: &'a Path) -> Result<Self, DatasetError> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| DatasetError::sqlite(path, "cannot start writing", e))?;
-        let writer = Writer { tx, path, known_words: HashSet::new() };
+        let writer = Writer { tx, path, known_words: HashSet::new(), notes: Vec::new() };
         let (version, objects) = super::read_version(&writer.tx).map_err(|e| writer.error("cannot read the schema", e))?;
         if version == 0 && objects == 0 {
             schema::create(&writer.tx).map_err(|e| writer.error("cannot create the tables", e))?;
@@ -93,12 +96,19 @@ impl<'a> Writer<'a> {
         let path = self.path;
         let sp = self.tx.savepoint().map_err(|e| DatasetError::sqlite(path, "cannot start a document", e))?;
         let mut new_words = Vec::new();
-        let outcome = put_document(&sp, key, rel_path, input_sha256, doc, &self.known_words, &mut new_words)
+        let outcome = put_document(&sp, key, rel_path, input_sha256, doc, &self.known_words, &mut new_words, &mut self.notes)
             .map_err(|e| DatasetError::sqlite(path, "cannot write a document", e))?;
         sp.commit().map_err(|e| DatasetError::sqlite(path, "cannot write a document", e))?;
         // Only now: a rolled-back savepoint takes its vocabulary rows with it.
         self.known_words.extend(new_words);
         Ok(outcome)
+    }
+
+    /// The guesses made since the last call, one sentence each: documents
+    /// grouped as forms of one plan although their parse differs a little
+    /// ([`forms::same_plan`]).
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
     }
 
     /// Removes the document indexed from `key`; `false` when there was none.
@@ -140,6 +150,7 @@ impl<'a> Writer<'a> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn put_document(
     conn: &Connection,
     key: &str,
@@ -148,13 +159,15 @@ fn put_document(
     doc: &Document,
     known_words: &HashSet<String>,
     new_words: &mut Vec<String>,
+    notes: &mut Vec<String>,
 ) -> rusqlite::Result<Outcome> {
     let replaced = remove_path(conn, key)?;
     let other: Option<String> = conn.prepare_cached("SELECT path FROM documents WHERE id = ?1")?.query_row([&doc.source.sha256], |r| r.get(0)).optional()?;
     if let Some(of) = other {
         return Ok(Outcome::Duplicate { of });
     }
-    insert_document(conn, key, rel_path, input_sha256, doc)?;
+    let plan_key = plan_key_of(conn, rel_path, doc, notes)?;
+    insert_document(conn, key, rel_path, input_sha256, doc, &plan_key)?;
     add_vocabulary(conn, &doc.source.sha256, known_words, new_words)?;
     Ok(if replaced { Outcome::Replaced } else { Outcome::Added })
 }
@@ -193,7 +206,41 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
-fn insert_document(conn: &Connection, key: &str, rel_path: &str, input_sha256: &str, doc: &Document) -> rusqlite::Result<()> {
+/// The document's [`forms::plan_key`], or the key of an indexed document of
+/// the same kind, organization and period that [`forms::same_plan`] takes
+/// for another form of it (noted in `notes`).
+fn plan_key_of(conn: &Connection, rel_path: &str, doc: &Document, notes: &mut Vec<String>) -> rusqlite::Result<String> {
+    let own = forms::plan_key(doc);
+    if own.starts_with("document:") {
+        return Ok(own);
+    }
+    let candidates: Vec<(String, String, String)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, plan_key, rel_path FROM documents
+             WHERE kind = ?1 AND organization IS ?2 AND period_from IS ?3 AND period_to IS ?4 ORDER BY plan_key = ?5 DESC, rel_path",
+        )?;
+        let rows = stmt.query_map(params![doc.kind.as_str(), doc.organization, doc.period.map(|p| p.from), doc.period.map(|p| p.to), own], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (id, key, other_path) in candidates {
+        if key == own {
+            return Ok(own);
+        }
+        let Some(other) = super::read::document(conn, &id)? else { continue };
+        if let Some(equal) = forms::same_plan(doc, &other) {
+            let units = forms::unit_texts(doc).len();
+            notes.push(format!(
+                "{rel_path}: taken as another form of {other_path} ({equal} of {units} measures or items the same, same kind, organization and period); search shows them as one plan"
+            ));
+            return Ok(key);
+        }
+    }
+    Ok(own)
+}
+
+fn insert_document(conn: &Connection, key: &str, rel_path: &str, input_sha256: &str, doc: &Document, plan_key: &str) -> rusqlite::Result<()> {
     let id = doc.source.sha256.as_str();
     let format = serde_json::to_value(doc.source.format).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     conn.prepare_cached(
@@ -216,7 +263,7 @@ fn insert_document(conn: &Connection, key: &str, rel_path: &str, input_sha256: &
         json(&doc.warnings),
         input_sha256,
         PLANPARSE_VERSION,
-        crate::dataset::forms::plan_key(doc),
+        plan_key,
     ])?;
 
     let mut ord = 0;
