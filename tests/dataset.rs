@@ -648,3 +648,16 @@ fn forms_whose_parse_differs_a_little_are_grouped_with_a_note() {
     let report = index_ok(&db, &[corpus("zoo/ahus-forskning-2024-2027.docx")]);
     assert!(!report.contains("note:"), "{report}");
 }
+
+#[test]
+fn a_terminal_gets_the_matches_in_bold() {
+    // `script` (util-linux) runs the command on a pseudo-terminal.
+    if Command::new("script").arg("--version").output().is_err() {
+        println!("SKIPPED: `script` (util-linux) not found — bold output on a terminal not checked");
+        return;
+    }
+    let command = format!("{} search {} stipendiater -n 3", env!("CARGO_BIN_EXE_planparse"), corpus_db().display());
+    let out = Command::new("script").args(["-qec", &command, "/dev/null"]).output().expect("script runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\x1b[1mstipendiater\x1b[0m"), "bold match on a terminal: {text}");
+}
