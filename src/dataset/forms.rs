@@ -14,7 +14,8 @@
 //!
 //! Forms whose parse differs a little (one measure read differently, a title
 //! with or without its years) get different keys; [`same_plan`] is the
-//! tolerant test the dataset then applies to documents of the same kind,
+//! tolerant test the dataset then applies (over a [`Signature`] it keeps
+//! per document) to documents of the same kind,
 //! organization and period: the same number of units, at least
 //! [`SAME_UNITS`] of them equal at the same place, and titles equal but for
 //! digits (or one starting with the other). That is a guess, so `index` says
@@ -52,23 +53,50 @@ pub fn unit_texts(doc: &Document) -> Vec<String> {
     out
 }
 
+/// What [`same_plan`] compares: the title's letters and a short hash of
+/// each unit, small enough to keep per indexed document
+/// (`documents.form_signature`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// The title, normalized, without digits.
+    pub title: String,
+    /// 12 hex digits of the sha256 of each normalized unit.
+    pub units: Vec<String>,
+}
+
+impl Signature {
+    pub fn of(doc: &Document) -> Self {
+        let title = normalized(doc.title.as_deref().unwrap_or_default()).chars().filter(|c| !c.is_ascii_digit()).collect();
+        let units = unit_texts(doc).iter().map(|u| hex::encode(&Sha256::digest(u.as_bytes())[..6])).collect();
+        Signature { title, units }
+    }
+
+    /// As stored: the title, a tab, the unit hashes separated by spaces.
+    pub fn to_text(&self) -> String {
+        format!("{}\t{}", self.title, self.units.join(" "))
+    }
+
+    pub fn from_text(text: &str) -> Self {
+        let (title, units) = text.split_once('\t').unwrap_or((text, ""));
+        Signature { title: title.to_string(), units: units.split_whitespace().map(str::to_string).collect() }
+    }
+}
+
 /// Whether two documents (already known to share kind, organization and
 /// period) are forms of one plan whose parse differs a little: the same
 /// number of units, at least [`SAME_UNITS`] of them equal at the same place,
 /// and titles equal but for digits, or one starting with the other. Returns
 /// the number of equal units when they are.
-pub fn same_plan(a: &Document, b: &Document) -> Option<usize> {
-    let (ua, ub) = (unit_texts(a), unit_texts(b));
-    if ua.is_empty() || ua.len() != ub.len() {
+pub fn same_plan(a: &Signature, b: &Signature) -> Option<usize> {
+    if a.units.is_empty() || a.units.len() != b.units.len() {
         return None;
     }
-    let letters = |t: &Option<String>| normalized(t.as_deref().unwrap_or_default()).chars().filter(|c| !c.is_ascii_digit()).collect::<String>();
-    let (ta, tb) = (letters(&a.title), letters(&b.title));
-    if !(ta == tb || (!ta.is_empty() && !tb.is_empty() && (ta.starts_with(&tb) || tb.starts_with(&ta)))) {
+    let (ta, tb) = (&a.title, &b.title);
+    if !(ta == tb || (!ta.is_empty() && !tb.is_empty() && (ta.starts_with(tb.as_str()) || tb.starts_with(ta.as_str())))) {
         return None;
     }
-    let equal = ua.iter().zip(&ub).filter(|(x, y)| x == y).count();
-    (equal as f64 >= SAME_UNITS * ua.len() as f64).then_some(equal)
+    let equal = a.units.iter().zip(&b.units).filter(|(x, y)| x == y).count();
+    (equal as f64 >= SAME_UNITS * a.units.len() as f64).then_some(equal)
 }
 
 /// The key shared by every form of the same plan; see the module documentation.
@@ -153,13 +181,15 @@ mod tests {
         let mut docx = doc(SourceFormat::Docx, "b", &["a", "b", "c", "d", "e (read differently)"]);
         docx.title = Some("Handlingsplan for forskning 2021–2025".into());
         assert_ne!(plan_key(&pdf), plan_key(&docx));
-        assert_eq!(same_plan(&pdf, &docx), Some(4));
+        let sig = |d: &Document| Signature::from_text(&Signature::of(d).to_text());
+        assert_eq!(sig(&pdf), Signature::of(&pdf), "stored and read back");
+        assert_eq!(same_plan(&sig(&pdf), &sig(&docx)), Some(4));
         let other = doc(SourceFormat::Docx, "c", &["a", "b", "x", "y", "e"]);
-        assert_eq!(same_plan(&pdf, &other), None, "3 of 5 is another plan");
+        assert_eq!(same_plan(&sig(&pdf), &sig(&other)), None, "3 of 5 is another plan");
         let shorter = doc(SourceFormat::Docx, "d", &texts[..4]);
-        assert_eq!(same_plan(&pdf, &shorter), None);
+        assert_eq!(same_plan(&sig(&pdf), &sig(&shorter)), None);
         let mut renamed = doc(SourceFormat::Docx, "e", &texts);
         renamed.title = Some("Strategi for innovasjon".into());
-        assert_eq!(same_plan(&pdf, &renamed), None);
+        assert_eq!(same_plan(&sig(&pdf), &sig(&renamed)), None);
     }
 }

@@ -32,9 +32,11 @@ pub const SCHEMA: &str = r#"CREATE TABLE documents (
   input_sha256 TEXT NOT NULL,
   planparse_version TEXT NOT NULL,
   indexed_at TEXT NOT NULL,
-  plan_key TEXT NOT NULL
+  plan_key TEXT NOT NULL,
+  form_signature TEXT NOT NULL
 );
 CREATE INDEX documents_by_plan ON documents(plan_key);
+CREATE INDEX documents_by_period ON documents(organization, period_from, period_to);
 CREATE TABLE sections (
   document_id TEXT NOT NULL REFERENCES documents(id),
   ord INTEGER NOT NULL,

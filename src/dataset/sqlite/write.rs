@@ -166,8 +166,9 @@ fn put_document(
     if let Some(of) = other {
         return Ok(Outcome::Duplicate { of });
     }
-    let plan_key = plan_key_of(conn, rel_path, doc, notes)?;
-    insert_document(conn, key, rel_path, input_sha256, doc, &plan_key)?;
+    let signature = forms::Signature::of(doc);
+    let plan_key = plan_key_of(conn, rel_path, doc, &signature, notes)?;
+    insert_document(conn, key, rel_path, input_sha256, doc, &plan_key, &signature.to_text())?;
     add_vocabulary(conn, &doc.source.sha256, known_words, new_words)?;
     Ok(if replaced { Outcome::Replaced } else { Outcome::Added })
 }
@@ -206,31 +207,33 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
+/// Most indexed documents compared with a new one by [`forms::same_plan`].
+const MAX_FORM_CANDIDATES: i64 = 1000;
+
 /// The document's [`forms::plan_key`], or the key of an indexed document of
 /// the same kind, organization and period that [`forms::same_plan`] takes
 /// for another form of it (noted in `notes`).
-fn plan_key_of(conn: &Connection, rel_path: &str, doc: &Document, notes: &mut Vec<String>) -> rusqlite::Result<String> {
+fn plan_key_of(conn: &Connection, rel_path: &str, doc: &Document, signature: &forms::Signature, notes: &mut Vec<String>) -> rusqlite::Result<String> {
     let own = forms::plan_key(doc);
     if own.starts_with("document:") {
         return Ok(own);
     }
-    let candidates: Vec<(String, String, String)> = {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, plan_key, rel_path FROM documents
-             WHERE kind = ?1 AND organization IS ?2 AND period_from IS ?3 AND period_to IS ?4 ORDER BY plan_key = ?5 DESC, rel_path",
-        )?;
-        let rows = stmt.query_map(params![doc.kind.as_str(), doc.organization, doc.period.map(|p| p.from), doc.period.map(|p| p.to), own], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
-        rows.collect::<Result<_, _>>()?
-    };
-    for (id, key, other_path) in candidates {
+    let mut stmt = conn.prepare_cached(
+        "SELECT plan_key, rel_path, form_signature FROM documents
+         WHERE organization IS ?2 AND period_from IS ?3 AND period_to IS ?4 AND kind = ?1
+         ORDER BY plan_key = ?5 DESC, rel_path LIMIT ?6",
+    )?;
+    let period = (doc.period.map(|p| p.from), doc.period.map(|p| p.to));
+    let mut rows = stmt.query(params![doc.kind.as_str(), doc.organization, period.0, period.1, own, MAX_FORM_CANDIDATES])?;
+    while let Some(row) = rows.next()? {
+        let key: String = row.get(0)?;
         if key == own {
             return Ok(own);
         }
-        let Some(other) = super::read::document(conn, &id)? else { continue };
-        if let Some(equal) = forms::same_plan(doc, &other) {
-            let units = forms::unit_texts(doc).len();
+        let other = forms::Signature::from_text(&row.get::<_, String>(2)?);
+        if let Some(equal) = forms::same_plan(signature, &other) {
+            let other_path: String = row.get(1)?;
+            let units = signature.units.len();
             notes.push(format!(
                 "{rel_path}: taken as another form of {other_path} ({equal} of {units} measures or items the same, same kind, organization and period); search shows them as one plan"
             ));
@@ -240,13 +243,21 @@ fn plan_key_of(conn: &Connection, rel_path: &str, doc: &Document, notes: &mut Ve
     Ok(own)
 }
 
-fn insert_document(conn: &Connection, key: &str, rel_path: &str, input_sha256: &str, doc: &Document, plan_key: &str) -> rusqlite::Result<()> {
+fn insert_document(
+    conn: &Connection,
+    key: &str,
+    rel_path: &str,
+    input_sha256: &str,
+    doc: &Document,
+    plan_key: &str,
+    form_signature: &str,
+) -> rusqlite::Result<()> {
     let id = doc.source.sha256.as_str();
     let format = serde_json::to_value(doc.source.format).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     conn.prepare_cached(
         "INSERT INTO documents (id, path, rel_path, file, format, kind, title, organization, period_from, period_to, pages,
-                                warnings, input_sha256, planparse_version, indexed_at, plan_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?15)",
+                                warnings, input_sha256, planparse_version, indexed_at, plan_key, form_signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?15, ?16)",
     )?
     .execute(params![
         id,
@@ -264,6 +275,7 @@ fn insert_document(conn: &Connection, key: &str, rel_path: &str, input_sha256: &
         input_sha256,
         PLANPARSE_VERSION,
         plan_key,
+        form_signature,
     ])?;
 
     let mut ord = 0;
