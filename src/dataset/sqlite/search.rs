@@ -336,10 +336,28 @@ impl Plan {
 struct Found {
     id: i64,
     score: f64,
-    /// Marked with [`MARK_OPEN`] and [`MARK_CLOSE`].
-    snippet: String,
+    snippet: Snippet,
     /// Index into [`COLUMNS`] of the snippet's column.
     column: usize,
+}
+
+/// A hit's snippet, cut only for the hits described: a search finds
+/// hundreds of matches (the rank window) and shows a page of them.
+enum Snippet {
+    /// Already cut and marked with [`MARK_OPEN`] and [`MARK_CLOSE`] (FTS5's `highlight()`).
+    Marked(String),
+    /// A column's text and the literal query to mark in it.
+    Literal { text: String, needle: String },
+}
+
+impl Snippet {
+    /// The text around the first match, marked.
+    fn marked(self) -> String {
+        match self {
+            Snippet::Marked(s) => s,
+            Snippet::Literal { text, needle } => window_around_match(&mark_literal(&text, &needle)),
+        }
+    }
 }
 
 /// Columns of `search_units` / the FTS tables, in order.
@@ -404,15 +422,23 @@ struct Group {
 /// their shared key says), so the n-th measure of the PDF is the n-th of the
 /// DOCX. Rank order is kept; a group stands where its best match stood.
 fn group_forms(conn: &Connection, units: Vec<Found>) -> rusqlite::Result<Vec<Group>> {
-    let mut key_of = conn.prepare_cached(
-        "SELECT d.plan_key, 'm', m.ord FROM measures AS m JOIN documents AS d ON d.id = m.document_id WHERE m.id = ?1
+    // One statement for every match (the window holds hundreds).
+    let ids = serde_json::to_string(&units.iter().map(|f| f.id).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".to_string());
+    let mut stmt = conn.prepare_cached(
+        "WITH u(id) AS (SELECT value FROM json_each(?1))
+         SELECT u.id, d.plan_key, 'm', m.ord FROM u JOIN measures AS m ON m.id = u.id JOIN documents AS d ON d.id = m.document_id
          UNION ALL
-         SELECT d.plan_key, 'a', g.ord FROM agenda_items AS g JOIN documents AS d ON d.id = g.document_id WHERE g.id = ?1",
+         SELECT u.id, d.plan_key, 'a', g.ord FROM u JOIN agenda_items AS g ON g.id = u.id JOIN documents AS d ON d.id = g.document_id",
     )?;
+    let mut keys: std::collections::HashMap<i64, (String, String, i64)> = std::collections::HashMap::with_capacity(units.len());
+    let mut rows = stmt.query([ids])?;
+    while let Some(row) = rows.next()? {
+        keys.insert(row.get(0)?, (row.get(1)?, row.get(2)?, row.get(3)?));
+    }
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: std::collections::HashMap<(String, String, i64), usize> = std::collections::HashMap::new();
     for found in units {
-        let key: Option<(String, String, i64)> = key_of.query_row([found.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+        let key = keys.remove(&found.id);
         match key.as_ref().and_then(|k| by_key.get(k)) {
             Some(&g) => groups[g].matched.push(found.id),
             None => {
@@ -736,9 +762,10 @@ fn ranked_literal(conn: &Connection, table: &str, filter: &str, values: Vec<Valu
     scored.truncate(limit);
     Ok(scored
         .into_iter()
-        .map(|(score, c)| {
+        .map(|(score, mut c)| {
             let column = c.occurrences.iter().position(|n| *n > 0).unwrap_or(0);
-            Found { id: c.id, score, snippet: window_around_match(&mark_literal(&c.texts[column], needle)), column }
+            let text = std::mem::take(&mut c.texts[column]);
+            Found { id: c.id, score, snippet: Snippet::Literal { text, needle: needle.to_string() }, column }
         })
         .collect())
 }
@@ -772,7 +799,7 @@ fn ranked_by_fts5(conn: &Connection, table: &str, filter: &str, mut values: Vec<
                 break;
             }
         }
-        Ok(Found { id: row.get(0)?, score: row.get(1)?, snippet, column })
+        Ok(Found { id: row.get(0)?, score: row.get(1)?, snippet: Snippet::Marked(snippet), column })
     })?;
     rows.collect()
 }
@@ -807,10 +834,10 @@ fn like_search(conn: &Connection, text: &str, filters: &Filters, limit: usize) -
         for column in 0..COLUMNS.len() {
             let value: String = row.get(2 + column)?;
             if !needle.is_empty() && fold(&value).contains(needle.as_str()) {
-                return Ok(Found { id, score: 0.0, snippet: window_around_match(&mark_literal(&value, text)), column });
+                return Ok(Found { id, score: 0.0, snippet: Snippet::Literal { text: value, needle: text.to_string() }, column });
             }
         }
-        Ok(Found { id, score: 0.0, snippet: window_around_match(&mark_literal(&all, text)), column: 0 })
+        Ok(Found { id, score: 0.0, snippet: Snippet::Literal { text: all, needle: text.to_string() }, column: 0 })
     })?;
     rows.collect()
 }
@@ -942,7 +969,7 @@ fn split_marks(marked: &str) -> (String, Vec<[usize; 2]>) {
 fn describe(conn: &Connection, group: Group) -> rusqlite::Result<Hit> {
     let Group { best, matched } = group;
     let Found { id, score, snippet, column } = best;
-    let (snippet, highlights) = split_marks(&snippet);
+    let (snippet, highlights) = split_marks(&snippet.marked());
     let measure = conn
         .prepare_cached(
             "SELECT m.document_id, m.measure_id, m.section_id, m.label, m.pages, m.text, m.deadline, m.status, m.extra, m.ord,
