@@ -213,6 +213,8 @@ fn search_page_ranks_marked_hits_with_facets_that_count_what_they_filter() {
     assert!(html.contains(&format!("{total} matches, 1–20 shown")), "summary counts the matches");
     let hits = api["hits"].as_array().expect("hits");
     assert_eq!(hits.len(), 20);
+    let raw = serve.get(&format!("/api/search?q={}", enc("støtte"))).text();
+    assert_eq!(raw.matches("\"files\":").count(), 20, "each hit has one `files` key");
     // Plain snippets with the matches as char offsets; the page marks the same spans.
     let mut in_compound = 0;
     for h in hits {

@@ -110,13 +110,32 @@ pub struct SearchJson<'a> {
 
 /// A hit of `/api/search`: the fields of `planparse search --json` (the
 /// whole unit, a plain `snippet` with `highlights` as char offsets, the
-/// plan's `files`, each with the `url` of the unit there) and `url`, its page.
-#[derive(Serialize)]
+/// plan's `files`, each here with the `url` of the unit in that form) and
+/// `url`, its page.
 pub struct HitJson<'a> {
-    #[serde(flatten)]
     pub hit: &'a Hit,
-    pub url: String,
-    pub files: Vec<FormJson<'a>>,
+}
+
+impl Serialize for HitJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        // The hit's own fields, with `files` replaced by the same entries plus
+        // their `url` (a flattened struct would write `files` twice).
+        let serde_json::Value::Object(fields) = serde_json::to_value(self.hit).map_err(S::Error::custom)? else {
+            return Err(S::Error::custom("a hit serializes as an object"));
+        };
+        let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
+        for (key, value) in &fields {
+            if key == "files" {
+                let files: Vec<FormJson> = self.hit.files.iter().map(|form| FormJson { form, url: form_url(self.hit.unit, form) }).collect();
+                map.serialize_entry("files", &files)?;
+            } else {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.serialize_entry("url", &hit_url(self.hit))?;
+        map.end()
+    }
 }
 
 /// A form of a hit's plan, with the unit's page in that form.
@@ -142,11 +161,7 @@ impl<'a> SearchJson<'a> {
             ranked_within: page.ranked_within,
             mode: page.mode,
             index: page.index,
-            hits: page
-                .hits
-                .iter()
-                .map(|hit| HitJson { hit, url: hit_url(hit), files: hit.files.iter().map(|form| FormJson { form, url: form_url(hit.unit, form) }).collect() })
-                .collect(),
+            hits: page.hits.iter().map(|hit| HitJson { hit }).collect(),
             facets: &page.facets,
         }
     }
