@@ -273,8 +273,13 @@ fn jsonl_has_a_line_per_measure_and_agenda_item_with_its_documents_fields() {
         for m in doc["measures"].as_array().expect("measures") {
             expected.push((doc.clone(), "measure", m["id"].clone(), m["pages"].clone()));
         }
-        for item in doc["meeting"]["items"].as_array().into_iter().flatten() {
-            expected.push((doc.clone(), "agenda_item", item["number"].clone(), item["pages"].clone()));
+        for (n, item) in doc["meeting"]["items"].as_array().into_iter().flatten().enumerate() {
+            // An item printed without a number is keyed by its place (`#N`).
+            let id = match item["number"].as_str() {
+                Some("") => Value::String(format!("#{}", n + 1)),
+                _ => item["number"].clone(),
+            };
+            expected.push((doc.clone(), "agenda_item", id, item["pages"].clone()));
         }
     }
     assert_eq!(lines.len(), expected.len(), "one line per measure and agenda item");

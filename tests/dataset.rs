@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use planparse::dataset::sqlite::terms::fold_char;
-use planparse::dataset::sqlite::{statements, Dataset, Query, Table, UnitKind, MARK_CLOSE, MARK_OPEN, SCHEMA, SCHEMA_VERSION};
+use planparse::dataset::sqlite::{statements, Dataset, Hit, Query, Table, UnitKind, SCHEMA, SCHEMA_VERSION};
 use planparse::dataset::vocabulary::PARTIES;
 use rusqlite::Connection;
 
@@ -56,6 +56,18 @@ fn corpus_db() -> &'static Path {
     })
 }
 
+/// The highlighted spans of a hit's snippet, each with the 10 chars before it.
+fn highlighted(hit: &Hit) -> Vec<(String, String)> {
+    let chars: Vec<char> = hit.snippet.chars().collect();
+    hit.highlights
+        .iter()
+        .map(|[start, end]| {
+            assert!(start < end && *end <= chars.len(), "offsets in range: {:?} in {:?}", hit.highlights, hit.snippet);
+            (chars[start.saturating_sub(10)..*start].iter().collect(), chars[*start..*end].iter().collect())
+        })
+        .collect()
+}
+
 /// Row counts of every table, and every document's `indexed_at`.
 fn state(db: &Path) -> (Vec<i64>, Vec<(String, String)>) {
     let dataset = Dataset::open_read_only(db).expect("opens");
@@ -92,8 +104,10 @@ fn assert_consistent(db: &Path) {
 fn stotte_finds_measures_containing_forskningsstotte() {
     let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
     let hits = dataset.search(&Query { limit: 100, ..Query::new("støtte") }).expect("searches").hits;
-    let compound = format!("forsknings{MARK_OPEN}støtte{MARK_CLOSE}");
-    let hit = hits.iter().find(|h| h.snippet.contains(&compound)).expect("a hit inside forskningsstøtte");
+    let hit = hits
+        .iter()
+        .find(|h| highlighted(h).iter().any(|(before, span)| before.ends_with("forsknings") && span == "støtte"))
+        .expect("a hit inside forskningsstøtte");
     assert_eq!(hit.unit, UnitKind::Measure);
     assert!(!hit.file.is_empty() && !hit.responsible.is_empty(), "{hit:?}");
     // The measure the hit names really contains the compound.
@@ -118,8 +132,27 @@ fn stotte_finds_measures_containing_forskningsstotte() {
     let out = bin().arg("search").arg(corpus_db()).args(["støtte", "--json"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let snippets: Vec<&str> = json["hits"].as_array().expect("hits").iter().filter_map(|h| h["snippet"].as_str()).collect();
-    assert!(snippets.iter().any(|s| s.contains("forsknings«støtte»")), "{snippets:?}");
+    // Plain snippets; the matches as char offsets (`«` is quotation in the corpus, never a mark).
+    let mut inside_compound = 0;
+    for h in json["hits"].as_array().expect("hits") {
+        let snippet: Vec<char> = h["snippet"].as_str().expect("snippet").chars().collect();
+        assert!(!snippet.contains(&'\u{E000}') && !snippet.contains(&'\u{E001}'));
+        for span in h["highlights"].as_array().expect("highlights") {
+            let (start, end) = (span[0].as_u64().expect("start") as usize, span[1].as_u64().expect("end") as usize);
+            let matched: String = snippet[start..end].iter().collect();
+            assert_eq!(matched.to_lowercase(), "støtte", "{h}");
+            if snippet[..start].iter().collect::<String>().ends_with("forsknings") {
+                inside_compound += 1;
+            }
+        }
+        // The whole unit comes with the hit.
+        assert!(h["text"].is_string() && h["actions"].is_array() && h["indicators"].is_array() && h["responsible"].is_array(), "{h}");
+        assert!(h.get("deadline").is_some() && h.get("status").is_some() && h["section_title"].is_string(), "{h}");
+    }
+    assert!(inside_compound > 0, "a match inside forskningsstøtte");
+    assert_eq!(json["mode"], "substring");
+    assert_eq!(json["index"], "vocabulary", "a substring search never says \"words\"");
+    assert!(json["total"].as_u64().expect("total") >= json["hits"].as_array().map_or(0, Vec::len) as u64);
 }
 
 /// Every unit whose text holds `needle` (case-folded), as (document, unit id):
@@ -143,28 +176,28 @@ fn literal_search_finds_exactly_the_units_holding_the_text() {
     let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
     // (query, the index that must answer it, when the planner's choice is clear-cut)
     let queries = [
-        ("støtte", Some("words")),
-        ("Forskningsstøtte", Some("words")),
-        ("kliniske studier", Some("words")),
-        ("iske stud", Some("words")),
+        ("støtte", Some("vocabulary")),
+        ("Forskningsstøtte", Some("vocabulary")),
+        ("kliniske studier", Some("vocabulary")),
+        ("iske stud", Some("vocabulary")),
         ("e-helse", None),
         ("-helse", Some("trigram")),
         ("helse-", Some("trigram")),
         ("og i", None),
         ("og ikt", None),
-        ("Helse Midt-Norge RHF", Some("words")),
+        ("Helse Midt-Norge RHF", Some("vocabulary")),
         ("OUS- forsknings", None),
         ("nivå 2", None),
         ("(RRCT)", Some("trigram")),
-        ("2021-2025", Some("words")),
-        ("ledere", Some("words")),
-        ("for", Some("words")),
-        ("ing", Some("words")),
-        ("«", Some("like")),
+        ("2021-2025", Some("vocabulary")),
+        ("ledere", Some("vocabulary")),
+        ("for", Some("vocabulary")),
+        ("ing", Some("vocabulary")),
+        ("«", Some("scan")),
         (") –", Some("trigram")),
-        ("zebrafisk", Some("words")),
-        ("UH", Some("like")),
-        ("ø", Some("like")),
+        ("zebrafisk", Some("none")),
+        ("UH", Some("scan")),
+        ("ø", Some("scan")),
     ];
     for (text, index) in queries {
         let results = dataset.search(&Query { limit: 100_000, rank_window: 100_000, ..Query::new(text) }).expect("searches");
@@ -172,11 +205,22 @@ fn literal_search_finds_exactly_the_units_holding_the_text() {
             assert_eq!(results.index, index, "{text:?} answered by");
         }
         assert_eq!(results.ranked_within, None);
-        let found: std::collections::BTreeSet<(String, String)> = results.hits.iter().map(|h| (h.document_id.clone(), h.id.clone())).collect();
-        assert_eq!(found.len(), results.hits.len(), "{text:?}: no unit twice");
+        assert_eq!(results.total, results.hits.len(), "{text:?}: every hit returned");
+        // A hit stands for its unit in every form of the plan; the forms whose unit matched are the matches.
+        let matched: Vec<(String, String)> =
+            results.hits.iter().flat_map(|h| h.files.iter().filter(|f| f.matched).map(|f| (f.document_id.clone(), f.id.clone()))).collect();
+        let found: std::collections::BTreeSet<(String, String)> = matched.iter().cloned().collect();
+        assert_eq!(found.len(), matched.len(), "{text:?}: no unit twice");
         assert_eq!(found, substring_scan(dataset.connection(), text), "{text:?}");
-        let marked = format!("{MARK_OPEN}");
-        assert!(results.hits.iter().all(|h| h.snippet.contains(&marked)), "{text:?}: every snippet shows the match");
+        for h in &results.hits {
+            assert_eq!(h.files[0].document_id, h.document_id, "the hit's own form first");
+            let spans = highlighted(h);
+            assert!(!spans.is_empty(), "{text:?}: every snippet shows the match: {h:?}");
+            let folded = |s: &str| s.chars().map(fold_char).collect::<String>();
+            // A match is whole, or cut by the snippet's end (then `…` follows it).
+            let cut_at_end = |span: &str| h.snippet.ends_with(&format!("{span}…")) && folded(text).starts_with(&folded(span));
+            assert!(spans.iter().all(|(_, span)| folded(span) == folded(text) || cut_at_end(span)), "{text:?}: {spans:?} in {:?}", h.snippet);
+        }
     }
 }
 
@@ -255,7 +299,7 @@ fn short_queries_fall_back_to_like() {
     let dataset = Dataset::open_read_only(corpus_db()).expect("opens");
     let hits = dataset.search(&Query::new("UH")).expect("searches").hits;
     assert!(!hits.is_empty());
-    assert!(hits.iter().all(|h| h.snippet.to_lowercase().contains(&format!("{MARK_OPEN}uh{MARK_CLOSE}"))), "{hits:?}");
+    assert!(hits.iter().all(|h| highlighted(h).iter().any(|(_, span)| span.to_lowercase() == "uh")), "{hits:?}");
     // Non-ASCII letters fold case too.
     let lower = dataset.search(&Query { limit: 1000, ..Query::new("øk") }).expect("searches").hits;
     let upper = dataset.search(&Query { limit: 1000, ..Query::new("ØK") }).expect("searches").hits;
@@ -294,7 +338,8 @@ fn every_indexed_document_reads_back_as_converted() {
         let id = expected.source.sha256.clone();
         let summary = documents.iter().find(|d| d.id == id).unwrap_or_else(|| panic!("{name} listed"));
         assert_eq!(summary.measures as usize, expected.measures.len(), "{name}");
-        assert_eq!(summary.path, input.canonicalize().expect("absolute").display().to_string(), "{name}");
+        assert_eq!(summary.abs_path, input.canonicalize().expect("absolute").display().to_string(), "{name}");
+        assert_eq!(summary.rel_path, name, "a file named on the command line is its own name");
         let read = dataset.document(&id).expect("reads").unwrap_or_else(|| panic!("{name} indexed"));
         assert!(read == expected, "{name}: the document read back differs from its conversion");
     }
@@ -470,4 +515,149 @@ fn search_without_a_dataset_says_so() {
     let out = index(&foreign, &[corpus("hlk-2021-2025.txt")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not a planparse dataset"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_pdf_and_docx_of_one_plan_are_one_hit_listing_both_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plans.sqlite");
+    index_ok(&db, &[corpus("krn-2020-2022.pdf"), corpus("krn-2020-2022.docx"), corpus("hmn-2023-2026.pdf")]);
+    let dataset = Dataset::open_read_only(&db).expect("opens");
+    let keys: Vec<(String, String)> = {
+        let mut stmt = dataset.connection().prepare("SELECT rel_path, plan_key FROM documents ORDER BY rel_path").expect("prepares");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("queries").map(|r| r.expect("row")).collect()
+    };
+    assert_eq!(keys[1].1, keys[2].1, "the KRN forms share a plan key: {keys:?}");
+    assert_ne!(keys[0].1, keys[1].1, "HMN is another plan: {keys:?}");
+
+    let results = dataset.search(&Query { limit: 100, ..Query::new("stipendiater") }).expect("searches");
+    let krn: Vec<&Hit> = results.hits.iter().filter(|h| h.organization.as_deref() == Some("KRN")).collect();
+    assert!(!krn.is_empty());
+    // Each KRN measure once, naming both files, both of which matched.
+    let ids: std::collections::BTreeSet<&str> = krn.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids.len(), krn.len(), "one hit per measure, not one per form");
+    for h in &krn {
+        let files: Vec<&str> = h.files.iter().map(|f| f.file.as_str()).collect();
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert!(files.contains(&"krn-2020-2022.pdf") && files.contains(&"krn-2020-2022.docx"), "{files:?}");
+        assert!(h.files.iter().all(|f| f.matched && f.id == h.id), "{:?}", h.files);
+    }
+    assert_eq!(results.total, results.hits.len(), "the total counts hits, not forms");
+    // Without grouping there would be twice as many KRN units.
+    let units: i64 = dataset
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM search_units AS u JOIN documents AS d ON d.id = u.document_id
+             WHERE d.organization = 'KRN' AND (u.text || ' ' || u.actions || ' ' || u.indicators) LIKE '%stipendiater%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("counts");
+    assert_eq!(units as usize, 2 * krn.len());
+
+    // The command line names the plan once with its files.
+    let out = bin().arg("search").arg(&db).args(["stipendiater", "-n", "1"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("files: krn-2020-2022.docx, krn-2020-2022.pdf") || text.contains("files: krn-2020-2022.pdf, krn-2020-2022.docx"), "{text}");
+}
+
+#[test]
+fn piped_search_output_has_a_count_line_and_no_marks() {
+    let out = bin().arg("search").arg(corpus_db()).args(["støtte", "-n", "3"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let first = text.lines().next().expect("a count line");
+    let json: serde_json::Value =
+        serde_json::from_slice(&bin().arg("search").arg(corpus_db()).args(["støtte", "--json"]).output().expect("runs").stdout).expect("JSON");
+    let total = json["total"].as_u64().expect("total");
+    assert!(total > 3);
+    assert!(first.starts_with(&format!("3 of {total} hits for \"støtte\"")), "{first}");
+    assert!(!text.contains('\x1b'), "no ANSI codes into a pipe");
+    // The snippet lines are the plain snippets: nothing added around the matches.
+    let snippets: Vec<&str> = text.lines().skip(1).skip(2).step_by(3).map(str::trim).collect();
+    let expected: Vec<&str> = json["hits"].as_array().expect("hits").iter().take(3).map(|h| h["snippet"].as_str().expect("snippet")).collect();
+    assert_eq!(snippets, expected);
+
+    let none = bin().arg("search").arg(corpus_db()).arg("zzqqxx").output().expect("runs");
+    assert!(
+        String::from_utf8_lossy(&none.stdout).starts_with("0 hits for \"zzqqxx\" (substring search, none index)"),
+        "{}",
+        String::from_utf8_lossy(&none.stdout)
+    );
+}
+
+#[test]
+fn deadlines_statuses_and_extra_columns_are_stored_and_read_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plans.sqlite");
+    let plan = corpus("zoo/hmr-forsking-innovasjon-2025-2027.pdf");
+    index_ok(&db, std::slice::from_ref(&plan));
+    let bytes = std::fs::read(&plan).expect("reads");
+    let expected =
+        planparse::pipeline::convert_bytes("hmr-forsking-innovasjon-2025-2027.pdf", &bytes, &planparse::pipeline::Options::default()).expect("converts");
+    assert!(expected.measures.iter().any(|m| m.deadline.is_some()) && expected.measures.iter().any(|m| m.status.is_some()));
+    assert!(expected.measures.iter().any(|m| !m.extra.is_empty()));
+    let dataset = Dataset::open_read_only(&db).expect("opens");
+    let read = dataset.document(&expected.source.sha256).expect("reads").expect("indexed");
+    for (a, b) in read.measures.iter().zip(&expected.measures) {
+        assert_eq!((&a.deadline, &a.status, &a.extra), (&b.deadline, &b.status, &b.extra), "{}", b.id);
+    }
+    // Search hits carry them too.
+    let with_deadline = expected.measures.iter().find(|m| m.deadline.is_some()).expect("a deadline");
+    let hits = dataset.search(&Query { limit: 1000, ..Query::new("") }).expect("searches").hits;
+    let hit = hits.iter().find(|h| h.id == with_deadline.id).expect("the measure");
+    assert_eq!(hit.deadline, with_deadline.deadline);
+}
+
+#[test]
+fn documents_keep_their_path_relative_to_the_indexed_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("plans");
+    std::fs::create_dir_all(root.join("2020")).expect("mkdir");
+    std::fs::copy(corpus("krn-2020-2022.txt"), root.join("2020/krn.txt")).expect("copy");
+    let db = dir.path().join("plans.sqlite");
+    index_ok(&db, std::slice::from_ref(&root));
+    let dataset = Dataset::open_read_only(&db).expect("opens");
+    let docs = dataset.documents().expect("lists");
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].rel_path, "2020/krn.txt");
+    assert!(docs[0].abs_path.starts_with('/') && docs[0].abs_path.ends_with("plans/2020/krn.txt"));
+    let json = serde_json::to_value(&docs[0]).expect("serializes");
+    assert_eq!(json["path"], "2020/krn.txt");
+    assert!(!json.to_string().contains(&dir.path().display().to_string()), "no absolute path in {json}");
+}
+
+#[test]
+fn forms_whose_parse_differs_a_little_are_grouped_with_a_note() {
+    // The zoo's SSHF plan: its text form reads one of 19 measures differently from the DOCX.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plans.sqlite");
+    let report = index_ok(&db, &[corpus("zoo/sshf-forskning-2024-2027.docx"), corpus("zoo/sshf-forskning-2024-2027.txt")]);
+    assert!(
+        report.contains("note: sshf-forskning-2024-2027.txt: taken as another form of sshf-forskning-2024-2027.docx (18 of 19"),
+        "the guess is reported: {report}"
+    );
+    let dataset = Dataset::open_read_only(&db).expect("opens");
+    let keys: Vec<String> = dataset.documents().expect("lists").into_iter().map(|d| d.plan_key).collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1]);
+    let hits = dataset.search(&Query { limit: 1000, ..Query::new("") }).expect("searches");
+    assert_eq!(hits.total, 19, "19 measures, each once");
+    assert!(hits.hits.iter().all(|h| h.files.len() == 2));
+    // Another plan of the same organization and period is not taken for a form of it.
+    let report = index_ok(&db, &[corpus("zoo/ahus-forskning-2024-2027.docx")]);
+    assert!(!report.contains("note:"), "{report}");
+}
+
+#[test]
+fn a_terminal_gets_the_matches_in_bold() {
+    // `script` (util-linux) runs the command on a pseudo-terminal.
+    if Command::new("script").arg("--version").output().is_err() {
+        println!("SKIPPED: `script` (util-linux) not found — bold output on a terminal not checked");
+        return;
+    }
+    let command = format!("{} search {} stipendiater -n 3", env!("CARGO_BIN_EXE_planparse"), corpus_db().display());
+    let out = Command::new("script").args(["-qec", &command, "/dev/null"]).output().expect("script runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\x1b[1mstipendiater\x1b[0m"), "bold match on a terminal: {text}");
 }

@@ -11,8 +11,48 @@ use std::process::{Command, Output};
 use calamine::{Data, Reader, Xlsx};
 use serde_json::Value;
 
-const COLUMNS: [&str; 12] =
-    ["Document", "Organization", "Period", "Section", "Section title", "Measure", "Text", "Actions", "Indicators", "Responsible", "Pages", "Source file"];
+const COLUMNS: [&str; 22] = [
+    "document_id",
+    "measure_id",
+    "file",
+    "kind",
+    "title",
+    "organization",
+    "period_from",
+    "period_to",
+    "section_id",
+    "section_number",
+    "section_title",
+    "label",
+    "text",
+    "actions",
+    "indicators",
+    "responsible",
+    "deadline",
+    "status",
+    "strategy_refs",
+    "extra",
+    "pages",
+    "own_text",
+];
+
+const ITEM_COLUMNS: [&str; 15] = [
+    "document_id",
+    "item_id",
+    "file",
+    "title",
+    "organization",
+    "meeting_body",
+    "meeting_date",
+    "number",
+    "item_title",
+    "item_kind",
+    "text",
+    "decision",
+    "period_from",
+    "period_to",
+    "pages",
+];
 
 /// Documents with measures in every layout: KRN (labelled, actions, indicators), HMN (unlabelled
 /// rows under numbered sections) and NSG minutes (no measures).
@@ -54,13 +94,9 @@ fn find_section<'a>(sections: &'a Value, id: &str) -> Option<&'a Value> {
 fn expected_rows(docs: &[Value]) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for doc in docs {
+        let period = |end: &str| doc["period"][end].as_i64().map(|y| y.to_string()).unwrap_or_default();
         for m in doc["measures"].as_array().expect("measures") {
             let section = find_section(&doc["sections"], m["section"].as_str().expect("section"));
-            let period = match (doc["period"]["from"].as_i64(), doc["period"]["to"].as_i64()) {
-                (Some(a), Some(b)) if a == b => a.to_string(),
-                (Some(a), Some(b)) => format!("{a}-{b}"),
-                _ => String::new(),
-            };
             let mut actions = Vec::new();
             for a in m["actions"].as_array().expect("actions") {
                 let text = a["text"].as_str().unwrap_or_default();
@@ -73,24 +109,120 @@ fn expected_rows(docs: &[Value]) -> Vec<Vec<String>> {
                 }
                 actions.extend(strings(&a["items"]).into_iter().map(|i| format!("  - {i}")));
             }
+            let own = m["text"].as_str().unwrap_or_default().to_string();
+            let refs: Vec<String> = m["strategy_refs"]
+                .as_array()
+                .expect("refs")
+                .iter()
+                .map(|r| match r["label"].as_str() {
+                    Some(l) => format!("{l} {}", r["text"].as_str().unwrap_or_default()),
+                    None => r["text"].as_str().unwrap_or_default().to_string(),
+                })
+                .collect();
+            let extra = match m["extra"].as_array() {
+                Some(cols) if !cols.is_empty() => {
+                    let map: serde_json::Map<String, Value> =
+                        cols.iter().map(|c| (c["header"].as_str().expect("header").to_string(), c["text"].clone())).collect();
+                    Value::Object(map).to_string()
+                }
+                _ => String::new(),
+            };
             let pages: Vec<String> = m["pages"].as_array().expect("pages").iter().map(|p| p.to_string()).collect();
             rows.push(vec![
-                doc["title"].as_str().unwrap_or_else(|| doc["source"]["file"].as_str().expect("file")).to_string(),
+                doc["source"]["sha256"].as_str().expect("sha256").to_string(),
+                m["id"].as_str().expect("id").to_string(),
+                doc["source"]["file"].as_str().expect("file").to_string(),
+                doc["kind"].as_str().expect("kind").to_string(),
+                doc["title"].as_str().unwrap_or_default().to_string(),
                 doc["organization"].as_str().unwrap_or_default().to_string(),
-                period,
+                period("from"),
+                period("to"),
+                m["section"].as_str().expect("section").to_string(),
                 section.and_then(|s| s["number"].as_str()).unwrap_or_default().to_string(),
                 section.and_then(|s| s["title"].as_str()).unwrap_or_default().to_string(),
                 m["label"].as_str().unwrap_or_default().to_string(),
-                m["text"].as_str().unwrap_or_default().to_string(),
+                if own.trim().is_empty() { actions.join("\n") } else { own.clone() },
                 actions.join("\n"),
                 strings(&m["indicators"]).join("\n"),
                 strings(&m["responsible"]).join("\n"),
+                m["deadline"].as_str().unwrap_or_default().to_string(),
+                m["status"].as_str().unwrap_or_default().to_string(),
+                refs.join("\n"),
+                extra,
                 pages.join(", "),
-                doc["source"]["file"].as_str().expect("file").to_string(),
+                own,
             ]);
         }
     }
     rows
+}
+
+/// The row each agenda item should become, from the JSON alone.
+fn expected_item_rows(docs: &[Value]) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for doc in docs {
+        let period = |end: &str| doc["period"][end].as_i64().map(|y| y.to_string()).unwrap_or_default();
+        for item in doc["meeting"]["items"].as_array().into_iter().flatten() {
+            let pages: Vec<String> = item["pages"].as_array().expect("pages").iter().map(|p| p.to_string()).collect();
+            let number = item["number"].as_str().expect("number").to_string();
+            rows.push(vec![
+                doc["source"]["sha256"].as_str().expect("sha256").to_string(),
+                number.clone(),
+                doc["source"]["file"].as_str().expect("file").to_string(),
+                doc["title"].as_str().unwrap_or_default().to_string(),
+                doc["organization"].as_str().unwrap_or_default().to_string(),
+                doc["meeting"]["body"].as_str().unwrap_or_default().to_string(),
+                doc["meeting"]["date"].as_str().unwrap_or_default().to_string(),
+                number,
+                item["title"].as_str().unwrap_or_default().to_string(),
+                item["kind"].as_str().unwrap_or_default().to_string(),
+                item["text"].as_str().unwrap_or_default().to_string(),
+                item["decision"].as_str().unwrap_or_default().to_string(),
+                period("from"),
+                period("to"),
+                pages.join(", "),
+            ]);
+        }
+    }
+    rows
+}
+
+/// Cells of a calamine sheet as strings.
+fn sheet_cells(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, name: &str) -> Vec<Vec<String>> {
+    let range = book.worksheet_range(name).expect("sheet");
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    Data::Empty => String::new(),
+                    other => panic!("cells are text, found {other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Reads a CSV file written by `export` (after its BOM).
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 BOM for Excel");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header = reader.headers().expect("header").iter().map(str::to_string).collect();
+    let rows = reader.records().map(|r| r.expect("record").iter().map(str::to_string).collect()).collect();
+    (header, rows)
+}
+
+/// The keys of every row are unique: (document id, unit id) never repeats,
+/// and no key cell is empty.
+fn assert_unique_keys(rows: &[Vec<String>], what: &str) {
+    let mut seen = std::collections::HashSet::new();
+    for r in rows {
+        assert!(r[0].len() == 64 && r[0].bytes().all(|b| b.is_ascii_hexdigit()), "{what}: document_id is a sha256: {:?}", r[0]);
+        assert!(!r[1].is_empty(), "{what}: an empty unit id in {r:?}");
+        assert!(seen.insert((r[0].clone(), r[1].clone())), "{what}: key ({}, {}) repeats", r[0], r[1]);
+    }
 }
 
 #[test]
@@ -102,18 +234,25 @@ fn csv_has_a_bom_a_header_and_one_row_per_measure_as_in_the_json() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
     let bytes = std::fs::read(&csv_path).expect("read");
-    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 BOM for Excel");
     assert!(bytes.windows(2).any(|w| w == b"\r\n"), "RFC 4180 line ends");
-    let mut reader = csv::Reader::from_reader(&bytes[3..]);
-    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
+    let (header, rows) = read_csv(&csv_path);
     assert_eq!(header, COLUMNS);
-    let rows: Vec<Vec<String>> = reader.records().map(|r| r.expect("record").iter().map(str::to_string).collect()).collect();
     let expected = expected_rows(&docs);
     assert_eq!(rows.len(), docs.iter().map(|d| d["measures"].as_array().map_or(0, Vec::len)).sum::<usize>());
     assert_eq!(rows, expected);
-    assert!(rows.iter().any(|r| r[6].contains('ø') && r[6].contains('å')), "æøå intact");
-    assert!(rows.iter().any(|r| r[7].contains('\n') && r[7].starts_with("i. ")), "actions one per line");
-    assert!(rows.iter().any(|r| r[9].contains('\n')), "several responsible, one per line");
+    assert!(rows.iter().any(|r| r[12].contains('ø') && r[12].contains('å')), "æøå intact");
+    assert!(rows.iter().any(|r| r[13].contains('\n') && r[13].starts_with("i. ")), "actions one per line");
+    assert!(rows.iter().any(|r| r[15].contains('\n')), "several responsible, one per line");
+    assert_unique_keys(&rows, "measures CSV");
+    assert!(rows.iter().all(|r| !r[12].trim().is_empty()), "every measure has its text, also one that is only actions");
+    assert!(rows.iter().any(|r| r[21].is_empty() && r[12] == r[13]), "an actions-only measure: text from its actions, own_text empty");
+
+    // The agenda items of the minutes, in the file beside it.
+    let (header, items) = read_csv(&tmp.path().join("tiltak.agenda_items.csv"));
+    assert_eq!(header, ITEM_COLUMNS);
+    assert_eq!(items, expected_item_rows(&docs));
+    assert!(!items.is_empty() && items.iter().any(|r| !r[11].is_empty()), "decisions exported");
+    assert_unique_keys(&items, "agenda items CSV");
 }
 
 #[test]
@@ -126,22 +265,15 @@ fn xlsx_from_documents_reads_back_like_the_json_with_a_frozen_bold_filtered_head
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx_path).expect("an XLSX file");
-    assert_eq!(book.sheet_names(), ["Measures"]);
-    let range = book.worksheet_range("Measures").expect("sheet");
-    let cells: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::String(s) => s.clone(),
-                    Data::Empty => String::new(),
-                    other => panic!("cells are text, found {other:?}"),
-                })
-                .collect()
-        })
-        .collect();
+    assert_eq!(book.sheet_names(), ["Measures", "Agenda items"]);
+    let cells = sheet_cells(&mut book, "Measures");
     assert_eq!(cells[0], COLUMNS);
     assert_eq!(cells[1..], expected_rows(&docs)[..]);
+    assert_unique_keys(&cells[1..], "Measures sheet");
+    let items = sheet_cells(&mut book, "Agenda items");
+    assert_eq!(items[0], ITEM_COLUMNS);
+    assert_eq!(items[1..], expected_item_rows(&docs)[..]);
+    assert_unique_keys(&items[1..], "Agenda items sheet");
 
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx_path).expect("open")).expect("zip");
     let mut part = |name: &str| {
@@ -151,7 +283,7 @@ fn xlsx_from_documents_reads_back_like_the_json_with_a_frozen_bold_filtered_head
     };
     let sheet = part("xl/worksheets/sheet1.xml");
     assert!(sheet.contains(r#"ySplit="1""#) && sheet.contains(r#"state="frozen""#), "frozen header row");
-    assert!(sheet.contains("<autoFilter ref=\"A1:L"), "autofilter over the header");
+    assert!(sheet.contains("<autoFilter ref=\"A1:V"), "autofilter over the header");
     assert!(sheet.contains("<col ") && sheet.contains("customWidth=\"1\""), "column widths");
     let styles = part("xl/styles.xml");
     assert!(styles.contains("<b/>") && styles.contains(r#"wrapText="1""#), "bold header, wrapped text");
@@ -243,5 +375,64 @@ fn the_format_comes_from_the_extension_or_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2), "XLSX is not written to a terminal or pipe");
     let out = run(&[Path::new("export"), &krn, Path::new("--format"), Path::new("csv")]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(out.stdout.starts_with("\u{feff}Document,".as_bytes()), "CSV to stdout without -o");
+    assert!(out.stdout.starts_with("\u{feff}document_id,measure_id,".as_bytes()), "CSV to stdout without -o");
+    let minutes = common::corpus().join("nsg-referat-2025-11-27.txt");
+    let out = run(&[Path::new("export"), &minutes, Path::new("--format"), Path::new("csv"), Path::new("--table"), Path::new("agenda-items")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.starts_with("\u{feff}document_id,item_id,".as_bytes()), "agenda items to stdout with --table");
+}
+
+/// Zoo plans with deadlines, statuses and extra columns: the new columns are
+/// filled from the JSON, in CSV and XLSX alike, and keys stay unique.
+#[test]
+fn deadlines_statuses_and_extra_columns_are_exported_with_unique_keys() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    let names = ["hmr-forsking-innovasjon-2025-2027.pdf", "ous-klinisk-forskning-2024-2027.docx", "stolav-forskning-innovasjon-2024-2026.pdf"];
+    for name in names {
+        std::fs::copy(common::corpus().join("zoo").join(name), input.join(name)).expect("copy");
+    }
+    let out_dir = tmp.path().join("out");
+    let out = run(&[Path::new("convert"), &input, Path::new("-o"), &out_dir, Path::new("-q")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut sorted = names.to_vec();
+    sorted.sort();
+    let docs: Vec<Value> =
+        sorted.iter().map(|n| serde_json::from_slice(&std::fs::read(out_dir.join(format!("{n}.json"))).expect("read")).expect("JSON")).collect();
+
+    let csv_path = tmp.path().join("zoo.csv");
+    let out = run(&[Path::new("export"), &input, Path::new("-o"), &csv_path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (_, rows) = read_csv(&csv_path);
+    assert_eq!(rows, expected_rows(&docs));
+    assert_unique_keys(&rows, "zoo CSV");
+    let deadlines = rows.iter().filter(|r| !r[16].is_empty()).count();
+    let statuses = rows.iter().filter(|r| !r[17].is_empty()).count();
+    assert!(deadlines * 2 > rows.len(), "most zoo measures have a deadline: {deadlines} of {}", rows.len());
+    assert!(statuses >= 10, "statuses exported: {statuses}");
+    let extra: Vec<&String> = rows.iter().map(|r| &r[19]).filter(|e| !e.is_empty()).collect();
+    assert!(!extra.is_empty(), "extra columns exported");
+    for e in extra {
+        assert!(serde_json::from_str::<Value>(e).expect("extra is JSON").is_object());
+    }
+    assert!(!tmp.path().join("zoo.agenda_items.csv").exists(), "no agenda items file without minutes");
+
+    let xlsx_path = tmp.path().join("zoo.xlsx");
+    let out = run(&[Path::new("export"), &out_dir, Path::new("-o"), &xlsx_path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx_path).expect("an XLSX file");
+    assert_eq!(book.sheet_names(), ["Measures"]);
+    assert_eq!(sheet_cells(&mut book, "Measures")[1..], rows[..]);
+
+    // The document id is the one the dataset and the JSONL use.
+    let jsonl = tmp.path().join("zoo.jsonl");
+    let out = run(&[Path::new("convert"), &input, Path::new("-o"), &out_dir, Path::new("--jsonl"), &jsonl, Path::new("-q")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let records: Vec<Value> = std::fs::read_to_string(&jsonl).expect("read").lines().map(|l| serde_json::from_str(l).expect("record")).collect();
+    let keys: Vec<(String, String)> =
+        records.iter().map(|r| (r["doc_id"].as_str().expect("doc_id").to_string(), r["id"].as_str().expect("id").to_string())).collect();
+    let row_keys: Vec<(String, String)> = rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    assert_eq!(keys, row_keys);
+    assert!(records.iter().any(|r| r["deadline"].is_string()) && records.iter().any(|r| r["status"].is_string()));
 }

@@ -300,7 +300,7 @@ fn index_search_and_diff_take_web_pages() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let out = bin().arg("search").arg(&db).arg("registerstudie").output().expect("runs");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Sak 11/25"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("item 11/25"), "{}", String::from_utf8_lossy(&out.stdout));
     let out = bin()
         .arg("diff")
         .arg(common::corpus().join("krn-2020-2022.docx"))

@@ -213,7 +213,28 @@ fn search_page_ranks_marked_hits_with_facets_that_count_what_they_filter() {
     assert!(html.contains(&format!("{total} matches, 1–20 shown")), "summary counts the matches");
     let hits = api["hits"].as_array().expect("hits");
     assert_eq!(hits.len(), 20);
-    assert!(hits.iter().any(|h| h["snippet"].as_str().is_some_and(|s| s.contains("forsknings«støtte»"))));
+    let raw = serve.get(&format!("/api/search?q={}", enc("støtte"))).text();
+    assert_eq!(raw.matches("\"files\":").count(), 20, "each hit has one `files` key");
+    // Plain snippets with the matches as char offsets; the page marks the same spans.
+    let mut in_compound = 0;
+    for h in hits {
+        let snippet: Vec<char> = h["snippet"].as_str().expect("snippet").chars().collect();
+        for span in h["highlights"].as_array().expect("highlights") {
+            let (start, end) = (span[0].as_u64().expect("start") as usize, span[1].as_u64().expect("end") as usize);
+            assert_eq!(snippet[start..end].iter().collect::<String>().to_lowercase(), "støtte", "{h}");
+            in_compound += usize::from(snippet[..start].iter().collect::<String>().ends_with("forsknings"));
+        }
+        assert!(h["text"].is_string() && h["responsible"].is_array() && h["indicators"].is_array(), "the whole unit: {h}");
+        // Every corpus plan is indexed as PDF, DOCX and text: one hit lists the forms.
+        let files = h["files"].as_array().expect("files");
+        assert!(!files.is_empty() && files[0]["document_id"] == h["document_id"], "{h}");
+        assert!(files.iter().all(|f| f["url"].as_str().is_some_and(|u| u.starts_with('/'))), "{h}");
+    }
+    assert!(in_compound > 0, "a match inside forskningsstøtte");
+    assert!(hits.iter().any(|h| h["files"].as_array().is_some_and(|f| f.len() > 1)), "forms of one plan grouped");
+    assert!(html.contains("class=\"form\""), "the page lists the plan's files");
+    assert_eq!(api["mode"], "substring");
+    assert_eq!(api["index"], "vocabulary");
     let first_url = hits[0]["url"].as_str().expect("url");
     assert!(html.contains(&format!("class=\"hit-link\" href=\"{}\"", first_url.replace('&', "&amp;"))), "the best hit first");
 
@@ -559,4 +580,45 @@ fn a_reader_searches_filters_opens_a_measure_and_a_diff_in_headless_chromium() {
     }
     assert!(dom.contains("<del>") && dom.contains("<ins>"), "word diff highlighted");
     println!("screenshots in {}", root().join("target/web-artifacts").display());
+}
+
+#[test]
+fn the_api_shows_paths_relative_to_the_indexed_root_never_absolute_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root_dir = dir.path().join("archive");
+    std::fs::create_dir_all(root_dir.join("krn")).expect("mkdir");
+    std::fs::copy(root().join("corpus/krn-2020-2022.pdf"), root_dir.join("krn/krn-2020-2022.pdf")).expect("copy");
+    std::fs::copy(root().join("corpus/krn-2020-2022.docx"), root_dir.join("krn/krn-2020-2022.docx")).expect("copy");
+    let db = dir.path().join("plans.sqlite");
+    let out = bin().arg("index").arg(&db).arg(&root_dir).output().expect("index runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let serve = Serve::start(&db);
+    let absolute = dir.path().canonicalize().expect("absolute").display().to_string();
+
+    let docs = serve.get("/api/documents");
+    assert_eq!(docs.status, 200);
+    let text = docs.text();
+    assert!(!text.contains(&absolute) && !text.contains(&dir.path().display().to_string()), "no server path: {text}");
+    let list = docs.json();
+    let mut paths: Vec<&str> = list.as_array().expect("documents").iter().map(|d| d["path"].as_str().expect("path")).collect();
+    paths.sort();
+    assert_eq!(paths, ["krn/krn-2020-2022.docx", "krn/krn-2020-2022.pdf"]);
+
+    let id = list[0]["id"].as_str().expect("id");
+    for path in [format!("/api/documents/{id}"), format!("/api/measures/{id}/1/1a"), format!("/api/search?q={}", enc("stipendiater"))] {
+        let reply = serve.get(&path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(!reply.text().contains(&absolute), "{path} shows a server path");
+    }
+    let search = serve.get(&format!("/api/search?q={}", enc("stipendiater"))).json();
+    let files: Vec<&str> = search["hits"][0]["files"].as_array().expect("files").iter().map(|f| f["file"].as_str().expect("file")).collect();
+    assert_eq!(files.len(), 2, "the PDF and the DOCX are one plan: {files:?}");
+    // A source that moved away is reported by its relative path only.
+    std::fs::remove_file(root_dir.join("krn/krn-2020-2022.pdf")).expect("remove");
+    let pdf = list.as_array().expect("documents").iter().find(|d| d["path"] == "krn/krn-2020-2022.pdf").expect("the PDF");
+    let page = serve.get(&format!("/documents/{}", pdf["id"].as_str().expect("id"))).text();
+    assert!(!page.contains(&absolute), "the document page shows no server path");
+    let gone = serve.get(&format!("/source/{}", pdf["id"].as_str().expect("id")));
+    assert_eq!(gone.status, 404);
+    assert!(!gone.text().contains(&absolute), "{}", gone.text());
 }

@@ -673,7 +673,7 @@ impl Emitter {
         }
         let Some(doc) = &outcome.doc else { return };
         if let Some(rows) = &mut self.rows {
-            rows.extend(export::measure_rows(doc));
+            rows.extend(export::rows(doc));
         }
         if let Some(sink) = &mut self.jsonl {
             if let Err(e) = jsonl::write_records(sink.writer(), doc) {

@@ -1,17 +1,21 @@
 //! `planparse export INPUTS... [--format csv|xlsx|opensearch-bulk] [-o FILE|-] [--index NAME] [--jobs N] [--timeout SECS]`
 //!
-//! Measures as a spreadsheet, one row per measure (CSV with a BOM, or XLSX),
-//! or every measure and agenda item as OpenSearch/Elasticsearch `_bulk`
-//! NDJSON (mapping: `schemas/opensearch-mapping.json`). INPUTS are converted
-//! `.json` files, documents (converted on the fly), or folders of either;
-//! rows follow the sorted relative paths, then document order.
+//! Measures and agenda items as a spreadsheet (CSV with a BOM, or XLSX), one
+//! row per measure and per agenda item, keyed by document id and unit id
+//! (`docs/exports.md`), or as OpenSearch/Elasticsearch `_bulk` NDJSON
+//! (mapping: `schemas/opensearch-mapping.json`). XLSX has a sheet per kind of
+//! row; CSV to a file writes the measures there and the agenda items (if
+//! any) next to it as `NAME.agenda_items.csv`; CSV to stdout writes the
+//! `--table` asked for. INPUTS are converted `.json` files, documents
+//! (converted on the fly), or folders of either; rows follow the sorted
+//! relative paths, then document order.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use planparse::dataset::export::{self, Row};
+use planparse::dataset::export::{self, Row, Sheet};
 use planparse::model::Document;
 use planparse::pipeline::Options;
 use rayon::prelude::*;
@@ -20,12 +24,20 @@ use super::convert::{collect_inputs, convert_isolated, parse_seconds, thread_poo
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
-    /// RFC 4180, UTF-8 with BOM, one row per measure
+    /// RFC 4180, UTF-8 with BOM, one row per measure (agenda items in a second file)
     Csv,
-    /// Excel workbook, one row per measure
+    /// Excel workbook, one row per measure (agenda items on a second sheet)
     Xlsx,
     /// `_bulk` NDJSON: an index action line and a record line per measure and agenda item
     OpensearchBulk,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Table {
+    /// One row per measure
+    Measures,
+    /// One row per agenda item of minutes
+    AgendaItems,
 }
 
 #[derive(clap::Args)]
@@ -39,6 +51,9 @@ pub struct Args {
     /// Output file ("-" or none for stdout; XLSX needs a file)
     #[arg(short, long, value_name = "FILE|-")]
     output: Option<PathBuf>,
+    /// Rows written by CSV to stdout (CSV to a file writes both tables)
+    #[arg(long, value_enum, default_value = "measures")]
+    table: Table,
     /// Index named in the bulk action lines
     #[arg(long, default_value = "planparse")]
     index: String,
@@ -99,7 +114,7 @@ pub fn run(args: Args) -> i32 {
                         export::write_opensearch_bulk(&mut bytes, &doc, &args.index).map_err(|e| e.to_string())?;
                         Ok(Part::Bulk(bytes))
                     }
-                    Format::Csv | Format::Xlsx => Ok(Part::Rows(export::measure_rows(&doc))),
+                    Format::Csv | Format::Xlsx => Ok(Part::Rows(export::rows(&doc))),
                 }
             })
             .collect()
@@ -118,14 +133,26 @@ pub fn run(args: Args) -> i32 {
             }
         }
     }
+    let csv = |sheet: Sheet| {
+        let mut b = Vec::new();
+        export::write_csv(&mut b, &rows, sheet).map(|_| b).map_err(|e| e.to_string())
+    };
     let bytes = match format {
         Format::OpensearchBulk => Ok(bulk),
-        Format::Csv => {
-            let mut b = Vec::new();
-            export::write_csv(&mut b, &rows).map(|_| b).map_err(|e| e.to_string())
-        }
+        Format::Csv if output.is_none() => csv(if args.table == Table::AgendaItems { Sheet::AgendaItems } else { Sheet::Measures }),
+        Format::Csv => csv(Sheet::Measures),
         Format::Xlsx => export::xlsx_bytes(&rows).map_err(|e| e.to_string()),
     };
+    // CSV to a file: the agenda items go to a second file beside it.
+    if let (Format::Csv, Some(path)) = (format, output) {
+        if rows.iter().any(|r| r.sheet == Sheet::AgendaItems) {
+            let items = items_path(path);
+            if let Err(e) = csv(Sheet::AgendaItems).and_then(|b| AtomicFile::write(&items, &b).map_err(|e| e.to_string())) {
+                eprintln!("planparse: {}: cannot write: {e}", items.display());
+                code = super::EXIT_FAILED;
+            }
+        }
+    }
     let written = bytes.and_then(|b| {
         match output {
             Some(path) => AtomicFile::write(path, &b),
@@ -139,6 +166,12 @@ pub fn run(args: Args) -> i32 {
         code = super::EXIT_FAILED;
     }
     code
+}
+
+/// `NAME.agenda_items.csv` beside `NAME.csv`.
+pub(super) fn items_path(measures: &Path) -> PathBuf {
+    let stem = measures.file_stem().map_or_else(|| "export".to_string(), |s| s.to_string_lossy().into_owned());
+    measures.with_file_name(format!("{stem}.agenda_items.csv"))
 }
 
 /// A converted `.json` read back, or a document converted now.

@@ -52,6 +52,10 @@ const BATCH: usize = 32;
 /// One input read from disk, before conversion.
 struct Input {
     path: PathBuf,
+    /// The path relative to the indexed root (the folder named on the
+    /// command line; a file named there is its own name): the document's
+    /// `source.file`, and what the web page shows instead of `key`.
+    rel: String,
     /// Absolute path: the document's key in the dataset.
     key: String,
     bytes: Vec<u8>,
@@ -107,11 +111,11 @@ pub fn run(args: Args) -> i32 {
 
 /// Writes every input in one transaction; per-input failures are counted and
 /// reported, a dataset failure (lock, disk) aborts the run.
-fn index(dataset: &mut Dataset, files: &[PathBuf], args: &Args, tally: &mut Tally) -> Result<(), DatasetError> {
+fn index(dataset: &mut Dataset, files: &[(PathBuf, String)], args: &Args, tally: &mut Tally) -> Result<(), DatasetError> {
     let opts = Options { ocr: args.ocr.options(), ..Options::default() };
     let mut writer = dataset.writer()?;
     for batch in files.chunks(BATCH) {
-        let read: Vec<Result<Input, String>> = batch.par_iter().map(|p| read(p)).collect();
+        let read: Vec<Result<Input, String>> = batch.par_iter().map(|(p, rel)| read(p, rel)).collect();
         let mut todo = Vec::new();
         for input in read {
             match input {
@@ -133,8 +137,17 @@ fn index(dataset: &mut Dataset, files: &[PathBuf], args: &Args, tally: &mut Tall
         for (input, doc) in converted {
             match doc {
                 Ok(doc) => {
-                    let outcome = if args.force { writer.replace(&input.key, &input.sha256, &doc)? } else { writer.put(&input.key, &input.sha256, &doc)? };
+                    let outcome = if args.force {
+                        writer.replace_at(&input.key, &input.rel, &input.sha256, &doc)?
+                    } else {
+                        writer.put_at(&input.key, &input.rel, &input.sha256, &doc)?
+                    };
                     report(&input.path, &outcome, &doc, args.quiet, tally);
+                    for note in writer.take_notes() {
+                        if !args.quiet {
+                            eprintln!("planparse: note: {note}");
+                        }
+                    }
                 }
                 Err(e) => {
                     eprintln!("planparse: {}: {e}", input.path.display());
@@ -194,18 +207,31 @@ fn prune(writer: &mut Writer<'_>, quiet: bool, tally: &mut Tally) -> Result<(), 
 }
 
 /// Files named on the command line, and the supported files under folders,
-/// sorted; plus a message per input that cannot be listed.
-fn collect_inputs(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+/// sorted, each with its path relative to the root it was found under
+/// (`/`-separated; a file named on the command line is its own name); plus
+/// a message per input that cannot be listed.
+fn collect_inputs(inputs: &[PathBuf]) -> (Vec<(PathBuf, String)>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            walk(input, &mut files, &mut errors);
+            let mut found = Vec::new();
+            walk(input, &mut found, &mut errors);
+            for path in found {
+                let rel = path
+                    .strip_prefix(input)
+                    .map_or_else(|_| file_name(&path), |r| r.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"));
+                files.push((path, rel));
+            }
         } else {
-            files.push(input.clone());
+            files.push((input.clone(), file_name(input)));
         }
     }
     (files, errors)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
@@ -229,11 +255,11 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
     }
 }
 
-fn read(path: &Path) -> Result<Input, String> {
+fn read(path: &Path, rel: &str) -> Result<Input, String> {
     let bytes = super::read_input(path)?;
     let key = std::fs::canonicalize(path).map_err(|e| format!("{}: cannot resolve: {e}", path.display()))?.display().to_string();
     let sha256 = pipeline::sha256_hex(&bytes);
-    Ok(Input { path: path.to_path_buf(), key, bytes, sha256 })
+    Ok(Input { path: path.to_path_buf(), rel: rel.to_string(), key, bytes, sha256 })
 }
 
 /// The document of an input: a converted `.json` is read as it is, anything
@@ -244,6 +270,5 @@ fn document(input: &mut Input, opts: &Options, limit: Duration) -> Result<Docume
     if is_json {
         return serde_json::from_slice::<Document>(&input.bytes).map_err(|e| format!("not a planparse document (JSON from `planparse convert` expected): {e}"));
     }
-    let name = input.path.file_name().map_or_else(|| input.path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    super::convert::convert_isolated(&name, std::mem::take(&mut input.bytes), opts, limit)
+    super::convert::convert_isolated(&input.rel, std::mem::take(&mut input.bytes), opts, limit)
 }

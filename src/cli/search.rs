@@ -4,13 +4,17 @@
 //! The query is literal text matched as a substring (`støtte` finds
 //! `forskningsstøtte`), case-insensitive, æ/ø/å kept apart from a/o. `--fts`
 //! passes FTS5 syntax through (`"kliniske studier" AND biobank*`); `--words`
-//! matches whole words instead of substrings. Matches are marked «…», or bold
-//! on a terminal.
+//! matches whole words instead of substrings. The first line says how many
+//! hits there are ("20 of 134 hits"); matches are bold when stdout is a
+//! terminal and unmarked otherwise (`«…»` is ordinary Norwegian quotation, so
+//! no quote-like marks are added). `--json` gives each hit's whole unit and
+//! its matches as char offsets (`highlights`) into a plain snippet. The same
+//! plan indexed in several forms (PDF, DOCX...) is one hit listing its files.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use planparse::dataset::sqlite::{parse_kind, parse_period, Dataset, DatasetError, Hit, Index, Query, Results, UnitKind, MARK_CLOSE, MARK_OPEN, RANK_WINDOW};
+use planparse::dataset::sqlite::{parse_kind, parse_period, Dataset, DatasetError, Hit, Index, Query, Results, UnitKind, RANK_WINDOW};
 use planparse::model::DocumentKind;
 
 #[derive(clap::Args)]
@@ -34,7 +38,7 @@ pub struct Args {
     /// Most hits to print
     #[arg(short = 'n', long, default_value_t = 20)]
     limit: usize,
-    /// Print the hits as JSON
+    /// Print the hits as JSON (whole units, matches as char offsets into the snippet)
     #[arg(long)]
     json: bool,
     /// Read the query as FTS5 syntax (AND, OR, NOT, NEAR, "phrases", prefix*)
@@ -81,9 +85,8 @@ pub fn run(args: Args) -> i32 {
     };
     let stdout = std::io::stdout();
     let bold = !args.json && stdout.is_terminal();
-    let (open, close) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("«", "»") };
     let mut out = stdout.lock();
-    let written = if args.json { print_json(&mut out, &args.query, &results, open, close) } else { print_text(&mut out, &results.hits, open, close) };
+    let written = if args.json { print_json(&mut out, &args.query, &results) } else { print_text(&mut out, &args.query, &results, bold) };
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("planparse: cannot write: {e}");
@@ -91,9 +94,6 @@ pub fn run(args: Args) -> i32 {
         }
     }
     if !args.json {
-        if results.hits.is_empty() {
-            eprintln!("planparse: no hits for {:?}", args.query);
-        }
         if let Some(n) = results.ranked_within {
             eprintln!("planparse: more than {n} matches; these are the best of the {n} most recently indexed (add words or filters to narrow)");
         }
@@ -101,59 +101,95 @@ pub fn run(args: Args) -> i32 {
     super::EXIT_OK
 }
 
-fn marked(snippet: &str, open: &str, close: &str) -> String {
-    snippet.replace(MARK_OPEN, open).replace(MARK_CLOSE, close)
+/// `text` with the `[start, end)` char ranges in bold (ANSI), or unchanged.
+fn emphasized(text: &str, highlights: &[[usize; 2]], bold: bool) -> String {
+    if !bold {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8 * highlights.len());
+    let mut spans = highlights.iter().peekable();
+    for (i, c) in text.chars().enumerate() {
+        if spans.peek().is_some_and(|[start, _]| *start == i) {
+            out.push_str("\x1b[1m");
+        }
+        out.push(c);
+        if spans.peek().is_some_and(|[_, end]| *end == i + 1) {
+            out.push_str("\x1b[0m");
+            spans.next();
+        }
+    }
+    out
 }
 
-fn print_json(out: &mut impl Write, query: &str, results: &Results, open: &str, close: &str) -> std::io::Result<()> {
+fn print_json(out: &mut impl Write, query: &str, results: &Results) -> std::io::Result<()> {
     #[derive(serde::Serialize)]
     struct Output<'a> {
         query: &'a str,
+        mode: &'a str,
         index: &'a str,
+        /// Hits in all; `hits` holds the first `--limit` of them.
+        total: usize,
+        more: bool,
         ranked_within: Option<usize>,
-        hits: Vec<Hit>,
+        hits: &'a [Hit],
     }
-    let hits: Vec<Hit> = results
-        .hits
-        .iter()
-        .cloned()
-        .map(|mut h| {
-            h.snippet = marked(&h.snippet, open, close);
-            h
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &Output { query, index: results.index, ranked_within: results.ranked_within, hits })?;
+    let output = Output {
+        query,
+        mode: results.mode,
+        index: results.index,
+        total: results.total,
+        more: results.more,
+        ranked_within: results.ranked_within,
+        hits: &results.hits,
+    };
+    serde_json::to_writer_pretty(&mut *out, &output)?;
     writeln!(out)
 }
 
-/// Three lines a hit: the document; where in it (section, label, pages, parties);
-/// the snippet.
-fn print_text(out: &mut impl Write, hits: &[Hit], open: &str, close: &str) -> std::io::Result<()> {
-    for (n, hit) in hits.iter().enumerate() {
+/// The count line, then three lines a hit: the plan (with its files); where
+/// in it (section, label, pages, parties, deadline, status); the snippet.
+fn print_text(out: &mut impl Write, query: &str, results: &Results, bold: bool) -> std::io::Result<()> {
+    let shown = results.hits.len();
+    let total = if results.more { format!("more than {}", results.total) } else { results.total.to_string() };
+    let noun = if results.total == 1 && !results.more { "hit" } else { "hits" };
+    let how = format!("{} search, {} index", results.mode, results.index);
+    if shown == results.total && !results.more {
+        writeln!(out, "{total} {noun} for {query:?} ({how})")?;
+    } else {
+        writeln!(out, "{shown} of {total} {noun} for {query:?} ({how}; --limit N for more)")?;
+    }
+    for (n, hit) in results.hits.iter().enumerate() {
         let mut head = vec![hit.title.clone().unwrap_or_else(|| hit.file.clone())];
         head.extend(hit.organization.clone());
         head.extend(hit.period.map(|p| format!("{}–{}", p.from, p.to)));
-        head.push(hit.file.clone());
+        let files: Vec<&str> = hit.files.iter().map(|f| f.file.as_str()).collect();
+        head.push(if files.len() > 1 { format!("files: {}", files.join(", ")) } else { hit.file.clone() });
         writeln!(out, "{}. {}", n + 1, head.join(" · "))?;
         let mut place = Vec::new();
         match hit.unit {
             UnitKind::Measure => {
                 if let Some(title) = &hit.section_title {
-                    place.push(format!("{} {title}", hit.section_id.as_deref().unwrap_or_default()));
+                    place.push(format!("{} {title}", hit.section_number.as_deref().or(hit.section_id.as_deref()).unwrap_or_default()).trim().to_string());
                 }
-                place.push(format!("tiltak {}", hit.label.as_deref().unwrap_or(&hit.id)));
+                place.push(format!("measure {}", hit.label.as_deref().unwrap_or(&hit.id)));
             }
-            UnitKind::AgendaItem => place.push(format!("Sak {} {}", hit.id, hit.label.as_deref().unwrap_or_default())),
+            UnitKind::AgendaItem => place.push(format!("item {} {}", hit.id, hit.label.as_deref().unwrap_or_default()).trim().to_string()),
         }
         if !hit.pages.is_empty() {
             let pages: Vec<String> = hit.pages.iter().map(u32::to_string).collect();
-            place.push(format!("s. {}", pages.join("–")));
+            place.push(format!("p. {}", pages.join("–")));
         }
         if !hit.responsible.is_empty() {
-            place.push(format!("ansvar: {}", hit.responsible.join(", ")));
+            place.push(format!("responsible: {}", hit.responsible.join(", ")));
+        }
+        if let Some(d) = &hit.deadline {
+            place.push(format!("deadline: {d}"));
+        }
+        if let Some(s) = &hit.status {
+            place.push(format!("status: {s}"));
         }
         writeln!(out, "   {}", place.join(" · "))?;
-        writeln!(out, "   {}", marked(&hit.snippet, open, close))?;
+        writeln!(out, "   {}", emphasized(&hit.snippet, &hit.highlights, bold))?;
     }
     Ok(())
 }

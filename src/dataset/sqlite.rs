@@ -41,9 +41,7 @@ use crate::model::Document;
 
 pub use read::DocumentSummary;
 pub use schema::{statements, SCHEMA, SCHEMA_VERSION};
-pub use search::{
-    parse_kind, parse_period, FacetValue, Facets, Hit, Index, Query, ResultPage, Results, UnitKind, MARK_CLOSE, MARK_OPEN, MAX_EXPANSION, RANK_WINDOW,
-};
+pub use search::{parse_kind, parse_period, FacetValue, Facets, Form, Hit, Index, Plan, Query, ResultPage, Results, UnitKind, MAX_EXPANSION, RANK_WINDOW};
 pub use write::{Outcome, Writer};
 
 /// How long a writer waits for another writer before giving up with

@@ -8,7 +8,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::params::{Filter, SearchParams, PER_PAGE};
 use super::views::{self, document_url, measure_url, DocumentView, MeasureView};
-use crate::dataset::sqlite::{DocumentSummary, FacetValue, Hit, ResultPage, UnitKind, MARK_CLOSE, MARK_OPEN};
+use crate::dataset::sqlite::{DocumentSummary, FacetValue, Hit, ResultPage, UnitKind};
 use crate::model::{Document, Measure, Meeting, Period, Section, Table};
 
 const STYLE: &str = r#"
@@ -139,20 +139,22 @@ fn document_name(d: &DocumentSummary) -> String {
     d.title.clone().unwrap_or_else(|| d.file.clone())
 }
 
-/// A snippet with its matches as `<mark>`, every piece of text escaped.
-fn snippet(text: &str) -> Markup {
+/// A snippet with its highlights (`[start, end)` char offsets) as `<mark>`,
+/// every piece of text escaped. Offsets out of order or past the end are
+/// clamped, never a panic.
+fn snippet(text: &str, highlights: &[[usize; 2]]) -> Markup {
+    let chars: Vec<char> = text.chars().collect();
     let mut parts: Vec<(bool, String)> = Vec::new();
-    let mut marked = false;
-    let mut current = String::new();
-    for c in text.chars() {
-        if c == MARK_OPEN || c == MARK_CLOSE {
-            parts.push((marked, std::mem::take(&mut current)));
-            marked = c == MARK_OPEN;
-        } else {
-            current.push(c);
-        }
+    let mut at = 0;
+    for [start, end] in highlights {
+        let start = (*start).clamp(at, chars.len());
+        let end = (*end).clamp(start, chars.len());
+        parts.push((false, chars[at..start].iter().collect()));
+        parts.push((true, chars[start..end].iter().collect()));
+        at = end;
     }
-    parts.push((marked, current));
+    parts.push((false, chars[at..].iter().collect()));
+    parts.retain(|(_, p)| !p.is_empty());
     html! {
         @for (is_match, part) in &parts {
             @if *is_match { mark { (part) } } @else { (part) }
@@ -241,24 +243,32 @@ fn search_hit(hit: &Hit) -> Markup {
         UnitKind::Measure => {
             let label = hit.label.as_deref().unwrap_or(&hit.id);
             match &hit.section_title {
-                Some(section) => format!("Tiltak {label} · {section}"),
-                None => format!("Tiltak {label}"),
+                Some(section) => format!("Measure {label} · {section}"),
+                None => format!("Measure {label}"),
             }
         }
-        UnitKind::AgendaItem => format!("Sak {} {}", hit.id, hit.label.as_deref().unwrap_or_default()),
+        UnitKind::AgendaItem => format!("Item {} {}", hit.id, hit.label.as_deref().unwrap_or_default()),
     };
     let pages: Vec<String> = hit.pages.iter().map(u32::to_string).collect();
     html! {
         li.hit {
             a.hit-link href=(views::hit_url(hit)) { (place) }
-            div.snippet { (snippet(&hit.snippet)) }
+            div.snippet { (snippet(&hit.snippet, &hit.highlights)) }
             div.meta {
                 a href=(document_url(&hit.document_id, None)) { (hit.title.as_deref().unwrap_or(&hit.file)) }
                 @if let Some(org) = &hit.organization { " · " (org) }
                 @if let Some(p) = period(hit.period) { " · " (p) }
-                @if hit.title.is_some() { " · " (hit.file) }
-                @if !hit.responsible.is_empty() { " · ansvar: " (hit.responsible.join(", ")) }
-                @if !pages.is_empty() { " · s. " (pages.join("–")) }
+                @if !hit.responsible.is_empty() { " · responsible: " (hit.responsible.join(", ")) }
+                @if let Some(d) = &hit.deadline { " · deadline: " (d) }
+                @if let Some(s) = &hit.status { " · status: " (s) }
+                @if !pages.is_empty() { " · p. " (pages.join("–")) }
+            }
+            div.meta.files {
+                @if hit.files.len() > 1 { "Files: " } @else { "File: " }
+                @for (k, form) in hit.files.iter().enumerate() {
+                    @if k > 0 { ", " }
+                    a.form href=(views::form_url(hit.unit, form)) { (form.file) } " (" (form.format) ")"
+                }
             }
         }
     }
@@ -351,7 +361,7 @@ fn document_facts(d: &DocumentSummary, source_available: bool) -> Markup {
             dt { "File" } dd {
                 (d.file) " (" (d.format) @if let Some(n) = d.pages { ", " (n) " pages" } ")"
                 @if source_available { " · " a href=(format!("/source/{}", d.id)) { "open the source file" } }
-                @else { " · the source file is no longer at " (d.path) }
+                @else { " · the source file is no longer where it was indexed from (" (d.rel_path) ")" }
             }
             dt { "Contents" } dd { (d.measures) " measures, " (d.agenda_items) " agenda items" }
             dt { "Indexed" } dd { (d.indexed_at) }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::params::{SearchParams, PER_PAGE};
 use super::{Failure, Reply};
-use crate::dataset::sqlite::{Dataset, DocumentSummary, Facets, Hit, ResultPage, UnitKind, MARK_CLOSE, MARK_OPEN};
+use crate::dataset::sqlite::{Dataset, DocumentSummary, Facets, Form, Hit, ResultPage, UnitKind};
 use crate::diff::{self, ChangeType, Comparison};
 use crate::model::{Document, Measure, Section};
 
@@ -95,23 +95,54 @@ pub struct SearchJson<'a> {
     pub responsible: Option<&'a str>,
     pub page: usize,
     pub per_page: usize,
-    /// Units that matched (within the rank window).
+    /// Hits in all (within the rank window; a unit in several forms of one plan is one hit).
     pub total: usize,
     /// More units matched than `total` counts.
     pub more: bool,
     pub ranked_within: Option<usize>,
+    /// `substring`, `words` or `fts`.
+    pub mode: &'a str,
+    /// The index that answered: `vocabulary`, `trigram`, `words`, `scan`, `none`.
     pub index: &'a str,
     pub hits: Vec<HitJson<'a>>,
     pub facets: &'a Facets,
 }
 
 /// A hit of `/api/search`: the fields of `planparse search --json` (the
-/// snippet's match between `«` and `»`) and `url`, its page.
-#[derive(Serialize)]
+/// whole unit, a plain `snippet` with `highlights` as char offsets, the
+/// plan's `files`, each here with the `url` of the unit in that form) and
+/// `url`, its page.
 pub struct HitJson<'a> {
-    #[serde(flatten)]
     pub hit: &'a Hit,
-    pub snippet: String,
+}
+
+impl Serialize for HitJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        // The hit's own fields, with `files` replaced by the same entries plus
+        // their `url` (a flattened struct would write `files` twice).
+        let serde_json::Value::Object(fields) = serde_json::to_value(self.hit).map_err(S::Error::custom)? else {
+            return Err(S::Error::custom("a hit serializes as an object"));
+        };
+        let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
+        for (key, value) in &fields {
+            if key == "files" {
+                let files: Vec<FormJson> = self.hit.files.iter().map(|form| FormJson { form, url: form_url(self.hit.unit, form) }).collect();
+                map.serialize_entry("files", &files)?;
+            } else {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.serialize_entry("url", &hit_url(self.hit))?;
+        map.end()
+    }
+}
+
+/// A form of a hit's plan, with the unit's page in that form.
+#[derive(Serialize)]
+pub struct FormJson<'a> {
+    #[serde(flatten)]
+    pub form: &'a Form,
     pub url: String,
 }
 
@@ -128,12 +159,9 @@ impl<'a> SearchJson<'a> {
             total: page.total,
             more: page.more,
             ranked_within: page.ranked_within,
+            mode: page.mode,
             index: page.index,
-            hits: page
-                .hits
-                .iter()
-                .map(|hit| HitJson { hit, snippet: hit.snippet.replace(MARK_OPEN, "«").replace(MARK_CLOSE, "»"), url: hit_url(hit) })
-                .collect(),
+            hits: page.hits.iter().map(|hit| HitJson { hit }).collect(),
             facets: &page.facets,
         }
     }
@@ -141,9 +169,18 @@ impl<'a> SearchJson<'a> {
 
 /// The page a hit links to: its measure, or its agenda item on the document page.
 pub fn hit_url(hit: &Hit) -> String {
-    match hit.unit {
-        UnitKind::Measure => measure_url(&hit.document_id, &hit.id),
-        UnitKind::AgendaItem => document_url(&hit.document_id, Some(&item_anchor(&hit.id))),
+    unit_url(hit.unit, &hit.document_id, &hit.id)
+}
+
+/// The page of a hit's unit in another form of its plan.
+pub fn form_url(unit: UnitKind, form: &Form) -> String {
+    unit_url(unit, &form.document_id, &form.id)
+}
+
+fn unit_url(unit: UnitKind, document_id: &str, id: &str) -> String {
+    match unit {
+        UnitKind::Measure => measure_url(document_id, id),
+        UnitKind::AgendaItem => document_url(document_id, Some(&item_anchor(id))),
     }
 }
 
@@ -225,7 +262,7 @@ impl Store {
         let summary = self.summary(id)?;
         let document = self.document(id)?;
         let others = self.same_organization(&summary)?.into_iter().filter(|d| d.id != id && d.kind == summary.kind).collect();
-        Ok(DocumentView { source_available: Path::new(&summary.path).is_file(), summary, document, others })
+        Ok(DocumentView { source_available: Path::new(&summary.abs_path).is_file(), summary, document, others })
     }
 
     /// The documents of the same organization as `doc` (itself included);
@@ -268,7 +305,7 @@ impl Store {
                 .into_iter()
                 .map(|s| SectionRef { id: s.id.clone(), number: s.number.clone(), title: s.title.clone() })
                 .collect(),
-            source_available: Path::new(&summary.path).is_file(),
+            source_available: Path::new(&summary.abs_path).is_file(),
             document: summary,
             measure,
             versions,
@@ -318,8 +355,8 @@ impl Store {
     /// The source file of a document, if it is still where it was indexed from.
     pub fn source(&self, id: &str) -> Result<Reply, Failure> {
         let summary = self.summary(id)?;
-        let path = Path::new(&summary.path);
-        let file = verified_source(path, &summary.input_sha256)?;
+        let path = Path::new(&summary.abs_path);
+        let file = verified_source(path, &summary.rel_path, &summary.input_sha256)?;
         let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
         let (content_type, download) = match extension.as_str() {
             "pdf" => ("application/pdf", false),
@@ -339,11 +376,17 @@ impl Store {
 /// holds canonical paths, so a link anywhere on the path now was put there
 /// since), whose bytes still hash to `sha256`. Anything else is refused, so
 /// the page never serves a file outside what was indexed (`/etc/passwd` put
-/// in place of a plan, as a link or a copy).
-fn verified_source(path: &Path, sha256: &str) -> Result<File, Failure> {
+/// in place of a plan, as a link or a copy). Messages name the file by
+/// `shown`, its path relative to the indexed root: the server's own paths
+/// are never shown.
+fn verified_source(path: &Path, shown: &str, sha256: &str) -> Result<File, Failure> {
     use sha2::{Digest, Sha256};
     use std::io::{Seek, SeekFrom};
-    let gone = |why: String| Failure::not_found(format!("{}: the source file is no longer available ({why})", path.display()));
+    let gone = |why: String| {
+        // An OS error may quote the path; the message keeps only its kind.
+        let why = why.replace(&path.display().to_string(), shown);
+        Failure::not_found(format!("{shown}: the source file is no longer available ({why})"))
+    };
     let meta = std::fs::symlink_metadata(path).map_err(|e| gone(e.to_string()))?;
     if meta.file_type().is_symlink() || !meta.is_file() {
         return Err(gone("it is no longer a regular file: a symbolic link or a folder is not served".into()));

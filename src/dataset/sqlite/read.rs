@@ -21,8 +21,18 @@ use crate::model::{self, Action, AgendaItem, Document, DocumentKind, Measure, Me
 pub struct DocumentSummary {
     /// sha256 of the original input (`source.sha256`).
     pub id: String,
-    /// The absolute path the document was indexed from.
-    pub path: String,
+    /// The path the document was indexed from, relative to the indexed root
+    /// (the folder named to `planparse index`, or the file's own name): what
+    /// the web page and its API show. The absolute path is [`Self::abs_path`].
+    #[serde(rename = "path")]
+    pub rel_path: String,
+    /// The absolute path the document was indexed from (the dataset's key);
+    /// never shown by the web page or its API.
+    #[serde(skip)]
+    pub abs_path: String,
+    /// The key shared by every form of the same plan (`documents.plan_key`,
+    /// [`crate::dataset::forms::plan_key`]).
+    pub plan_key: String,
     pub file: String,
     pub format: String,
     pub kind: String,
@@ -45,7 +55,7 @@ const SUMMARY_SQL: &str = "
 SELECT d.id, d.path, d.file, d.format, d.kind, d.title, d.organization, d.period_from, d.period_to, d.pages, d.indexed_at,
        (SELECT count(*) FROM measures AS m WHERE m.document_id = d.id),
        (SELECT count(*) FROM agenda_items AS a WHERE a.document_id = d.id),
-       d.input_sha256
+       d.input_sha256, d.rel_path, d.plan_key
 FROM documents AS d";
 
 fn summary_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentSummary> {
@@ -53,7 +63,9 @@ fn summary_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentSummary> {
     let to: Option<i32> = r.get(8)?;
     Ok(DocumentSummary {
         id: r.get(0)?,
-        path: r.get(1)?,
+        abs_path: r.get(1)?,
+        rel_path: r.get(14)?,
+        plan_key: r.get(15)?,
         file: r.get(2)?,
         format: r.get(3)?,
         kind: r.get(4)?,
@@ -184,12 +196,14 @@ fn sections(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Section>> {
 }
 
 fn measures(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Measure>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, measure_id, section_id, label, text, strategy_refs, pages FROM measures WHERE document_id = ?1 ORDER BY ord")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, measure_id, section_id, label, text, strategy_refs, pages, deadline, status, extra FROM measures WHERE document_id = ?1 ORDER BY ord",
+    )?;
     let rows: Vec<(i64, Measure)> = stmt
         .query_map([doc], |r| {
             let refs: String = r.get(5)?;
             let pages: String = r.get(6)?;
+            let extra: String = r.get(9)?;
             let measure = Measure {
                 id: r.get(1)?,
                 section: r.get(2)?,
@@ -199,10 +213,10 @@ fn measures(conn: &Connection, doc: &str) -> rusqlite::Result<Vec<Measure>> {
                 actions: Vec::new(),
                 indicators: Vec::new(),
                 responsible: Vec::new(),
-                deadline: None,
-                status: None,
+                deadline: r.get(7)?,
+                status: r.get(8)?,
                 pages: json(&pages),
-                extra: Vec::new(),
+                extra: json(&extra),
             };
             Ok((r.get(0)?, measure))
         })?

@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// `PRAGMA user_version` of a database built with [`SCHEMA`].
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Every `CREATE` statement of the dataset, in creation order.
 ///
@@ -19,6 +19,7 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub const SCHEMA: &str = r#"CREATE TABLE documents (
   id TEXT PRIMARY KEY,
   path TEXT NOT NULL UNIQUE,
+  rel_path TEXT NOT NULL,
   file TEXT NOT NULL,
   format TEXT NOT NULL,
   kind TEXT NOT NULL,
@@ -30,8 +31,12 @@ pub const SCHEMA: &str = r#"CREATE TABLE documents (
   warnings TEXT NOT NULL,
   input_sha256 TEXT NOT NULL,
   planparse_version TEXT NOT NULL,
-  indexed_at TEXT NOT NULL
+  indexed_at TEXT NOT NULL,
+  plan_key TEXT NOT NULL,
+  form_signature TEXT NOT NULL
 );
+CREATE INDEX documents_by_plan ON documents(plan_key);
+CREATE INDEX documents_by_period ON documents(organization, period_from, period_to);
 CREATE TABLE sections (
   document_id TEXT NOT NULL REFERENCES documents(id),
   ord INTEGER NOT NULL,
@@ -54,6 +59,9 @@ CREATE TABLE measures (
   label TEXT,
   text TEXT NOT NULL,
   strategy_refs TEXT NOT NULL,
+  deadline TEXT,
+  status TEXT,
+  extra TEXT NOT NULL,
   pages TEXT NOT NULL,
   first_page INTEGER
 );

@@ -40,13 +40,14 @@ use unicode_normalization::UnicodeNormalization;
 use super::terms::{fold, fold_char, QueryWords};
 use super::DatasetError;
 use crate::dataset::vocabulary::normalize_party;
-use crate::model::{DocumentKind, Period};
+use crate::model::{Action, DocumentKind, ExtraColumn, Period};
 
-/// Marks the start of a matched span in [`Hit::snippet`] (replaced by the caller's
-/// markers when printing).
-pub const MARK_OPEN: char = '\u{E000}';
-/// Marks the end of a matched span in [`Hit::snippet`].
-pub const MARK_CLOSE: char = '\u{E001}';
+/// Marks the start of a matched span while a snippet is cut (private-use
+/// characters no document text holds); [`split_marks`] turns the marks into
+/// [`Hit::highlights`] before a hit leaves this module.
+const MARK_OPEN: char = '\u{E000}';
+/// Marks the end of a matched span.
+const MARK_CLOSE: char = '\u{E001}';
 
 /// Characters of context kept on each side of the first match in a snippet.
 const SNIPPET_CONTEXT: usize = 80;
@@ -108,6 +109,15 @@ pub struct Query {
 }
 
 impl Query {
+    /// What the query means: `substring`, `words` or `fts`.
+    pub fn mode(&self) -> &'static str {
+        match (self.raw_fts, self.index) {
+            (true, _) => "fts",
+            (false, Index::Words) => "words",
+            (false, Index::Trigram) => "substring",
+        }
+    }
+
     pub fn new(text: &str) -> Self {
         Query {
             text: text.to_string(),
@@ -131,54 +141,108 @@ pub enum UnitKind {
     AgendaItem,
 }
 
-/// One search hit: a measure or an agenda item, with where it stands.
+/// One search hit: a measure or an agenda item, the whole unit, with where
+/// it stands and where the query matched. The same unit in several forms of
+/// one plan (PDF, DOCX... with the same [`plan_key`](crate::dataset::forms::plan_key))
+/// is one hit: the best-ranked form's, its [`Hit::files`] listing every form.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     pub unit: UnitKind,
     /// bm25 score (lower is better); 0 for unranked (`LIKE`, empty query) hits.
     pub score: f64,
     pub document_id: String,
+    /// The file's path relative to the indexed root.
     pub file: String,
+    /// `pdf`, `docx`, `html`, `text`, `markdown`.
+    pub format: String,
     pub title: Option<String>,
     pub organization: Option<String>,
     pub kind: String,
     pub period: Option<Period>,
     pub section_id: Option<String>,
+    pub section_number: Option<String>,
     pub section_title: Option<String>,
     /// `measures.measure_id` (`1/1a`) or the agenda item number (`33/25`).
     pub id: String,
     /// The measure's label; the agenda item's title.
     pub label: Option<String>,
+    /// The measure's own sentence(s) ("" when it is actions only); the
+    /// agenda item's body.
+    pub text: String,
+    /// The measure's actions with their bullets (empty for agenda items).
+    pub actions: Vec<Action>,
+    pub indicators: Vec<String>,
     /// Parties as printed (empty for agenda items).
     pub responsible: Vec<String>,
+    pub deadline: Option<String>,
+    pub status: Option<String>,
+    pub extra: Vec<ExtraColumn>,
+    /// The agenda item's kind and decision (`null` for measures).
+    pub item_kind: Option<String>,
+    pub decision: Option<String>,
     pub pages: Vec<u32>,
-    /// Text around the first match, matches between [`MARK_OPEN`] and [`MARK_CLOSE`].
+    /// The field the snippet is cut from: `text` (for an agenda item: number,
+    /// title and body), `actions`, `indicators`, `responsible`, `decision`.
+    pub field: &'static str,
+    /// Text around the first match, one line, `…` where it was cut; plain
+    /// text, no marks.
     pub snippet: String,
+    /// The matches in `snippet` as `[start, end)` offsets in Unicode scalar
+    /// values (chars, not bytes), in order: `snippet.chars().skip(start).take(end - start)`.
+    pub highlights: Vec<[usize; 2]>,
+    /// Every form of the plan that holds this unit (this hit's own form
+    /// first): one entry for a plan indexed once.
+    pub files: Vec<Form>,
+}
+
+/// One form (file) of the plan a hit belongs to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Form {
+    pub document_id: String,
+    /// The file's path relative to the indexed root.
+    pub file: String,
+    pub format: String,
+    /// The unit's id in this form (`measure_id` or agenda item number).
+    pub id: String,
+    /// Whether this form's unit matched the query itself (a form whose text
+    /// differs in punctuation may not).
+    pub matched: bool,
 }
 
 /// The hits of a search, and how they were found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Results {
     pub hits: Vec<Hit>,
+    /// Hits in all (units grouped across the forms of a plan, within the rank
+    /// window); `hits` holds the first `limit` of them.
+    pub total: usize,
+    /// More units matched than `total` counts: the ranking was windowed
+    /// (`ranked_within`), or an unranked scan stopped at the window.
+    pub more: bool,
     /// `Some(n)`: more than `n` units matched; the hits are the best of the `n`
     /// most recently indexed matches.
     pub ranked_within: Option<usize>,
-    /// The index that answered: `trigram`, `words`, `like`.
+    /// What the query means: `substring` (the default), `words` (`--words`),
+    /// `fts` (`--fts`).
+    pub mode: &'static str,
+    /// How it was answered; see [`Plan::index`].
     pub index: &'static str,
 }
 
-/// One page of a search: the hits of the page, how many units matched, and
+/// One page of a search: the hits of the page, how many hits there are, and
 /// the facets over all of them.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResultPage {
     pub hits: Vec<Hit>,
-    /// Units that matched (within the rank window).
+    /// Hits in all (units grouped across the forms of a plan, within the rank window).
     pub total: usize,
     /// More units matched than `total` counts: the ranking was windowed
     /// (`ranked_within`), or an unranked scan stopped at the window.
     pub more: bool,
     pub ranked_within: Option<usize>,
-    /// The index that answered: `trigram`, `words`, `like`.
+    /// `substring`, `words` or `fts`; see [`Results::mode`].
+    pub mode: &'static str,
+    /// How it was answered; see [`Plan::index`].
     pub index: &'static str,
     pub facets: Facets,
 }
@@ -235,7 +299,7 @@ pub fn parse_kind(s: &str) -> Result<DocumentKind, String> {
 
 /// How a query is answered.
 #[derive(Debug, Clone, PartialEq)]
-enum Plan {
+pub enum Plan {
     /// Nothing can match (a word no indexed text contains).
     Nothing,
     /// `LIKE` scan for every case variant of the text (empty: everything).
@@ -247,36 +311,145 @@ enum Plan {
     Fts { table: &'static str, fts: String, check: bool },
 }
 
+impl Plan {
+    /// The index that answered, as `search --json` and the API report it:
+    /// - `trigram`: the trigram index (`search_trigram`), substrings;
+    /// - `vocabulary`: a substring query answered through the vocabulary of
+    ///   indexed words and the word index (`search_words`), each candidate
+    ///   checked for the literal text;
+    /// - `words`: the word index alone (`--words`, or `--fts --words`);
+    /// - `scan`: a scan of every unit (queries of 1 or 2 characters, or none);
+    /// - `none`: nothing was searched: the vocabulary shows that no indexed
+    ///   word holds the text (or a `--words` query has no word).
+    pub fn index(&self) -> &'static str {
+        match self {
+            Plan::Nothing => "none",
+            Plan::Like => "scan",
+            Plan::Fts { table: "search_words", check: true, .. } => "vocabulary",
+            Plan::Fts { table: "search_words", .. } => "words",
+            Plan::Fts { .. } => "trigram",
+        }
+    }
+}
+
 /// A matching unit before [`describe`] fills in where it stands.
 struct Found {
     id: i64,
     score: f64,
-    snippet: String,
+    snippet: Snippet,
+    /// Index into [`COLUMNS`] of the snippet's column.
+    column: usize,
+}
+
+/// A hit's snippet, cut only for the hits described: a search finds
+/// hundreds of matches (the rank window) and shows a page of them.
+enum Snippet {
+    /// Already cut and marked with [`MARK_OPEN`] and [`MARK_CLOSE`] (FTS5's `highlight()`).
+    Marked(String),
+    /// A column's text and the literal query to mark in it.
+    Literal { text: String, needle: String },
+}
+
+impl Snippet {
+    /// The text around the first match, marked.
+    fn marked(self) -> String {
+        match self {
+            Snippet::Marked(s) => s,
+            Snippet::Literal { text, needle } => window_around_match(&mark_literal(&text, &needle)),
+        }
+    }
 }
 
 /// Columns of `search_units` / the FTS tables, in order.
 const COLUMNS: [&str; 5] = ["text", "actions", "indicators", "responsible", "decision"];
 
 pub(super) fn run(conn: &Connection, path: &Path, query: &Query) -> Result<Results, DatasetError> {
-    let found = find(conn, path, query, query.limit)?;
-    let hits = describe_all(conn, path, found.units)?;
-    Ok(Results { hits, ranked_within: found.ranked_within, index: found.index })
+    let (groups, found) = grouped(conn, path, query)?;
+    let total = groups.len();
+    let more = found.more(total);
+    let hits = describe_all(conn, path, groups.into_iter().take(query.limit).collect())?;
+    Ok(Results { hits, total, more, ranked_within: found.ranked_within, mode: query.mode(), index: found.index })
 }
 
-/// One page of hits with the match count and the facets; see [`ResultPage`].
+/// One page of hits with the hit count and the facets; see [`ResultPage`].
 pub(super) fn page(conn: &Connection, path: &Path, query: &Query, offset: usize) -> Result<ResultPage, DatasetError> {
-    // Every match the window holds, so that the count and the facets cover
-    // them all; only the page's hits are described. Pages end with the window.
+    let (groups, found) = grouped(conn, path, query)?;
+    // Facets count hits: one unit per plan, however many forms it has.
+    let ids: Vec<i64> = groups.iter().map(|g| g.best.id).collect();
+    let facets = facets(conn, &ids).map_err(|e| DatasetError::sqlite(path, "cannot count facets", e))?;
+    let total = groups.len();
+    let more = found.more(total);
+    let hits = describe_all(conn, path, groups.into_iter().skip(offset).take(query.limit).collect())?;
+    Ok(ResultPage { hits, total, more, ranked_within: found.ranked_within, mode: query.mode(), index: found.index, facets })
+}
+
+/// Every match the rank window holds, grouped across the forms of a plan in
+/// rank order, so that the count and the facets cover them all; only the
+/// hits shown are described. Pages end with the window.
+fn grouped(conn: &Connection, path: &Path, query: &Query) -> Result<(Vec<Group>, MatchInfo), DatasetError> {
     let cap = query.rank_window.max(1);
     let found = find(conn, path, query, cap)?;
-    let ids: Vec<i64> = found.units.iter().map(|f| f.id).collect();
-    let facets = facets(conn, &ids).map_err(|e| DatasetError::sqlite(path, "cannot count facets", e))?;
-    let total = found.units.len();
-    // An unranked scan stops at the cap: there may be more.
-    let more = found.ranked_within.is_some() || (found.index == "like" && total >= cap);
-    let units = found.units.into_iter().skip(offset).take(query.limit).collect();
-    let hits = describe_all(conn, path, units)?;
-    Ok(ResultPage { hits, total, more, ranked_within: found.ranked_within, index: found.index, facets })
+    let info = MatchInfo { ranked_within: found.ranked_within, index: found.index, units: found.units.len(), cap };
+    let groups = group_forms(conn, found.units).map_err(|e| DatasetError::sqlite(path, "cannot group the forms of a plan", e))?;
+    Ok((groups, info))
+}
+
+/// What [`grouped`] saw besides the groups.
+struct MatchInfo {
+    ranked_within: Option<usize>,
+    index: &'static str,
+    units: usize,
+    cap: usize,
+}
+
+impl MatchInfo {
+    /// Whether more units matched than the hits count: a windowed ranking,
+    /// or an unranked scan that stopped at the cap.
+    fn more(&self, _total: usize) -> bool {
+        self.ranked_within.is_some() || (self.index == "scan" && self.units >= self.cap)
+    }
+}
+
+/// The matches of one unit across the forms of its plan: the best-ranked
+/// one, and the ids of the others that matched.
+struct Group {
+    best: Found,
+    matched: Vec<i64>,
+}
+
+/// Groups matches by (plan key, unit type, place in the document): the
+/// forms of one plan have the same units in the same order (that is what
+/// their shared key says), so the n-th measure of the PDF is the n-th of the
+/// DOCX. Rank order is kept; a group stands where its best match stood.
+fn group_forms(conn: &Connection, units: Vec<Found>) -> rusqlite::Result<Vec<Group>> {
+    // One statement for every match (the window holds hundreds).
+    let ids = serde_json::to_string(&units.iter().map(|f| f.id).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".to_string());
+    let mut stmt = conn.prepare_cached(
+        "WITH u(id) AS (SELECT value FROM json_each(?1))
+         SELECT u.id, d.plan_key, 'm', m.ord FROM u JOIN measures AS m ON m.id = u.id JOIN documents AS d ON d.id = m.document_id
+         UNION ALL
+         SELECT u.id, d.plan_key, 'a', g.ord FROM u JOIN agenda_items AS g ON g.id = u.id JOIN documents AS d ON d.id = g.document_id",
+    )?;
+    let mut keys: std::collections::HashMap<i64, (String, String, i64)> = std::collections::HashMap::with_capacity(units.len());
+    let mut rows = stmt.query([ids])?;
+    while let Some(row) = rows.next()? {
+        keys.insert(row.get(0)?, (row.get(1)?, row.get(2)?, row.get(3)?));
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: std::collections::HashMap<(String, String, i64), usize> = std::collections::HashMap::new();
+    for found in units {
+        let key = keys.remove(&found.id);
+        match key.as_ref().and_then(|k| by_key.get(k)) {
+            Some(&g) => groups[g].matched.push(found.id),
+            None => {
+                if let Some(k) = key {
+                    by_key.insert(k, groups.len());
+                }
+                groups.push(Group { matched: vec![found.id], best: found });
+            }
+        }
+    }
+    Ok(groups)
 }
 
 /// Ranked matches before [`describe`].
@@ -295,9 +468,10 @@ fn find(conn: &Connection, path: &Path, query: &Query, limit: usize) -> Result<M
     check_size(text)?;
     let filters = Filters::of(query);
     let plan = plan(conn, text, query).map_err(sql_error("cannot read the vocabulary"))?;
-    let (units, ranked_within, index) = match &plan {
-        Plan::Nothing => (Vec::new(), None, "words"),
-        Plan::Like => (like_search(conn, text, &filters, limit).map_err(sql_error("cannot search"))?, None, "like"),
+    let index = plan.index();
+    let (units, ranked_within) = match &plan {
+        Plan::Nothing => (Vec::new(), None),
+        Plan::Like => (like_search(conn, text, &filters, limit).map_err(sql_error("cannot search"))?, None),
         Plan::Fts { table, fts, check } => {
             let literal = check.then_some(text);
             let (units, window) = fts_search(conn, table, fts, literal, &filters, query, limit).map_err(|e| {
@@ -307,14 +481,14 @@ fn find(conn: &Connection, path: &Path, query: &Query, limit: usize) -> Result<M
                     DatasetError::sqlite(path, "cannot search", e)
                 }
             })?;
-            (units, window, if *table == "search_words" { "words" } else { "trigram" })
+            (units, window)
         }
     };
     Ok(Matches { units, ranked_within, index })
 }
 
-fn describe_all(conn: &Connection, path: &Path, units: Vec<Found>) -> Result<Vec<Hit>, DatasetError> {
-    units.into_iter().map(|found| describe(conn, found).map_err(|e| DatasetError::sqlite(path, "cannot read a hit", e))).collect()
+fn describe_all(conn: &Connection, path: &Path, groups: Vec<Group>) -> Result<Vec<Hit>, DatasetError> {
+    groups.into_iter().map(|group| describe(conn, group).map_err(|e| DatasetError::sqlite(path, "cannot read a hit", e))).collect()
 }
 
 /// Most values listed per facet (the largest counts).
@@ -588,9 +762,10 @@ fn ranked_literal(conn: &Connection, table: &str, filter: &str, values: Vec<Valu
     scored.truncate(limit);
     Ok(scored
         .into_iter()
-        .map(|(score, c)| {
+        .map(|(score, mut c)| {
             let column = c.occurrences.iter().position(|n| *n > 0).unwrap_or(0);
-            Found { id: c.id, score, snippet: window_around_match(&mark_literal(&c.texts[column], needle)) }
+            let text = std::mem::take(&mut c.texts[column]);
+            Found { id: c.id, score, snippet: Snippet::Literal { text, needle: needle.to_string() }, column }
         })
         .collect())
 }
@@ -615,14 +790,16 @@ fn ranked_by_fts5(conn: &Connection, table: &str, filter: &str, mut values: Vec<
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(values), |row| {
         let mut snippet = String::new();
+        let mut column = 0;
         for i in 0..COLUMNS.len() {
             let text: Option<String> = row.get(2 + i)?;
             if let Some(text) = text.filter(|t| t.contains(MARK_OPEN)) {
                 snippet = window_around_match(&text);
+                column = i;
                 break;
             }
         }
-        Ok(Found { id: row.get(0)?, score: row.get(1)?, snippet })
+        Ok(Found { id: row.get(0)?, score: row.get(1)?, snippet: Snippet::Marked(snippet), column })
     })?;
     rows.collect()
 }
@@ -635,8 +812,9 @@ fn like_search(conn: &Connection, text: &str, filters: &Filters, limit: usize) -
     let variants = case_variants(text);
     let patterns: Vec<String> = (0..variants.len()).map(|i| format!("all_text LIKE ?{} ESCAPE '\\'", 8 + i)).collect();
     let sql = format!(
-        "SELECT u, all_text FROM (
-           SELECT id AS u, text || ' ' || actions || ' ' || indicators || ' ' || responsible || ' ' || decision AS all_text
+        "SELECT u, all_text, text, actions, indicators, responsible, decision FROM (
+           SELECT id AS u, text || ' ' || actions || ' ' || indicators || ' ' || responsible || ' ' || decision AS all_text,
+                  text, actions, indicators, responsible, decision
            FROM search_units) AS s
          WHERE ({patterns}) AND ({filter})
          LIMIT ?7",
@@ -647,10 +825,19 @@ fn like_search(conn: &Connection, text: &str, filters: &Filters, limit: usize) -
     let mut values: Vec<Value> = filters.values.to_vec();
     values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     values.extend(variants.iter().map(|v| Value::Text(format!("%{}%", escape_like(v)))));
+    let needle = fold(text);
     let rows = stmt.query_map(params_from_iter(values), |row| {
         let id: i64 = row.get(0)?;
         let all: String = row.get(1)?;
-        Ok(Found { id, score: 0.0, snippet: window_around_match(&mark_literal(&all, text)) })
+        // The snippet comes from the first column holding the text (from all
+        // of them joined when the match spans two, or for an empty query).
+        for column in 0..COLUMNS.len() {
+            let value: String = row.get(2 + column)?;
+            if !needle.is_empty() && fold(&value).contains(needle.as_str()) {
+                return Ok(Found { id, score: 0.0, snippet: Snippet::Literal { text: value, needle: text.to_string() }, column });
+            }
+        }
+        Ok(Found { id, score: 0.0, snippet: Snippet::Literal { text: all, needle: text.to_string() }, column: 0 })
     })?;
     rows.collect()
 }
@@ -720,10 +907,12 @@ fn window_around_match(marked: &str) -> String {
     }
     let body: String = chars[start..end].iter().collect();
     out.push_str(body.trim());
+    // A match the cut left open closes before the ellipsis.
+    let mut out = balance_marks(out);
     if end < chars.len() {
         out.push('…');
     }
-    balance_marks(out)
+    out
 }
 
 fn cut_end(chars: &[char], max: usize) -> String {
@@ -731,9 +920,9 @@ fn cut_end(chars: &[char], max: usize) -> String {
         return chars.iter().collect();
     }
     let end = chars[..max].iter().rposition(|c| c.is_whitespace()).unwrap_or(max);
-    let mut out: String = chars[..end].iter().collect();
+    let mut out = balance_marks(chars[..end].iter().collect());
     out.push('…');
-    balance_marks(out)
+    out
 }
 
 /// Closes a match the cut left open, so that printed markers always pair.
@@ -746,68 +935,196 @@ fn balance_marks(mut s: String) -> String {
     s
 }
 
-/// The document, section, label, parties and pages of a unit.
-fn describe(conn: &Connection, found: Found) -> rusqlite::Result<Hit> {
-    let Found { id, score, snippet } = found;
+/// A marked snippet as plain text and the `[start, end)` char offsets of
+/// its marked spans.
+fn split_marks(marked: &str) -> (String, Vec<[usize; 2]>) {
+    let mut text = String::with_capacity(marked.len());
+    let mut spans = Vec::new();
+    let mut n = 0;
+    let mut open: Option<usize> = None;
+    for c in marked.chars() {
+        match c {
+            MARK_OPEN => open = Some(n),
+            MARK_CLOSE => {
+                if let Some(start) = open.take() {
+                    if n > start {
+                        spans.push([start, n]);
+                    }
+                }
+            }
+            c => {
+                text.push(c);
+                n += 1;
+            }
+        }
+    }
+    if let Some(start) = open.filter(|s| n > *s) {
+        spans.push([start, n]);
+    }
+    (text, spans)
+}
+
+/// The whole unit of a group's best match, where it stands, and the forms of
+/// its plan.
+fn describe(conn: &Connection, group: Group) -> rusqlite::Result<Hit> {
+    let Group { best, matched } = group;
+    let Found { id, score, snippet, column } = best;
+    let (snippet, highlights) = split_marks(&snippet.marked());
     let measure = conn
         .prepare_cached(
-            "SELECT m.document_id, m.measure_id, m.section_id, m.label, m.pages,
-                    (SELECT s.title FROM sections AS s WHERE s.document_id = m.document_id AND s.id = m.section_id ORDER BY s.ord LIMIT 1)
+            "SELECT m.document_id, m.measure_id, m.section_id, m.label, m.pages, m.text, m.deadline, m.status, m.extra, m.ord,
+                    (SELECT s.title FROM sections AS s WHERE s.document_id = m.document_id AND s.id = m.section_id ORDER BY s.ord LIMIT 1),
+                    (SELECT s.number FROM sections AS s WHERE s.document_id = m.document_id AND s.id = m.section_id ORDER BY s.ord LIMIT 1)
              FROM measures AS m WHERE m.id = ?1",
         )?
         .query_row([id], |r| {
+            let extra: String = r.get(8)?;
+            Ok(Unit {
+                kind: UnitKind::Measure,
+                document_id: r.get(0)?,
+                id: r.get(1)?,
+                section_id: r.get(2)?,
+                label: r.get(3)?,
+                pages: r.get(4)?,
+                text: r.get(5)?,
+                deadline: r.get(6)?,
+                status: r.get(7)?,
+                extra: serde_json::from_str(&extra).unwrap_or_default(),
+                ord: r.get(9)?,
+                section_title: r.get(10)?,
+                section_number: r.get(11)?,
+                item_kind: None,
+                decision: None,
+            })
+        })
+        .optional()?;
+    let unit = match measure {
+        Some(u) => u,
+        None => conn.prepare_cached("SELECT document_id, number, title, pages, text, kind, decision, ord FROM agenda_items WHERE id = ?1")?.query_row(
+            [id],
+            |r| {
+                Ok(Unit {
+                    kind: UnitKind::AgendaItem,
+                    document_id: r.get(0)?,
+                    id: r.get(1)?,
+                    label: r.get(2)?,
+                    pages: r.get(3)?,
+                    text: r.get(4)?,
+                    item_kind: r.get(5)?,
+                    decision: r.get(6)?,
+                    ord: r.get(7)?,
+                    section_id: None,
+                    section_title: None,
+                    section_number: None,
+                    deadline: None,
+                    status: None,
+                    extra: Vec::new(),
+                })
+            },
+        )?,
+    };
+    let mut actions: Vec<Action> = Vec::new();
+    let mut indicators: Vec<String> = Vec::new();
+    let mut responsible: Vec<String> = Vec::new();
+    if unit.kind == UnitKind::Measure {
+        let mut stmt = conn.prepare_cached("SELECT ord, label, text FROM actions WHERE measure = ?1 ORDER BY ord")?;
+        let mut ords = Vec::new();
+        for a in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, Action { label: r.get(1)?, text: r.get(2)?, items: Vec::new() })))? {
+            let (ord, action) = a?;
+            ords.push(ord);
+            actions.push(action);
+        }
+        let mut stmt = conn.prepare_cached("SELECT action_ord, text FROM action_items WHERE measure = ?1 ORDER BY action_ord, ord")?;
+        for item in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (action_ord, text) = item?;
+            if let Some(k) = ords.iter().position(|o| *o == action_ord) {
+                actions[k].items.push(text);
+            }
+        }
+        let mut stmt = conn.prepare_cached("SELECT text FROM indicators WHERE measure = ?1 ORDER BY ord")?;
+        indicators = stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut stmt = conn.prepare_cached("SELECT party FROM responsible WHERE measure = ?1 GROUP BY ord ORDER BY ord")?;
+        responsible = stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    }
+    let (file, format, title, organization, kind, from, to, plan_key) = conn
+        .prepare_cached("SELECT rel_path, format, title, organization, kind, period_from, period_to, plan_key FROM documents WHERE id = ?1")?
+        .query_row([&unit.document_id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-            ))
-        })
-        .optional()?;
-    let (unit, document_id, unit_id, section_id, label, pages, section_title) = match measure {
-        Some((doc, mid, sid, label, pages, stitle)) => (UnitKind::Measure, doc, mid, sid, label, pages, stitle),
-        None => {
-            let (doc, number, title, pages) = conn
-                .prepare_cached("SELECT document_id, number, title, pages FROM agenda_items WHERE id = ?1")?
-                .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
-            (UnitKind::AgendaItem, doc, number, None, Some(title), pages, None)
-        }
-    };
-    let responsible: Vec<String> = {
-        let mut stmt = conn.prepare_cached("SELECT DISTINCT party FROM responsible WHERE measure = ?1 ORDER BY ord")?;
-        let rows = stmt.query_map([id], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
-    };
-    let (file, title, organization, kind, from, to) =
-        conn.prepare_cached("SELECT file, title, organization, kind, period_from, period_to FROM documents WHERE id = ?1")?.query_row([&document_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<i32>>(4)?,
                 r.get::<_, Option<i32>>(5)?,
+                r.get::<_, Option<i32>>(6)?,
+                r.get::<_, String>(7)?,
             ))
         })?;
+    // Every form of the plan, this one first, then by file.
+    let forms_sql = if unit.kind == UnitKind::Measure {
+        "SELECT d.id, d.rel_path, d.format, u.measure_id, u.id FROM documents AS d JOIN measures AS u ON u.document_id = d.id AND u.ord = ?2
+         WHERE d.plan_key = ?1 ORDER BY d.id != ?3, d.rel_path"
+    } else {
+        "SELECT d.id, d.rel_path, d.format, u.number, u.id FROM documents AS d JOIN agenda_items AS u ON u.document_id = d.id AND u.ord = ?2
+         WHERE d.plan_key = ?1 ORDER BY d.id != ?3, d.rel_path"
+    };
+    let mut files: Vec<Form> = Vec::new();
+    let mut stmt = conn.prepare_cached(forms_sql)?;
+    for row in stmt.query_map(rusqlite::params![plan_key, unit.ord, unit.document_id], |r| {
+        let rowid: i64 = r.get(4)?;
+        Ok(Form { document_id: r.get(0)?, file: r.get(1)?, format: r.get(2)?, id: r.get(3)?, matched: matched.contains(&rowid) })
+    })? {
+        files.push(row?);
+    }
     Ok(Hit {
-        unit,
+        unit: unit.kind,
         score,
-        document_id,
+        document_id: unit.document_id,
         file,
+        format,
         title,
         organization,
         kind,
         period: from.zip(to).map(|(from, to)| Period { from, to }),
-        section_id,
-        section_title,
-        id: unit_id,
-        label,
+        section_id: unit.section_id,
+        section_number: unit.section_number,
+        section_title: unit.section_title,
+        id: unit.id,
+        label: unit.label,
+        text: unit.text,
+        actions,
+        indicators,
         responsible,
-        pages: serde_json::from_str(&pages).unwrap_or_default(),
+        deadline: unit.deadline,
+        status: unit.status,
+        extra: unit.extra,
+        item_kind: unit.item_kind,
+        decision: unit.decision,
+        pages: serde_json::from_str(&unit.pages).unwrap_or_default(),
+        field: COLUMNS.get(column).copied().unwrap_or("text"),
         snippet,
+        highlights,
+        files,
     })
+}
+
+/// The row of a measure or agenda item, for [`describe`].
+struct Unit {
+    kind: UnitKind,
+    document_id: String,
+    id: String,
+    ord: i64,
+    section_id: Option<String>,
+    section_title: Option<String>,
+    section_number: Option<String>,
+    label: Option<String>,
+    pages: String,
+    text: String,
+    deadline: Option<String>,
+    status: Option<String>,
+    extra: Vec<ExtraColumn>,
+    item_kind: Option<String>,
+    decision: Option<String>,
 }
 
 /// Whether SQLite rejected the FTS5 query itself (syntax, unknown column, ...)
@@ -871,6 +1188,15 @@ mod tests {
     #[test]
     fn literal_marks_are_case_insensitive_and_keep_the_printed_case() {
         assert_eq!(mark_literal("Økt ØK øk", "øk"), format!("{MARK_OPEN}Øk{MARK_CLOSE}t {MARK_OPEN}ØK{MARK_CLOSE} {MARK_OPEN}øk{MARK_CLOSE}"));
+    }
+
+    #[test]
+    fn marks_become_char_offsets() {
+        let (text, spans) = split_marks(&format!("«Økt» {MARK_OPEN}støtte{MARK_CLOSE} og {MARK_OPEN}ø{MARK_CLOSE}"));
+        assert_eq!(text, "«Økt» støtte og ø");
+        assert_eq!(spans, [[6, 12], [16, 17]]);
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(chars[6..12].iter().collect::<String>(), "støtte");
     }
 
     #[test]

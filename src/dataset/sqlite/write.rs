@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use serde::Serialize;
 
 use super::{schema, terms, DatasetError, SCHEMA_VERSION};
+use crate::dataset::forms;
 use crate::dataset::vocabulary::normalize_parties;
 use crate::model::{Document, Measure, Section, Table};
 
@@ -36,12 +37,14 @@ pub struct Writer<'a> {
     path: &'a Path,
     /// Words known to be in `vocabulary`, so that a run looks each up once.
     known_words: HashSet<String>,
+    /// What the run guessed, for the caller to report ([`Writer::take_notes`]).
+    notes: Vec<String>,
 }
 
 impl<'a> Writer<'a> {
     pub(super) fn begin(conn: &'a mut Connection, path: &'a Path) -> Result<Self, DatasetError> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| DatasetError::sqlite(path, "cannot start writing", e))?;
-        let writer = Writer { tx, path, known_words: HashSet::new() };
+        let writer = Writer { tx, path, known_words: HashSet::new(), notes: Vec::new() };
         let (version, objects) = super::read_version(&writer.tx).map_err(|e| writer.error("cannot read the schema", e))?;
         if version == 0 && objects == 0 {
             schema::create(&writer.tx).map_err(|e| writer.error("cannot create the tables", e))?;
@@ -68,24 +71,44 @@ impl<'a> Writer<'a> {
     /// Indexes `doc`, read from `key` (an absolute path, or any stable name)
     /// whose bytes hash to `input_sha256` (the document's own sha256 for a PDF or
     /// text input; the JSON file's for a converted document). All of it or none.
+    /// The document's `rel_path` is its `source.file`; see [`Writer::put_at`].
     pub fn put(&mut self, key: &str, input_sha256: &str, doc: &Document) -> Result<Outcome, DatasetError> {
+        self.put_at(key, &doc.source.file.clone(), input_sha256, doc)
+    }
+
+    /// [`Writer::put`] with the path relative to the indexed root (the folder
+    /// named to `planparse index`, or the file's name), which the web page and
+    /// its API show instead of the absolute `key`.
+    pub fn put_at(&mut self, key: &str, rel_path: &str, input_sha256: &str, doc: &Document) -> Result<Outcome, DatasetError> {
         if self.is_current(key, input_sha256)? {
             return Ok(Outcome::Unchanged);
         }
-        self.replace(key, input_sha256, doc)
+        self.replace_at(key, rel_path, input_sha256, doc)
     }
 
     /// [`Writer::put`] even when the path is current (`planparse index --force`).
     pub fn replace(&mut self, key: &str, input_sha256: &str, doc: &Document) -> Result<Outcome, DatasetError> {
+        self.replace_at(key, &doc.source.file.clone(), input_sha256, doc)
+    }
+
+    /// [`Writer::put_at`] even when the path is current.
+    pub fn replace_at(&mut self, key: &str, rel_path: &str, input_sha256: &str, doc: &Document) -> Result<Outcome, DatasetError> {
         let path = self.path;
         let sp = self.tx.savepoint().map_err(|e| DatasetError::sqlite(path, "cannot start a document", e))?;
         let mut new_words = Vec::new();
-        let outcome = put_document(&sp, key, input_sha256, doc, &self.known_words, &mut new_words)
+        let outcome = put_document(&sp, key, rel_path, input_sha256, doc, &self.known_words, &mut new_words, &mut self.notes)
             .map_err(|e| DatasetError::sqlite(path, "cannot write a document", e))?;
         sp.commit().map_err(|e| DatasetError::sqlite(path, "cannot write a document", e))?;
         // Only now: a rolled-back savepoint takes its vocabulary rows with it.
         self.known_words.extend(new_words);
         Ok(outcome)
+    }
+
+    /// The guesses made since the last call, one sentence each: documents
+    /// grouped as forms of one plan although their parse differs a little
+    /// ([`forms::same_plan`]).
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
     }
 
     /// Removes the document indexed from `key`; `false` when there was none.
@@ -127,20 +150,25 @@ impl<'a> Writer<'a> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn put_document(
     conn: &Connection,
     key: &str,
+    rel_path: &str,
     input_sha256: &str,
     doc: &Document,
     known_words: &HashSet<String>,
     new_words: &mut Vec<String>,
+    notes: &mut Vec<String>,
 ) -> rusqlite::Result<Outcome> {
     let replaced = remove_path(conn, key)?;
     let other: Option<String> = conn.prepare_cached("SELECT path FROM documents WHERE id = ?1")?.query_row([&doc.source.sha256], |r| r.get(0)).optional()?;
     if let Some(of) = other {
         return Ok(Outcome::Duplicate { of });
     }
-    insert_document(conn, key, input_sha256, doc)?;
+    let signature = forms::Signature::of(doc);
+    let plan_key = plan_key_of(conn, rel_path, doc, &signature, notes)?;
+    insert_document(conn, key, rel_path, input_sha256, doc, &plan_key, &signature.to_text())?;
     add_vocabulary(conn, &doc.source.sha256, known_words, new_words)?;
     Ok(if replaced { Outcome::Replaced } else { Outcome::Added })
 }
@@ -179,17 +207,62 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
-fn insert_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Document) -> rusqlite::Result<()> {
+/// Most indexed documents compared with a new one by [`forms::same_plan`].
+const MAX_FORM_CANDIDATES: i64 = 1000;
+
+/// The document's [`forms::plan_key`], or the key of an indexed document of
+/// the same kind, organization and period that [`forms::same_plan`] takes
+/// for another form of it (noted in `notes`).
+fn plan_key_of(conn: &Connection, rel_path: &str, doc: &Document, signature: &forms::Signature, notes: &mut Vec<String>) -> rusqlite::Result<String> {
+    let own = forms::plan_key(doc);
+    if own.starts_with("document:") {
+        return Ok(own);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT plan_key, rel_path, form_signature FROM documents
+         WHERE organization IS ?2 AND period_from IS ?3 AND period_to IS ?4 AND kind = ?1
+         ORDER BY plan_key = ?5 DESC, rel_path LIMIT ?6",
+    )?;
+    let period = (doc.period.map(|p| p.from), doc.period.map(|p| p.to));
+    let mut rows = stmt.query(params![doc.kind.as_str(), doc.organization, period.0, period.1, own, MAX_FORM_CANDIDATES])?;
+    while let Some(row) = rows.next()? {
+        let key: String = row.get(0)?;
+        if key == own {
+            return Ok(own);
+        }
+        let other = forms::Signature::from_text(&row.get::<_, String>(2)?);
+        if let Some(equal) = forms::same_plan(signature, &other) {
+            let other_path: String = row.get(1)?;
+            let units = signature.units.len();
+            notes.push(format!(
+                "{rel_path}: taken as another form of {other_path} ({equal} of {units} measures or items the same, same kind, organization and period); search shows them as one plan"
+            ));
+            return Ok(key);
+        }
+    }
+    Ok(own)
+}
+
+fn insert_document(
+    conn: &Connection,
+    key: &str,
+    rel_path: &str,
+    input_sha256: &str,
+    doc: &Document,
+    plan_key: &str,
+    form_signature: &str,
+) -> rusqlite::Result<()> {
     let id = doc.source.sha256.as_str();
     let format = serde_json::to_value(doc.source.format).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     conn.prepare_cached(
-        "INSERT INTO documents (id, path, file, format, kind, title, organization, period_from, period_to, pages,
-                                warnings, input_sha256, planparse_version, indexed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        "INSERT INTO documents (id, path, rel_path, file, format, kind, title, organization, period_from, period_to, pages,
+                                warnings, input_sha256, planparse_version, indexed_at, plan_key, form_signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?15, ?16)",
     )?
     .execute(params![
         id,
         key,
+        rel_path,
         doc.source.file,
         format,
         doc.kind.as_str(),
@@ -201,6 +274,8 @@ fn insert_document(conn: &Connection, key: &str, input_sha256: &str, doc: &Docum
         json(&doc.warnings),
         input_sha256,
         PLANPARSE_VERSION,
+        plan_key,
+        form_signature,
     ])?;
 
     let mut ord = 0;
@@ -303,8 +378,8 @@ fn insert_section(conn: &Connection, doc_id: &str, section: &Section, parent: Op
 
 fn insert_measure(conn: &Connection, doc_id: &str, ord: usize, measure: &Measure) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO measures (document_id, ord, measure_id, section_id, label, text, strategy_refs, pages, first_page)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO measures (document_id, ord, measure_id, section_id, label, text, strategy_refs, deadline, status, extra, pages, first_page)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         doc_id,
@@ -314,6 +389,9 @@ fn insert_measure(conn: &Connection, doc_id: &str, ord: usize, measure: &Measure
         measure.label,
         measure.text,
         json(&measure.strategy_refs),
+        measure.deadline,
+        measure.status,
+        json(&measure.extra),
         json(&measure.pages),
         measure.pages.first()
     ])?;
