@@ -105,6 +105,8 @@ pub struct Args {
     limits: LimitArgs,
     #[command(flatten)]
     ocr: OcrArgs,
+    #[command(flatten)]
+    budget: super::isolate::BudgetArgs,
 }
 
 /// The PDF reader's resource limits as flags, shared by `convert` and
@@ -181,7 +183,7 @@ impl OcrArgs {
 
 /// A positive count; `k`, `M` and `G` suffixes multiply by 1024, 1024² and 1024³
 /// (`--max-stream-bytes 512M`).
-fn parse_count(s: &str) -> Result<usize, String> {
+pub(super) fn parse_count(s: &str) -> Result<usize, String> {
     let t = s.trim();
     let (digits, shift) = match t.char_indices().last() {
         Some((i, 'k' | 'K')) => (&t[..i], 10),
@@ -471,13 +473,9 @@ pub(super) fn convert_isolated(rel: &str, bytes: Vec<u8>, opts: &Options, limit:
 }
 
 /// [`convert_isolated`], also telling what OCR cost.
+/// Runs in a worker process under the memory budget (`super::isolate`).
 pub(super) fn convert_isolated_with_report(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<(Document, OcrReport), String> {
-    let (name, opts) = (rel.to_string(), opts.clone());
-    match isolated(rel, limit, move || pipeline::convert_bytes_with_report(&name, &bytes, &opts)) {
-        Ok(Ok(doc)) => Ok(doc),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(e) => Err(e.to_string()),
-    }
+    super::isolate::convert(rel, bytes, opts, limit)
 }
 
 /// A rayon pool of `jobs` threads (default: all cores).
@@ -717,6 +715,7 @@ pub fn run(args: Args) -> i32 {
 
 fn run_batch(args: Args) -> Result<i32, String> {
     let started = Instant::now();
+    args.budget.apply();
     let extra: Vec<String> = args.ext.iter().map(|e| e.trim().trim_start_matches('.').to_lowercase()).filter(|e| !e.is_empty()).collect();
     let extensions: Vec<&str> = DOCUMENT_EXTENSIONS.iter().copied().chain(extra.iter().map(String::as_str)).collect();
     let (mut inputs, skipped) = collect_inputs_skipping(&args.inputs, args.files_from.as_deref(), &extensions)?;
@@ -734,8 +733,10 @@ fn run_batch(args: Args) -> Result<i32, String> {
         };
         return Err(format!("{what}{skip_note}"));
     }
-    if args.output.is_some() {
+    if let Some(dir) = &args.output {
         fail_name_collisions(&mut inputs);
+        // Left by a batch that was killed (kill -9, a second Ctrl-C).
+        super::export::remove_stale_temporaries(dir);
     }
     let pool = thread_pool(args.jobs)?;
     // Without -o, --jsonl or --xlsx, documents go to stdout, as for a single file.

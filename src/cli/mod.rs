@@ -5,6 +5,7 @@ mod diff;
 mod export;
 mod extract;
 mod index;
+mod isolate;
 mod search;
 mod serve;
 
@@ -49,6 +50,10 @@ enum Command {
     Serve(serve::Args),
     /// Print the JSON schema of the output document
     Schema,
+    /// Convert documents sent on stdin, one JSON result per line on stdout
+    /// (started by the other commands; see `isolate`)
+    #[command(name = "__worker", hide = true)]
+    Worker(isolate::WorkerArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -61,7 +66,7 @@ pub fn run() -> i32 {
             return code;
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Convert(a) => convert::run(a),
         Command::Extract(a) => extract::run(a),
         Command::Export(a) => export::run(a),
@@ -69,6 +74,7 @@ pub fn run() -> i32 {
         Command::Search(a) => search::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Worker(a) => isolate::worker_main(a),
         Command::Schema => {
             let schema = schemars::schema_for!(planparse::model::Document);
             match serde_json::to_string_pretty(&schema) {
@@ -82,7 +88,9 @@ pub fn run() -> i32 {
                 }
             }
         }
-    }
+    };
+    isolate::shutdown();
+    code
 }
 
 /// Reads a file, naming it in the error.
