@@ -15,11 +15,10 @@
 //! - **Deterministic**: an output depends only on the input bytes and its
 //!   relative path; the JSONL, XLSX and `errors.jsonl` follow the sorted
 //!   relative paths, whatever `--jobs` is (a reorder buffer on the main thread).
-//! - **Isolated**: each conversion runs on its own thread under
-//!   `catch_unwind` and a time limit; a panic, an error or a timeout fails that
-//!   file only. A timed-out thread cannot be killed: it runs on in the
-//!   background until it finishes (the PDF layer's limits bound it) or the
-//!   process exits, and its result is dropped.
+//! - **Isolated**: each conversion runs in a worker process (`isolate.rs`)
+//!   under a memory limit (`--max-memory`) and a time limit (`--timeout`); a
+//!   panic, an abort, an error or a breach of either limit fails that file
+//!   only, and a worker that died or was killed is replaced.
 //! - **Safe**: outputs are written to a temporary file in the same folder and
 //!   renamed; inputs are only read; an output whose `source.sha256` matches
 //!   its input is kept (skipped) unless `--force`; Ctrl-C stops scheduling,
@@ -472,8 +471,8 @@ pub(super) fn convert_isolated(rel: &str, bytes: Vec<u8>, opts: &Options, limit:
     convert_isolated_with_report(rel, bytes, opts, limit).map(|(doc, _)| doc)
 }
 
-/// [`convert_isolated`], also telling what OCR cost.
-/// Runs in a worker process under the memory budget (`super::isolate`).
+/// [`convert_isolated`], also telling what OCR cost. Runs in a worker
+/// process under the memory budget (`super::isolate`).
 pub(super) fn convert_isolated_with_report(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<(Document, OcrReport), String> {
     super::isolate::convert(rel, bytes, opts, limit)
 }
