@@ -470,22 +470,36 @@ pub fn worker_main(args: WorkerArgs) -> i32 {
 }
 
 /// Runs one task; the answer line is a JSON `{"Ok": …}` or `{"Err": "…"}`.
+/// The work runs on this thread (no thread to start, which a tight memory
+/// limit can refuse); the time limit is the parent's to enforce.
 fn serve(task: Task, bytes: Vec<u8>) -> String {
-    // The time limit is the parent's to enforce: it kills this process.
-    const NO_LIMIT: Duration = Duration::from_secs(365 * 24 * 3600);
     match task {
         Task::Convert { name, opts } => {
-            let result = opts.options().and_then(|opts| convert_here(&name, bytes, &opts, NO_LIMIT));
+            let result =
+                opts.options().and_then(|opts| contained(&name, || pipeline::convert_bytes_with_report(&name, &bytes, &opts))?.map_err(|e| e.to_string()));
             encode(result.map(|(doc, ocr)| Converted { doc, ocr_pages: ocr.pages, ocr_seconds: ocr.seconds }))
         }
         Task::Extract { name, json, layout, opts } => {
-            let result = opts.options().and_then(|opts| {
-                let work_name = name.clone();
-                isolated(&name, NO_LIMIT, move || super::extract::extract_one(&work_name, &bytes, json, layout, &opts)).map_err(|e| e.to_string())
-            });
+            let result = opts.options().and_then(|opts| contained(&name, || super::extract::extract_one(&name, &bytes, json, layout, &opts)));
             encode(result)
         }
     }
+}
+
+/// `work` under `catch_unwind`: a panic is an "internal error" (as in
+/// [`isolated`], whose fault injection for the tests it honours too).
+fn contained<T>(name: &str, work: impl FnOnce() -> T) -> Result<T, String> {
+    let inject = std::env::var(super::convert::INJECT_PANIC_VAR).ok().filter(|suffix| !suffix.is_empty() && name.ends_with(suffix.as_str()));
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if let Some(suffix) = inject {
+            panic!("injected by {}={suffix}", super::convert::INJECT_PANIC_VAR);
+        }
+        work()
+    }))
+    .map_err(|panic| {
+        let msg = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+        Isolation::Panicked(msg.unwrap_or_else(|| "panic".into())).to_string()
+    })
 }
 
 /// A task's answer line; an internal error gets the panic's location.
