@@ -6,7 +6,8 @@
     python3 scripts/hostile_run.py [--bin target/release/planparse] [--jobs 2] [DIR ...]
 
 Each file is converted by its own `planparse convert FILE` with default settings
-(so with the per-document budget: 1 GiB, 60 s). Counted per file:
+(so with the per-document budget: 1 GiB, 60 s; `--args` adds flags, `--every N`
+samples). Counted per file:
   abort      the process died by a signal or exited 134 (SIGABRT) / 101 (Rust panic exit)
   panic      "panicked" on stderr
   internal   "internal error" on stderr (a panic or a worker crash caught and reported)
@@ -30,10 +31,10 @@ MEMORY_KIB = 512 * 1024
 KILL_S = 180.0
 
 
-def run_one(binary, path):
+def run_one(binary, path, extra):
     started = time.monotonic()
     with open(os.devnull, 'wb') as devnull:
-        proc = subprocess.Popen([binary, 'convert', path], stdout=devnull, stderr=subprocess.PIPE)
+        proc = subprocess.Popen([binary, 'convert', path] + extra, stdout=devnull, stderr=subprocess.PIPE)
     killed = False
     # stderr is read on a thread while the process is waited for.
     chunks = []
@@ -85,17 +86,19 @@ def main():
     ap.add_argument('--bin', default='target/release/planparse')
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--report', default='target/mutants/report.txt')
+    ap.add_argument('--every', type=int, default=1, help='take every Nth file of each folder (a sample)')
+    ap.add_argument('--args', default='', help='more flags for convert, e.g. "--ocr never" (OCR makes a run of all mutants take hours)')
     args = ap.parse_args()
     files = []
     for d in args.dirs:
         if not os.path.isdir(d):
             print(f'hostile_run: {d}: no such folder (generate it first, see --help)', file=sys.stderr)
             return 2
-        files += sorted(os.path.join(d, f) for f in os.listdir(d) if not f.startswith('.'))
+        files += sorted(os.path.join(d, f) for f in os.listdir(d) if not f.startswith('.'))[::args.every]
     started = time.monotonic()
     results = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for i, r in enumerate(pool.map(lambda p: run_one(args.bin, p), files), 1):
+        for i, r in enumerate(pool.map(lambda p: run_one(args.bin, p, args.args.split()), files), 1):
             results.append(r)
             if i % 500 == 0:
                 print(f'hostile_run: {i}/{len(files)} files, {time.monotonic() - started:.0f} s', file=sys.stderr)

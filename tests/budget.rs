@@ -172,3 +172,20 @@ fn leftover_temporaries_of_a_killed_batch_are_removed() {
     assert!(unrelated.exists(), "a file not named as planparse's temporaries is kept");
     assert!(out_dir.join("hlk-2021-2025.txt.json").exists());
 }
+
+/// Issue 18's `text-500k-sak.txt` (500,000 agenda items, 14 MB, under the
+/// text limit) against real minutes: it ran the machine out of memory (24 GB)
+/// in the differ; now it finishes in bounded time and memory.
+#[test]
+fn diff_of_500000_agenda_items_against_minutes_is_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = dir.path().join("text-500k-sak.txt");
+    let text: String = (0..500_000).map(|i| format!("Sak {}/25 Tittel\nVedtak: ok\n", i % 1000)).collect();
+    std::fs::write(&big, text).expect("write");
+    let minutes = root().join("corpus/nsg-referat-2025-11-27.txt");
+    let out = run(&["diff", s(&big), s(&minutes), "--format", "json"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.max_rss_kib < 1024 * 1024, "peaked at {} KiB", out.max_rss_kib);
+    let diff: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert!(diff["old"]["sections"].as_u64() >= Some(1000), "{}", diff["old"]);
+}

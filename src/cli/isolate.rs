@@ -122,7 +122,7 @@ pub(super) fn extract(name: &str, bytes: Vec<u8>, json: bool, layout: bool, opts
 }
 
 /// The conversion in this process, on a thread under `catch_unwind` and the
-/// time limit: what a worker runs, and the fallback without workers.
+/// time limit: the fallback when no worker can be started.
 fn convert_here(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<(Document, OcrReport), String> {
     let (name, opts) = (rel.to_string(), opts.clone());
     match isolated(rel, limit, move || pipeline::convert_bytes_with_report(&name, &bytes, &opts)) {
@@ -140,7 +140,7 @@ enum Task {
 }
 
 /// The header line of a request.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Request {
     task: Task,
     /// Bytes of input after the header line.
@@ -234,7 +234,8 @@ fn run_task<T: serde::de::DeserializeOwned>(name: &str, task: &Task, bytes: &[u8
             return Ran::NoWorker;
         }
     };
-    let header = match serde_json::to_string(&Request { task: clone_task(task), len: bytes.len() }) {
+    // The fields of `Request`.
+    let header = match serde_json::to_string(&serde_json::json!({ "task": task, "len": bytes.len() })) {
         Ok(h) => h,
         Err(e) => return Ran::Failed(format!("internal error: cannot encode the request: {e}")),
     };
@@ -249,15 +250,6 @@ fn run_task<T: serde::de::DeserializeOwned>(name: &str, task: &Task, bytes: &[u8
             }
         }
         Err(cause) => Ran::Failed(cause),
-    }
-}
-
-fn clone_task(task: &Task) -> Task {
-    // Tasks are small (no bytes); a round trip through JSON would do as well.
-    let wire = |o: &WireOptions| WireOptions { ocr_mode: o.ocr_mode.clone(), ocr_lang: o.ocr_lang.clone(), ..*o };
-    match task {
-        Task::Convert { name, opts } => Task::Convert { name: name.clone(), opts: wire(opts) },
-        Task::Extract { name, json, layout, opts } => Task::Extract { name: name.clone(), json: *json, layout: *layout, opts: wire(opts) },
     }
 }
 
