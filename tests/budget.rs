@@ -189,3 +189,21 @@ fn diff_of_500000_agenda_items_against_minutes_is_bounded() {
     let diff: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert!(diff["old"]["sections"].as_u64() >= Some(1000), "{}", diff["old"]);
 }
+
+/// `diff`'s comparison runs in a worker under the same budget: 20,000 agenda
+/// items convert within 64 MiB, but comparing them with themselves takes
+/// more, which fails the comparison with its cause instead of the machine.
+#[test]
+fn the_comparison_of_diff_is_under_the_budget_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let agenda = dir.path().join("agenda.txt");
+    let text: String = (0..20_000).map(|i| format!("Sak {}/{} Tittel {i} om sak nummer {}\nVedtak: ok\n", i % 1000 + 1, 25 + i / 1000, i * 7)).collect();
+    std::fs::write(&agenda, text).expect("write");
+    let convert = run(&["convert", s(&agenda), "--max-memory", BUDGET]);
+    assert_eq!(convert.code, Some(0), "converts within the budget: {}", convert.stderr);
+    let diff = run(&["diff", s(&agenda), s(&agenda), "--max-memory", BUDGET, "--format", "json"]);
+    assert_eq!(diff.code, Some(1), "{}", diff.stderr);
+    assert!(diff.stderr.contains("cannot compare: memory limit exceeded (64 MiB; raise it with --max-memory)"), "{}", diff.stderr);
+    let diff = run(&["diff", s(&agenda), s(&agenda), "--format", "json"]);
+    assert_eq!(diff.code, Some(0), "with the default budget: {}", diff.stderr);
+}

@@ -86,7 +86,7 @@ pub fn run(args: Args) -> i32 {
             return super::EXIT_FAILED;
         }
     };
-    let comparison = match super::convert::isolated("diff", args.timeout, move || diff::compare(&old, &new)) {
+    let comparison = match super::isolate::compare(old, new, args.timeout) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("planparse diff: {} and {}: cannot compare: {e}", old_path.display(), new_path.display());

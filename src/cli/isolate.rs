@@ -1,6 +1,7 @@
 //! Per-document budgets that survive aborts: documents are converted (and
-//! extracted) in worker processes, each under a memory limit, and the caller
-//! waits for a document at most its time limit.
+//! extracted, and `diff`'s two documents compared) in worker processes, each
+//! under a memory limit, and the caller waits for a document at most its time
+//! limit.
 //!
 //! Why processes: a thread under `catch_unwind` ([`super::convert::isolated`])
 //! survives a panic, but not an abort (a failed allocation aborts the whole
@@ -48,6 +49,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use planparse::diff::Comparison;
 use planparse::model::Document;
 use planparse::ocr::{OcrMode, OcrOptions, OcrReport};
 use planparse::pdf;
@@ -121,6 +123,16 @@ pub(super) fn extract(name: &str, bytes: Vec<u8>, json: bool, layout: bool, opts
     }
 }
 
+/// `planparse diff`'s comparison in a worker under the budget.
+pub(super) fn compare(old: Document, new: Document, limit: Duration) -> Result<Comparison, String> {
+    let bytes = serde_json::to_vec(&(&old, &new)).map_err(|e| format!("internal error: cannot encode the documents: {e}"))?;
+    match run_task::<Comparison>("diff", &Task::Compare, &bytes, limit) {
+        Ran::Done(result) => result,
+        Ran::Failed(e) => Err(e),
+        Ran::NoWorker => isolated("diff", limit, move || planparse::diff::compare(&old, &new)).map_err(|e| e.to_string()),
+    }
+}
+
 /// The conversion in this process, on a thread under `catch_unwind` and the
 /// time limit: the fallback when no worker can be started.
 fn convert_here(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<(Document, OcrReport), String> {
@@ -135,8 +147,18 @@ fn convert_here(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> R
 /// What a worker is asked to do with the bytes that follow the header.
 #[derive(Serialize, Deserialize)]
 enum Task {
-    Convert { name: String, opts: WireOptions },
-    Extract { name: String, json: bool, layout: bool, opts: WireOptions },
+    Convert {
+        name: String,
+        opts: WireOptions,
+    },
+    Extract {
+        name: String,
+        json: bool,
+        layout: bool,
+        opts: WireOptions,
+    },
+    /// `diff`'s comparison of two documents, sent as a JSON pair.
+    Compare,
 }
 
 /// The header line of a request.
@@ -474,6 +496,11 @@ fn serve(task: Task, bytes: Vec<u8>) -> String {
         Task::Extract { name, json, layout, opts } => {
             let result = opts.options().and_then(|opts| contained(&name, || super::extract::extract_one(&name, &bytes, json, layout, &opts)));
             encode(result)
+        }
+        Task::Compare => {
+            let pair = serde_json::from_slice::<(Document, Document)>(&bytes).map_err(|e| format!("internal error: unreadable documents: {e}"));
+            drop(bytes);
+            encode(pair.and_then(|(old, new)| contained("diff", || planparse::diff::compare(&old, &new))))
         }
     }
 }
