@@ -338,6 +338,10 @@ impl Worker {
     /// Sends one request and waits for its answer at most `limit`. On an
     /// error the worker is gone (killed if need be) and the cause is returned.
     fn ask(&mut self, header: &str, bytes: &[u8], limit: Duration) -> Result<String, String> {
+        // What an earlier document left on stderr is not this one's cause.
+        if let Ok(mut tail) = self.stderr.lock() {
+            tail.clear();
+        }
         let sent = match &mut self.stdin {
             Some(stdin) => {
                 stdin.write_all(header.as_bytes()).and_then(|_| stdin.write_all(b"\n")).and_then(|_| stdin.write_all(bytes)).and_then(|_| stdin.flush())
@@ -440,14 +444,16 @@ pub struct WorkerArgs {
     parent: Option<u32>,
 }
 
-/// Panic messages of the worker, with their location; the default hook
-/// would print them on stderr, where nobody reads them.
+/// Where the worker's last panic happened, added to the "internal error"
+/// it becomes.
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
 /// `planparse __worker`: serves requests on stdin until it closes.
 pub fn worker_main(args: WorkerArgs) -> i32 {
     limit_self(args.max_memory, args.parent);
     std::panic::set_hook(Box::new(|info| {
+        // On stderr too: the caller reads its last lines when the worker dies.
+        eprintln!("planparse worker: {info}");
         if let Ok(mut last) = LAST_PANIC.lock() {
             *last = Some(info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default());
         }

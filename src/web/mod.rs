@@ -153,7 +153,8 @@ impl Server {
             let (waiting, jobs) = (Arc::clone(&waiting), jobs.clone());
             let spawned = std::thread::Builder::new().name("planparse serve connection".into()).spawn(move || {
                 while let Some(stream) = next(&waiting) {
-                    serve_connection(stream, &jobs);
+                    // A panic on one connection must not shrink the pool.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| serve_connection(stream, &jobs)));
                 }
             });
             if let Err(e) = spawned {
