@@ -293,6 +293,11 @@ const STDERR_LINES: usize = 4;
 
 impl Worker {
     fn start() -> std::io::Result<Worker> {
+        // This very binary, even if its file was replaced or removed since it
+        // started (the worker must speak the same protocol).
+        #[cfg(target_os = "linux")]
+        let exe = std::path::PathBuf::from("/proc/self/exe");
+        #[cfg(not(target_os = "linux"))]
         let exe = std::env::current_exe()?;
         let max_memory = MAX_MEMORY.load(Ordering::SeqCst);
         let mut cmd = Command::new(exe);
@@ -303,6 +308,7 @@ impl Worker {
             use std::os::unix::process::CommandExt;
             // Ctrl-C goes to the terminal's foreground group: the parent only.
             cmd.process_group(0);
+            cmd.arg0("planparse");
         }
         let mut child = cmd.spawn()?;
         let (Some(stdin), Some(stdout), Some(stderr_pipe)) = (child.stdin.take(), child.stdout.take(), child.stderr.take()) else {
