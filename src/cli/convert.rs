@@ -17,11 +17,10 @@
 //! - **Deterministic**: an output depends only on the input bytes and its
 //!   relative path; the JSONL, XLSX and `errors.jsonl` follow the sorted
 //!   relative paths, whatever `--jobs` is (a reorder buffer on the main thread).
-//! - **Isolated**: each conversion runs on its own thread under
-//!   `catch_unwind` and a time limit; a panic, an error or a timeout fails that
-//!   file only. A timed-out thread cannot be killed: it runs on in the
-//!   background until it finishes (the PDF layer's limits bound it) or the
-//!   process exits, and its result is dropped.
+//! - **Isolated**: each conversion runs in a worker process (`isolate.rs`)
+//!   under a memory limit (`--max-memory`) and a time limit (`--timeout`); a
+//!   panic, an abort, an error or a breach of either limit fails that file
+//!   only, and a worker that died or was killed is replaced.
 //! - **Safe**: outputs are written to a temporary file in the same folder and
 //!   renamed; inputs are only read; an output whose `source.sha256` matches
 //!   its input is kept (skipped) unless `--force`; Ctrl-C stops scheduling,
@@ -112,6 +111,8 @@ pub struct Args {
     limits: LimitArgs,
     #[command(flatten)]
     ocr: OcrArgs,
+    #[command(flatten)]
+    budget: super::isolate::BudgetArgs,
 }
 
 /// The PDF reader's resource limits as flags, shared by `convert` and
@@ -188,7 +189,7 @@ impl OcrArgs {
 
 /// A positive count; `k`, `M` and `G` suffixes multiply by 1024, 1024² and 1024³
 /// (`--max-stream-bytes 512M`).
-fn parse_count(s: &str) -> Result<usize, String> {
+pub(super) fn parse_count(s: &str) -> Result<usize, String> {
     let t = s.trim();
     let (digits, shift) = match t.char_indices().last() {
         Some((i, 'k' | 'K')) => (&t[..i], 10),
@@ -477,14 +478,10 @@ pub(super) fn convert_isolated(rel: &str, bytes: Vec<u8>, opts: &Options, limit:
     convert_isolated_with_report(rel, bytes, opts, limit).map(|(doc, _)| doc)
 }
 
-/// [`convert_isolated`], also telling what OCR cost.
+/// [`convert_isolated`], also telling what OCR cost. Runs in a worker
+/// process under the memory budget (`super::isolate`).
 pub(super) fn convert_isolated_with_report(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<(Document, OcrReport), String> {
-    let (name, opts) = (rel.to_string(), opts.clone());
-    match isolated(rel, limit, move || pipeline::convert_bytes_with_report(&name, &bytes, &opts)) {
-        Ok(Ok(doc)) => Ok(doc),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(e) => Err(e.to_string()),
-    }
+    super::isolate::convert(rel, bytes, opts, limit)
 }
 
 /// A rayon pool of `jobs` threads (default: all cores).
@@ -765,6 +762,7 @@ pub fn run(args: Args) -> i32 {
 
 fn run_batch(args: Args) -> Result<i32, String> {
     let started = Instant::now();
+    args.budget.apply();
     let extra: Vec<String> = args.ext.iter().map(|e| e.trim().trim_start_matches('.').to_lowercase()).filter(|e| !e.is_empty()).collect();
     let extensions: Vec<&str> = DOCUMENT_EXTENSIONS.iter().copied().chain(extra.iter().map(String::as_str)).collect();
     let (mut inputs, skipped) = collect_inputs_skipping(&args.inputs, args.files_from.as_deref(), &extensions)?;
@@ -782,8 +780,10 @@ fn run_batch(args: Args) -> Result<i32, String> {
         };
         return Err(format!("{what}{skip_note}"));
     }
-    if args.output.is_some() {
+    if let Some(dir) = &args.output {
         fail_name_collisions(&mut inputs);
+        // Left by a batch that was killed (kill -9, a second Ctrl-C).
+        super::export::remove_stale_temporaries(dir);
     }
     let pool = thread_pool(args.jobs)?;
     // Without -o, --jsonl or --xlsx, documents go to stdout, as for a single file.

@@ -53,6 +53,8 @@ pub struct Args {
     /// Time limit in seconds for converting each input and for the comparison
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = super::convert::parse_seconds)]
     timeout: Duration,
+    #[command(flatten)]
+    budget: super::isolate::BudgetArgs,
 }
 
 /// Reads one side: a converted document (`.json`) or any input `convert`
@@ -67,6 +69,7 @@ pub fn load(path: &Path, limit: Duration) -> Result<Document, String> {
 }
 
 pub fn run(args: Args) -> i32 {
+    args.budget.apply();
     if args.schema {
         return emit(&args, schema_json());
     }
@@ -83,7 +86,7 @@ pub fn run(args: Args) -> i32 {
             return super::EXIT_FAILED;
         }
     };
-    let comparison = match super::convert::isolated("diff", args.timeout, move || diff::compare(&old, &new)) {
+    let comparison = match super::isolate::compare(old, new, args.timeout) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("planparse diff: {} and {}: cannot compare: {e}", old_path.display(), new_path.display());

@@ -63,6 +63,8 @@ pub struct Args {
     /// Per-document time limit in seconds, for documents converted on the fly
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
     timeout: Duration,
+    #[command(flatten)]
+    budget: super::isolate::BudgetArgs,
 }
 
 /// One input's share of the output.
@@ -72,6 +74,7 @@ enum Part {
 }
 
 pub fn run(args: Args) -> i32 {
+    args.budget.apply();
     let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
     let format = args.format.or_else(|| match output?.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "csv" => Some(Format::Csv),
@@ -241,4 +244,43 @@ impl Drop for AtomicFile {
         // After a successful rename the temporary name is gone and this fails harmlessly.
         let _ = std::fs::remove_file(&self.tmp);
     }
+}
+
+/// Removes the temporary files ([`AtomicFile`]'s `.<name>.<pid>.tmp`) that a
+/// killed run left under `dir`, walking it as a batch mirrors its inputs.
+/// A file whose process still runs (another batch writing into the same
+/// folder) is left alone. Returns how many were removed.
+pub(super) fn remove_stale_temporaries(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else { continue };
+        let path = entry.path();
+        if kind.is_dir() {
+            removed += remove_stale_temporaries(&path);
+        } else if kind.is_file() && temporary_of_a_dead_process(&entry.file_name().to_string_lossy()) && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether `name` is `.<name>.<pid>.tmp` of a process that no longer runs.
+fn temporary_of_a_dead_process(name: &str) -> bool {
+    let Some(pid) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")).and_then(|n| n.rsplit_once('.')).and_then(|(_, pid)| pid.parse::<i32>().ok())
+    else {
+        return false;
+    };
+    pid > 0 && pid != std::process::id() as i32 && !process_runs(pid)
+}
+
+#[cfg(unix)]
+fn process_runs(pid: i32) -> bool {
+    // Signal 0 only checks: EPERM means it runs under another user.
+    !matches!(nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None), Err(nix::errno::Errno::ESRCH))
+}
+
+#[cfg(not(unix))]
+fn process_runs(_pid: i32) -> bool {
+    true
 }

@@ -39,12 +39,14 @@ pub struct Args {
     limits: super::convert::LimitArgs,
     #[command(flatten)]
     ocr: super::convert::OcrArgs,
+    #[command(flatten)]
+    budget: super::isolate::BudgetArgs,
 }
 
 /// What extracting one file printed: the text or JSON for stdout, and its
 /// warnings and error for stderr.
-#[derive(Default)]
-struct Extracted {
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+pub(super) struct Extracted {
     out: String,
     warnings: Vec<String>,
     error: Option<String>,
@@ -52,6 +54,7 @@ struct Extracted {
 
 pub fn run(args: Args) -> i32 {
     let opts = args.limits.options(&args.ocr);
+    args.budget.apply();
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -60,11 +63,9 @@ pub fn run(args: Args) -> i32 {
         let name = path.display().to_string();
         let done = match std::fs::read(path) {
             Ok(bytes) => {
-                let (json, layout, opts) = (args.json, args.layout, opts.clone());
-                let work_name = name.clone();
-                // Isolated as in `convert`: a panic or a time-out is this file's error.
-                let done = super::convert::isolated(&name, args.timeout, move || extract_one(&work_name, &bytes, json, layout, &opts));
-                done.unwrap_or_else(|e| Extracted { error: Some(e.to_string()), ..Extracted::default() })
+                // Isolated as in `convert`: a panic, an abort, the memory or time limit is this file's error.
+                let done = super::isolate::extract(&name, bytes, args.json, args.layout, &opts, args.timeout);
+                done.unwrap_or_else(|e| Extracted { error: Some(e), ..Extracted::default() })
             }
             Err(e) => Extracted { error: Some(format!("cannot read: {e}")), ..Extracted::default() },
         };
@@ -107,7 +108,7 @@ fn closed_or_failed(e: &std::io::Error) -> i32 {
     }
 }
 
-fn extract_one(name: &str, bytes: &[u8], json: bool, layout: bool, opts: &pipeline::Options) -> Extracted {
+pub(super) fn extract_one(name: &str, bytes: &[u8], json: bool, layout: bool, opts: &pipeline::Options) -> Extracted {
     use std::fmt::Write as _;
     let mut done = Extracted::default();
     let is_pdf = matches!(pipeline::detect_format(name, bytes), Ok(planparse::model::SourceFormat::Pdf));

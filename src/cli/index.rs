@@ -40,6 +40,8 @@ pub struct Args {
     timeout: Duration,
     #[command(flatten)]
     ocr: super::convert::OcrArgs,
+    #[command(flatten)]
+    budget: super::isolate::BudgetArgs,
 }
 
 /// Extensions a folder walk picks up (a file named on the command line is
@@ -73,6 +75,7 @@ struct Tally {
 }
 
 pub fn run(args: Args) -> i32 {
+    args.budget.apply();
     let (files, mut failed) = collect_inputs(&args.inputs);
     let mut dataset = match Dataset::open(&args.db) {
         Ok(d) => d,

@@ -6,6 +6,7 @@ mod explain;
 mod export;
 mod extract;
 mod index;
+mod isolate;
 mod search;
 mod serve;
 
@@ -52,6 +53,10 @@ enum Command {
     Serve(serve::Args),
     /// Print the JSON schema of the output document
     Schema,
+    /// Convert documents sent on stdin, one JSON result per line on stdout
+    /// (started by the other commands; see `isolate`)
+    #[command(name = "__worker", hide = true)]
+    Worker(isolate::WorkerArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -64,7 +69,7 @@ pub fn run() -> i32 {
             return code;
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Convert(a) => convert::run(a),
         Command::Extract(a) => extract::run(a),
         Command::Export(a) => export::run(a),
@@ -73,6 +78,7 @@ pub fn run() -> i32 {
         Command::Diff(a) => diff::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Worker(a) => isolate::worker_main(a),
         Command::Schema => {
             let schema = schemars::schema_for!(planparse::model::Document);
             match serde_json::to_string_pretty(&schema) {
@@ -83,7 +89,9 @@ pub fn run() -> i32 {
                 }
             }
         }
-    }
+    };
+    isolate::shutdown();
+    code
 }
 
 /// True when a write failed because the reader closed the pipe

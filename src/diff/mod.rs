@@ -35,7 +35,7 @@ pub use model::{Change, ChangeType, Counts, Diff, DiffOp, Level, Relation, Side,
 use similarity::{fingerprint, fingerprint_hash, FnvBuild, TextProfile};
 
 /// A diff and how the two versions line up, for the reports.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Comparison {
     pub diff: Diff,
     /// The old version as compared: the input, with rows split in two joined
@@ -50,7 +50,7 @@ pub struct Comparison {
 }
 
 /// One line of a side-by-side view: an old item, a new item, or a matched pair.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     /// Index into [`flatten_sections`] or `Document::measures` of the old version.
     pub old: Option<usize>,

@@ -93,14 +93,16 @@ pub fn read_with(bytes: &[u8], cues: &crate::layout::Cues) -> Result<LayoutDocum
 /// cue format detection uses (a page named `.txt` is still a page).
 pub fn sniff(bytes: &[u8]) -> bool {
     let mut rest = bytes;
-    for bom in [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"] {
+    for (bom, utf16) in [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE), (b"\xFE\xFF", encoding_rs::UTF_16BE)] {
         if let Some(r) = rest.strip_prefix(bom) {
-            if bom.len() == 2 {
-                // UTF-16: the markup is checked after decoding.
-                return true;
-            }
-            rest = r;
+            // UTF-16 (a text file saved as "Unicode" has the same mark): the
+            // markup is looked for in the decoded head.
+            let (head, _) = utf16.decode_without_bom_handling(&r[..r.len() & !1]);
+            return sniff(head.as_bytes());
         }
+    }
+    if let Some(r) = rest.strip_prefix(b"\xEF\xBB\xBF") {
+        rest = r;
     }
     loop {
         let start = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());

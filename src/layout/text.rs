@@ -5,11 +5,26 @@ use super::text_columns::TextTableCues;
 use super::{Block, Cell, LayoutDocument, Line, Row, Table, TableOrigin};
 use crate::model::{SourceFormat, Warning};
 
-/// Decodes text bytes: UTF-8 with or without BOM; anything that is not valid
-/// UTF-8 is read as Windows-1252 (the usual legacy encoding of Norwegian
-/// text) with a warning.
+/// Decodes text bytes: UTF-8 with or without BOM; UTF-16 and UTF-32 (either
+/// byte order) by their byte-order mark or, without one, by where their NUL
+/// bytes fall; anything else that is not valid UTF-8 is read as Windows-1252
+/// (the usual legacy encoding of Norwegian text). Every encoding but UTF-8
+/// gets a `not_utf8` warning naming the encoding used.
 pub fn decode(bytes: &[u8]) -> (String, Option<Warning>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return decode_utf8_or_1252(rest);
+    }
+    let (encoding, body, how) = match wide_encoding(bytes) {
+        Some((encoding, bom_len)) if bom_len > 0 => (encoding, &bytes[bom_len..], "byte-order mark"),
+        Some((encoding, _)) => (encoding, bytes, "no byte-order mark; guessed from where its NUL bytes fall"),
+        None => return decode_utf8_or_1252(bytes),
+    };
+    let (text, errors) = encoding.decode(body);
+    let damaged = if errors { "; invalid sequences replaced by U+FFFD" } else { "" };
+    (text, Some(Warning::new("not_utf8", format!("text is {} ({how}); read as {}{damaged}", encoding.name(), encoding.name()), None)))
+}
+
+fn decode_utf8_or_1252(bytes: &[u8]) -> (String, Option<Warning>) {
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), None),
         Err(_) => {
@@ -17,6 +32,106 @@ pub fn decode(bytes: &[u8]) -> (String, Option<Warning>) {
             (s.into_owned(), Some(Warning::new("not_utf8", "text is not valid UTF-8; read as Windows-1252", None)))
         }
     }
+}
+
+/// A UTF-16 or UTF-32 encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wide {
+    Utf16Le,
+    Utf16Be,
+    Utf32Le,
+    Utf32Be,
+}
+
+impl Wide {
+    fn name(self) -> &'static str {
+        match self {
+            Wide::Utf16Le => "UTF-16LE",
+            Wide::Utf16Be => "UTF-16BE",
+            Wide::Utf32Le => "UTF-32LE",
+            Wide::Utf32Be => "UTF-32BE",
+        }
+    }
+
+    /// The text and whether anything was replaced. UTF-16 through
+    /// `encoding_rs`; UTF-32, which the Encoding Standard (and so
+    /// `encoding_rs`) leaves out, code unit by code unit here.
+    fn decode(self, bytes: &[u8]) -> (String, bool) {
+        let utf16 = |e: &'static encoding_rs::Encoding| {
+            let (text, errors) = e.decode_without_bom_handling(bytes);
+            (text.into_owned(), errors)
+        };
+        match self {
+            Wide::Utf16Le => utf16(encoding_rs::UTF_16LE),
+            Wide::Utf16Be => utf16(encoding_rs::UTF_16BE),
+            Wide::Utf32Le | Wide::Utf32Be => {
+                let chunks = bytes.chunks_exact(4);
+                let partial = !chunks.remainder().is_empty();
+                let mut errors = partial;
+                let mut text = String::with_capacity(bytes.len() / 4);
+                for c in chunks {
+                    let unit = [c[0], c[1], c[2], c[3]];
+                    let code = if self == Wide::Utf32Le { u32::from_le_bytes(unit) } else { u32::from_be_bytes(unit) };
+                    text.push(char::from_u32(code).unwrap_or_else(|| {
+                        errors = true;
+                        char::REPLACEMENT_CHARACTER
+                    }));
+                }
+                if partial {
+                    text.push(char::REPLACEMENT_CHARACTER);
+                }
+                (text, errors)
+            }
+        }
+    }
+}
+
+/// Bytes looked at to guess a wide encoding without a byte-order mark.
+const SNIFF_BYTES: usize = 4096;
+
+/// The wide encoding of `bytes` and the length of its byte-order mark (0
+/// when guessed). Without a mark: text in these encodings is mostly code
+/// points below U+0100 (Norwegian included), whose high bytes are NUL at
+/// fixed positions in each code unit, while NUL itself almost never occurs
+/// in text; UTF-8 and Windows-1252 text has no NUL bytes at all.
+fn wide_encoding(bytes: &[u8]) -> Option<(Wide, usize)> {
+    // UTF-32LE's mark begins with UTF-16LE's: test it first.
+    for (bom, encoding) in
+        [(&b"\xFF\xFE\x00\x00"[..], Wide::Utf32Le), (b"\x00\x00\xFE\xFF", Wide::Utf32Be), (b"\xFF\xFE", Wide::Utf16Le), (b"\xFE\xFF", Wide::Utf16Be)]
+    {
+        if bytes.starts_with(bom) {
+            return Some((encoding, bom.len()));
+        }
+    }
+    let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    if sample.len() < 4 || !sample.contains(&0) {
+        return None;
+    }
+    // Share of NUL bytes at each position of a 4-byte group.
+    let mut zeros = [0usize; 4];
+    let mut counts = [0usize; 4];
+    for (i, b) in sample.iter().enumerate() {
+        counts[i % 4] += 1;
+        zeros[i % 4] += usize::from(*b == 0);
+    }
+    let share = |i: usize| zeros[i] as f64 / counts[i].max(1) as f64;
+    let (mostly, rarely) = (|x: f64| x >= 0.7, |x: f64| x <= 0.05);
+    if bytes.len() % 4 == 0 {
+        if mostly(share(1)) && share(2) >= 0.95 && share(3) >= 0.95 && rarely(share(0)) {
+            return Some((Wide::Utf32Le, 0));
+        }
+        if share(0) >= 0.95 && share(1) >= 0.95 && mostly(share(2)) && rarely(share(3)) {
+            return Some((Wide::Utf32Be, 0));
+        }
+    }
+    let (even, odd) = ((share(0) + share(2)) / 2.0, (share(1) + share(3)) / 2.0);
+    if bytes.len() % 2 == 0 && mostly(odd) && rarely(even) {
+        return Some((Wide::Utf16Le, 0));
+    }
+    if bytes.len() % 2 == 0 && mostly(even) && rarely(odd) {
+        return Some((Wide::Utf16Be, 0));
+    }
+    None
 }
 
 /// Builds the layout of a text document. Form feeds count as page breaks
@@ -220,4 +335,68 @@ const MAX_TAB_CELLS: usize = 64;
 fn is_table_line(raw: &str) -> bool {
     let t = raw.trim();
     t.contains('\t') && t.split('\t').filter(|c| !c.trim().is_empty()).count() >= 2 && t.split('\t').count() <= MAX_TAB_CELLS
+}
+
+#[cfg(test)]
+mod encoding_tests {
+    use super::*;
+
+    const TEXT: &str = "Tiltak 1: Styrke forskning på sykehjem – ansvar: HOD\nMøte i rådet\n";
+
+    fn encode(text: &str, encoding: Wide, bom: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let units: Vec<u32> = match encoding {
+            Wide::Utf16Le | Wide::Utf16Be => text.encode_utf16().map(u32::from).collect(),
+            Wide::Utf32Le | Wide::Utf32Be => text.chars().map(u32::from).collect(),
+        };
+        let bom_char = if bom { Some(0xFEFF) } else { None };
+        for u in bom_char.into_iter().chain(units) {
+            match encoding {
+                Wide::Utf16Le => out.extend((u as u16).to_le_bytes()),
+                Wide::Utf16Be => out.extend((u as u16).to_be_bytes()),
+                Wide::Utf32Le => out.extend(u.to_le_bytes()),
+                Wide::Utf32Be => out.extend(u.to_be_bytes()),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn wide_encodings_decode_with_and_without_a_mark_and_are_named() {
+        for encoding in [Wide::Utf16Le, Wide::Utf16Be, Wide::Utf32Le, Wide::Utf32Be] {
+            for bom in [true, false] {
+                let (text, warning) = decode(&encode(TEXT, encoding, bom));
+                assert_eq!(text, TEXT, "{encoding:?} bom={bom}");
+                let warning = warning.expect("a warning");
+                assert_eq!(warning.code, "not_utf8");
+                assert!(warning.message.contains(&format!("read as {}", encoding.name())), "{}", warning.message);
+                assert!(!warning.message.contains("1252"), "{}", warning.message);
+                assert_eq!(warning.message.contains("guessed"), !bom, "{}", warning.message);
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_and_windows_1252_are_unchanged() {
+        assert_eq!(decode(TEXT.as_bytes()), (TEXT.to_string(), None));
+        assert_eq!(decode(format!("\u{FEFF}{TEXT}").as_bytes()).0, TEXT);
+        let (text, warning) = decode(b"M\xF8te i r\xE5det");
+        assert_eq!(text, "Møte i rådet");
+        assert!(warning.is_some_and(|w| w.message.ends_with("read as Windows-1252")));
+        // A stray NUL does not make UTF-8 text wide.
+        let with_nul = "Tiltak\0 1: forskning på helse\n";
+        assert_eq!(decode(with_nul.as_bytes()), (with_nul.to_string(), None));
+    }
+
+    #[test]
+    fn broken_wide_text_is_replaced_and_said() {
+        let mut bytes = encode("Møte", Wide::Utf16Le, true);
+        bytes.push(b'x');
+        let (text, warning) = decode(&bytes);
+        assert!(text.starts_with("Møte") && text.ends_with('\u{FFFD}'), "{text:?}");
+        assert!(warning.is_some_and(|w| w.message.contains("U+FFFD")));
+        let mut bytes = encode("Møte", Wide::Utf32Be, true);
+        bytes.extend([0x7F, 0xFF, 0xFF, 0xFF]);
+        assert!(decode(&bytes).0.ends_with('\u{FFFD}'));
+    }
 }

@@ -29,13 +29,12 @@ mod params;
 mod views;
 
 use std::fs::File;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::io::{BufWriter, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::dataset::sqlite::{Dataset, DatasetError};
 use params::{Params, SearchParams};
@@ -53,12 +52,41 @@ pub enum StartError {
 }
 
 /// A bound server, not yet answering.
+///
+/// The HTTP layer is small and bounded by design (it replaced `tiny_http`
+/// 0.12, which caps neither a request's line nor its headers and starts a
+/// thread per connection): requests are parsed by `httparse` (the parser
+/// under `hyper`) from at most [`MAX_HEAD_BYTES`] bytes and [`MAX_HEADERS`]
+/// fields; bodies are never read (the routes answer `GET` and `HEAD`), one
+/// over [`MAX_BODY_BYTES`] is refused; [`CONNECTION_THREADS`] threads read
+/// requests and write replies, [`QUEUE`] accepted connections wait for them
+/// and any beyond are answered 503 at once; the `--threads` workers, each with
+/// its own read-only dataset connection, only compute replies. Every
+/// connection answers one request and closes. A full server crate with such
+/// limits (`hyper`, `axum`, `actix-web`) would bring an async runtime for a
+/// read-only local page.
 pub struct Server {
-    http: Arc<tiny_http::Server>,
+    listener: TcpListener,
     db: PathBuf,
     local: SocketAddr,
     threads: usize,
 }
+
+/// A request line and its headers together may take this many bytes; a
+/// longer head is refused with 431 (414 when the request line alone is).
+pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// Header fields a request may have (431 beyond).
+pub const MAX_HEADERS: usize = 64;
+/// Largest request body accepted (read and dropped: no route takes one); 413 beyond.
+pub const MAX_BODY_BYTES: u64 = 64 * 1024;
+/// The whole request head must arrive within this: a client that sends it a
+/// byte at a time holds a connection thread no longer (408).
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections read and written at once.
+pub const CONNECTION_THREADS: usize = 32;
+/// Accepted connections waiting for a connection thread; one more is
+/// answered `503 Service Unavailable` and closed.
+pub const QUEUE: usize = 64;
 
 impl Server {
     /// Checks that `db` is a dataset this planparse reads, and listens on
@@ -68,9 +96,8 @@ impl Server {
         let socket = addr.to_socket_addrs().ok().and_then(|mut a| a.next()).ok_or_else(|| StartError::Address { addr: addr.to_string() })?;
         let bind_error = |detail: String| StartError::Bind { addr: addr.to_string(), detail };
         let listener = listen(socket).map_err(|e| bind_error(e.to_string()))?;
-        let http = tiny_http::Server::from_listener(listener, None).map_err(|e| bind_error(e.to_string()))?;
-        let local = http.server_addr().to_ip().unwrap_or(socket);
-        Ok(Server { http: Arc::new(http), db: db.to_path_buf(), local, threads: threads.max(1) })
+        let local = listener.local_addr().unwrap_or(socket);
+        Ok(Server { listener, db: db.to_path_buf(), local, threads: threads.max(1) })
     }
 
     /// The address to open in a browser.
@@ -85,63 +112,210 @@ impl Server {
         self.local.ip().is_loopback()
     }
 
-    /// Answers requests on `threads` workers, each with its own read-only
-    /// connection, until the process ends. A worker whose connection cannot
-    /// be opened says so on stderr and stops; the others go on.
+    /// Answers requests until the process ends: `threads` workers, each with
+    /// its own read-only connection, compute replies; the connection threads
+    /// read requests and write replies. A worker whose connection cannot be
+    /// opened says so on stderr and stops; the others go on.
     pub fn run(self) {
         let caches = Arc::new(Caches::default());
-        let workers: Vec<_> = (0..self.threads)
-            .map(|_| {
-                let http = Arc::clone(&self.http);
-                let caches = Arc::clone(&caches);
-                let db = self.db.clone();
-                let loopback = self.is_loopback();
-                std::thread::spawn(move || {
-                    let dataset = match Dataset::open_read_only(&db) {
-                        Ok(d) => d,
-                        Err(e) => {
-                            eprintln!("planparse serve: {e}");
-                            return;
-                        }
-                    };
-                    let store = Store::new(dataset, caches);
-                    while let Ok(request) = http.recv() {
-                        // A panic answering one request (its connection is
-                        // closed) must not take the worker with it.
-                        let url = request.url().to_string();
-                        let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(&store, loopback, request)));
-                        if answered.is_err() {
-                            eprintln!("planparse serve: internal error answering {url}");
-                        }
+        let loopback = self.is_loopback();
+        let (jobs, job_queue) = mpsc::sync_channel::<Job>(self.threads * 2);
+        let job_queue = Arc::new(Mutex::new(job_queue));
+        for _ in 0..self.threads {
+            let (job_queue, caches, db) = (Arc::clone(&job_queue), Arc::clone(&caches), self.db.clone());
+            let spawned = std::thread::Builder::new().name("planparse serve worker".into()).spawn(move || {
+                let dataset = match Dataset::open_read_only(&db) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        eprintln!("planparse serve: {e}");
+                        return;
                     }
-                })
-            })
-            .collect();
-        for worker in workers {
-            let _ = worker.join();
+                };
+                let store = Store::new(dataset, caches);
+                while let Some(job) = next(&job_queue) {
+                    // A panic answering one request (answered 500) must not
+                    // take the worker with it.
+                    let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(&store, loopback, &job.request)));
+                    let reply = answered.unwrap_or_else(|_| {
+                        eprintln!("planparse serve: internal error answering {}", job.request.target);
+                        failure_reply(&job.request.target, Failure { status: 500, message: "internal error".into() })
+                    });
+                    let _ = job.reply.send(reply);
+                }
+            });
+            if let Err(e) = spawned {
+                eprintln!("planparse serve: cannot start a worker: {e}");
+            }
+        }
+        let (connections, waiting) = mpsc::sync_channel::<TcpStream>(QUEUE);
+        let waiting = Arc::new(Mutex::new(waiting));
+        for _ in 0..CONNECTION_THREADS {
+            let (waiting, jobs) = (Arc::clone(&waiting), jobs.clone());
+            let spawned = std::thread::Builder::new().name("planparse serve connection".into()).spawn(move || {
+                while let Some(stream) = next(&waiting) {
+                    // A panic on one connection must not shrink the pool.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| serve_connection(stream, &jobs)));
+                }
+            });
+            if let Err(e) = spawned {
+                eprintln!("planparse serve: cannot start a connection thread: {e}");
+            }
+        }
+        for stream in self.listener.incoming() {
+            match stream {
+                Ok(stream) => match connections.try_send(stream) {
+                    Ok(()) => {}
+                    Err(TrySendError::Full(stream)) => refuse(stream),
+                    Err(TrySendError::Disconnected(_)) => return,
+                },
+                // Out of file descriptors, say: let the connections in hand close first.
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
         }
     }
 }
 
+/// The next item of a queue shared by threads; `None` once it is closed.
+fn next<T>(queue: &Mutex<Receiver<T>>) -> Option<T> {
+    queue.lock().ok()?.recv().ok()
+}
+
+/// A request handed to a worker, and where its reply goes.
+struct Job {
+    request: HttpRequest,
+    reply: SyncSender<(u16, Reply)>,
+}
+
+/// The parts of a request the routes read.
+#[derive(Debug)]
+struct HttpRequest {
+    method: String,
+    /// Path and query, as sent.
+    target: String,
+    headers: Vec<(String, String)>,
+}
+
+impl HttpRequest {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
 /// How long one read or write on a client connection may wait: a client that
-/// stops reading a response (or stops sending its request) frees the worker
-/// answering it after this, instead of holding it for good.
+/// stops reading a response frees the connection thread writing it after this.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A listening socket whose connections time out after [`IO_TIMEOUT`].
-/// `tiny_http` gives no access to a connection's socket; the timeouts are set
-/// on the listening socket instead, which accepted connections inherit (Linux
-/// and the BSDs copy them on `accept`). `socket2` is the maintained crate for
-/// socket options that `std` does not expose on a listener.
-fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+/// The listening socket. `socket2` is the maintained crate for the options
+/// `std` does not expose before `bind` (address reuse).
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
     use socket2::{Domain, Protocol, Socket, Type};
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     socket.set_reuse_address(true)?;
-    socket.set_read_timeout(Some(IO_TIMEOUT))?;
-    socket.set_write_timeout(Some(IO_TIMEOUT))?;
     socket.bind(&addr.into())?;
     socket.listen(128)?;
     Ok(socket.into())
+}
+
+/// One connection: its request read within the caps, answered by a worker,
+/// the reply written, the connection closed.
+fn serve_connection(mut stream: TcpStream, jobs: &SyncSender<Job>) {
+    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+    let (request, body_bytes) = match read_head(&mut stream) {
+        Ok(Some(head)) => head,
+        Ok(None) => return,
+        Err(failure) => {
+            let reply = failure_reply("/", failure);
+            let _ = write_reply(&mut stream, false, reply);
+            close(stream);
+            return;
+        }
+    };
+    // A small body is read and dropped, so closing does not reset the
+    // connection under the reply.
+    if body_bytes > 0 {
+        let _ = std::io::copy(&mut Read::by_ref(&mut stream).take(body_bytes), &mut std::io::sink());
+    }
+    let head_only = request.method == "HEAD";
+    let (tx, rx) = mpsc::sync_channel(1);
+    if jobs.send(Job { request, reply: tx }).is_err() {
+        return;
+    }
+    if let Ok(reply) = rx.recv() {
+        let _ = write_reply(&mut stream, head_only, reply);
+    }
+    close(stream);
+}
+
+/// Tells the client the reply is complete, then closes.
+fn close(stream: TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+}
+
+/// Answers a connection the queue has no room for, without waiting on it.
+fn refuse(mut stream: TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
+    let body = "the server is busy: try again in a moment\n";
+    let _ = write!(stream, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    close(stream);
+}
+
+/// Reads a request head within [`MAX_HEAD_BYTES`], [`MAX_HEADERS`] and
+/// [`HEAD_TIMEOUT`]; returns it with the number of body bytes still to read
+/// (`None`: the client closed without a request).
+fn read_head(stream: &mut TcpStream) -> Result<Option<(HttpRequest, u64)>, Failure> {
+    let deadline = Instant::now() + HEAD_TIMEOUT;
+    let mut buf: Vec<u8> = Vec::with_capacity(2048);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err(Failure { status: 408, message: "the request did not arrive in time".into() });
+        }
+        let n = match stream.read(&mut chunk) {
+            Ok(0) if buf.is_empty() => return Ok(None),
+            Ok(0) => return Err(Failure::bad_request("the request ended before its headers did")),
+            Ok(n) => n,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Err(Failure { status: 408, message: "the request did not arrive in time".into() })
+            }
+            Err(_) => return Ok(None),
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut parsed = httparse::Request::new(&mut headers);
+        let too_large = |buf: &[u8]| {
+            if buf.iter().take(MAX_HEAD_BYTES).any(|b| *b == b'\n') {
+                Failure { status: 431, message: format!("request headers over {MAX_HEAD_BYTES} bytes") }
+            } else {
+                Failure { status: 414, message: format!("request line over {MAX_HEAD_BYTES} bytes") }
+            }
+        };
+        match parsed.parse(&buf) {
+            Ok(httparse::Status::Complete(len)) if len > MAX_HEAD_BYTES => return Err(too_large(&buf)),
+            Ok(httparse::Status::Complete(len)) => {
+                let request = HttpRequest {
+                    method: parsed.method.unwrap_or_default().to_string(),
+                    target: parsed.path.unwrap_or("/").to_string(),
+                    headers: parsed.headers.iter().map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned())).collect(),
+                };
+                if request.header("Transfer-Encoding").is_some() {
+                    return Err(Failure { status: 411, message: "request bodies are not read here: send none (or a Content-Length)".into() });
+                }
+                let length = match request.header("Content-Length").map(|v| v.trim().parse::<u64>()) {
+                    None => 0,
+                    Some(Ok(n)) if n <= MAX_BODY_BYTES => n,
+                    Some(Ok(_)) => return Err(Failure { status: 413, message: format!("request body over {MAX_BODY_BYTES} bytes") }),
+                    Some(Err(_)) => return Err(Failure::bad_request("Content-Length is not a number")),
+                };
+                let already = (buf.len() - len) as u64;
+                return Ok(Some((request, length.saturating_sub(already))));
+            }
+            Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD_BYTES => return Err(too_large(&buf)),
+            Ok(httparse::Status::Partial) => {}
+            Err(httparse::Error::TooManyHeaders) => return Err(Failure { status: 431, message: format!("more than {MAX_HEADERS} request headers") }),
+            Err(e) => return Err(Failure::bad_request(format!("malformed request: {e}"))),
+        }
+    }
 }
 
 /// What a route answers.
@@ -187,62 +361,91 @@ impl From<DatasetError> for Failure {
 /// Scripts, frames, fonts, images and connections: none. Inline styles only.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-fn answer(store: &Store, loopback: bool, request: Request) {
-    let url = request.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let result = if !matches!(request.method(), Method::Get | Method::Head) {
-        Err(Failure { status: 405, message: format!("{} is not served here: this server only reads (GET)", request.method()) })
-    } else if loopback && !host_is_loopback(&request) {
+fn answer(store: &Store, loopback: bool, request: &HttpRequest) -> (u16, Reply) {
+    let url = request.target.as_str();
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let result = if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        Err(Failure { status: 405, message: format!("{} is not served here: this server only reads (GET)", request.method) })
+    } else if loopback && !host_is_loopback(request) {
         Err(Failure { status: 403, message: "this server answers only requests addressed to localhost".to_string() })
     } else {
         route(store, path, query)
     };
-    let (status, reply) = match result {
+    match result {
         Ok(reply) => (200, reply),
-        Err(f) if path.starts_with("/api/") => (f.status, Reply::Json(serde_json::json!({ "status": f.status, "error": f.message }).to_string())),
-        Err(f) => (f.status, Reply::Html(pages::failure(f.status, &f.message))),
-    };
-    // The reply is written on a thread of its own, so a client that reads
-    // slowly (or not at all, until IO_TIMEOUT) never holds a worker; past
-    // MAX_WRITERS such threads the worker writes it itself.
-    if WRITERS.fetch_add(1, Ordering::SeqCst) < MAX_WRITERS {
-        let spawned = std::thread::Builder::new().name("planparse serve writer".into()).spawn(move || {
-            send(request, status, reply);
-            WRITERS.fetch_sub(1, Ordering::SeqCst);
-        });
-        if spawned.is_err() {
-            WRITERS.fetch_sub(1, Ordering::SeqCst);
-        }
-    } else {
-        WRITERS.fetch_sub(1, Ordering::SeqCst);
-        send(request, status, reply);
+        Err(f) => failure_reply(path, f),
     }
 }
 
-/// Most replies written at once on threads of their own.
-const MAX_WRITERS: usize = 64;
-static WRITERS: AtomicUsize = AtomicUsize::new(0);
+/// A failure as a reply: JSON under `/api/`, a page elsewhere.
+fn failure_reply(path: &str, f: Failure) -> (u16, Reply) {
+    if path.starts_with("/api/") {
+        (f.status, Reply::Json(serde_json::json!({ "status": f.status, "error": f.message }).to_string()))
+    } else {
+        (f.status, Reply::Html(pages::failure(f.status, &f.message)))
+    }
+}
 
-fn send(request: Request, status: u16, reply: Reply) {
-    let _ = match reply {
-        Reply::Html(body) => request.respond(text_response(status, body, "text/html; charset=utf-8", true)),
-        Reply::Json(body) => request.respond(text_response(status, body, "application/json; charset=utf-8", false)),
+/// Writes a reply with a known length (never chunks) and `Connection: close`;
+/// a `HEAD` reply announces the body it leaves out.
+fn write_reply(stream: &mut TcpStream, head_only: bool, (status, reply): (u16, Reply)) -> std::io::Result<()> {
+    let mut headers = Vec::new();
+    let body: Box<dyn Read> = match reply {
+        Reply::Html(body) => {
+            headers.extend(common_headers("text/html; charset=utf-8"));
+            headers.push(("Content-Security-Policy", CSP.to_string()));
+            headers.push(("Content-Length", body.len().to_string()));
+            Box::new(std::io::Cursor::new(body.into_bytes()))
+        }
+        Reply::Json(body) => {
+            headers.extend(common_headers("application/json; charset=utf-8"));
+            headers.push(("Content-Length", body.len().to_string()));
+            Box::new(std::io::Cursor::new(body.into_bytes()))
+        }
         Reply::File { file, content_type, download_name } => {
-            let mut response = Response::from_file(file).with_status_code(status).with_chunked_threshold(usize::MAX);
-            for (name, value) in common_headers(content_type) {
-                add_header(&mut response, name, &value);
-            }
+            headers.extend(common_headers(content_type));
             if content_type != "application/pdf" {
                 // Shown as a document of its own, never as part of this site.
-                add_header(&mut response, "Content-Security-Policy", "sandbox");
+                headers.push(("Content-Security-Policy", "sandbox".to_string()));
             }
             if let Some(name) = download_name {
                 let encoded = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
-                add_header(&mut response, "Content-Disposition", &format!("attachment; filename*=UTF-8''{encoded}"));
+                headers.push(("Content-Disposition", format!("attachment; filename*=UTF-8''{encoded}")));
             }
-            request.respond(response)
+            let length = file.metadata()?.len();
+            headers.push(("Content-Length", length.to_string()));
+            Box::new(file.take(length))
         }
     };
+    let mut out = BufWriter::with_capacity(64 * 1024, stream);
+    write!(out, "HTTP/1.1 {status} {}\r\n", reason(status))?;
+    for (name, value) in headers {
+        write!(out, "{name}: {value}\r\n")?;
+    }
+    out.write_all(b"Connection: close\r\n\r\n")?;
+    if !head_only {
+        let mut body = body;
+        std::io::copy(&mut body, &mut out)?;
+    }
+    out.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "",
+    }
 }
 
 fn common_headers(content_type: &str) -> Vec<(&'static str, String)> {
@@ -254,29 +457,10 @@ fn common_headers(content_type: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn text_response(status: u16, body: String, content_type: &str, csp: bool) -> Response<std::io::Cursor<Vec<u8>>> {
-    // A known length instead of chunks: simpler for every client, and the
-    // body is in memory anyway.
-    let mut response = Response::from_data(body.into_bytes()).with_status_code(status).with_chunked_threshold(usize::MAX);
-    for (name, value) in common_headers(content_type) {
-        add_header(&mut response, name, &value);
-    }
-    if csp {
-        add_header(&mut response, "Content-Security-Policy", CSP);
-    }
-    response
-}
-
-fn add_header<R: std::io::Read>(response: &mut Response<R>, name: &str, value: &str) {
-    if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        response.add_header(header);
-    }
-}
-
 /// Whether the request's `Host` names this machine (`localhost`, `127.x.x.x`,
 /// `[::1]`, with any port). A request without `Host` (HTTP/1.0) passes.
-fn host_is_loopback(request: &Request) -> bool {
-    let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_ascii_lowercase()) else {
+fn host_is_loopback(request: &HttpRequest) -> bool {
+    let Some(host) = request.header("Host").map(str::to_ascii_lowercase) else {
         return true;
     };
     let name = if let Some(rest) = host.strip_prefix('[') {
