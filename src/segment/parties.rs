@@ -21,19 +21,40 @@ pub fn split_lines(lines: &[Line], column_width: Option<f32>) -> Vec<String> {
             !(t.is_empty() || vocab::is_responsible_header(t) && t.split_whitespace().count() == 1)
         })
         .collect();
-    // A single word as wide as the cell may be a word the column broke.
-    let hints = super::measure::split_hints_within(&lines, column_width);
+    // A single word as wide as the cell may be a word the column broke; so
+    // may a long single word followed by a line that opens with a lone
+    // definite ending (`Personvernombud` / `et og`): a party name never
+    // holds an article.
+    let mut hints = super::measure::split_hints_within(&lines, column_width);
+    for (i, hint) in hints.iter_mut().enumerate() {
+        let word = lines[i].text.trim();
+        let next = lines.get(i + 1).and_then(|l| l.text.split_whitespace().next()).unwrap_or("");
+        let long_word = !word.contains(' ') && word.chars().count() >= 8 && word.chars().all(char::is_alphabetic);
+        *hint |= long_word && vocab::DEFINITE_ENDINGS.contains(&next.trim_end_matches(','));
+    }
+    let widest = column_width.unwrap_or_else(|| lines.iter().map(|l| super::measure::line_width(l)).fold(0.0f32, f32::max));
     let mut groups: Vec<(Vec<String>, Vec<bool>)> = Vec::new();
-    for (line, hint) in lines.iter().zip(hints) {
+    for (k, (line, hint)) in lines.iter().zip(hints).enumerate() {
         let t = line.text.trim();
         let t = strip_bullet(t).unwrap_or(t).trim().to_string();
-        let continues = groups.last().is_some_and(|(g, _)| {
-            let prev = g.join(" ");
-            let prev = prev.trim_end();
-            let open_paren = prev.matches('(').count() > prev.matches(')').count();
-            let first = t.chars().next().unwrap_or(' ');
-            open_paren || first.is_lowercase() || matches!(first, '(' | ')' | ',' | '/' | ';') || vocab::ends_open(prev)
+        // `Samhandlingsdirektør og KS` filling the column, then `Agder`: the
+        // column wrapped the last party's name; a word that names a role or
+        // unit (`Forskningsavdelingen`) is a party of its own.
+        let wrapped_name = k.checked_sub(1).map(|p| lines[p]).is_some_and(|prev| {
+            let p = prev.text.trim();
+            let full = widest > 0.0 && super::measure::line_width(prev) >= 0.85 * widest;
+            let mid_line_party = p.contains(" og ") && !p.ends_with([',', ';', '/']) && !vocab::ends_open(p);
+            let lower = t.to_lowercase();
+            full && mid_line_party && !t.contains(' ') && !vocab::PARTY_STEMS.iter().any(|s| lower.contains(s))
         });
+        let continues = wrapped_name
+            || groups.last().is_some_and(|(g, _)| {
+                let prev = g.join(" ");
+                let prev = prev.trim_end();
+                let open_paren = prev.matches('(').count() > prev.matches(')').count();
+                let first = t.chars().next().unwrap_or(' ');
+                open_paren || first.is_lowercase() || matches!(first, '(' | ')' | ',' | '/' | ';') || vocab::ends_open(prev)
+            });
         match groups.last_mut() {
             Some((g, h)) if continues => {
                 g.push(t);
@@ -183,5 +204,22 @@ mod tests {
             vec!["FoU-avdelingen", "Seksjon for innovasjon og næringslivssamarbeid"]
         );
         assert_eq!(split_lines(&lines(&["Kommunikasjonsavdelingen", "FoU-avdelingen"]), Some(30.0)), vec!["Kommunikasjonsavdelingen", "FoU-avdelingen"]);
+    }
+
+    #[test]
+    fn a_name_the_column_wrapped_stays_whole() {
+        // The last party of a full line wraps onto the next (`KS` / `Agder`) ...
+        assert_eq!(split_lines(&lines(&["Samhandlingsdirektør og KS", "Agder"]), Some(28.0)), vec!["Samhandlingsdirektør", "KS Agder"]);
+        // ... but a word naming a unit or role is a party of its own, and a short line wraps nothing.
+        assert_eq!(
+            split_lines(&lines(&["Samhandlingsdirektør og KS", "Forskningsavdelingen"]), Some(28.0)),
+            vec!["Samhandlingsdirektør", "KS", "Forskningsavdelingen"]
+        );
+        assert_eq!(split_lines(&lines(&["Fagdirektør og KS", "Agder"]), Some(28.0)), vec!["Fagdirektør", "KS", "Agder"]);
+        // A definite ending cut from its noun.
+        assert_eq!(
+            split_lines(&lines(&["Personvernombud", "et og", "Forskningsavdeling", "en"]), Some(22.0)),
+            vec!["Personvernombudet", "Forskningsavdelingen"]
+        );
     }
 }

@@ -340,6 +340,10 @@ pub fn heading_title(t: &str) -> String {
 pub const FUNCTION_WORDS: &[&str] =
     &["for", "i", "om", "det", "den", "denne", "dette", "vi", "en", "et", "ei", "som", "til", "med", "på", "av", "når", "etter", "ved", "og", "alle"];
 
+/// Definite endings of nouns (bokmål and nynorsk) that a narrow column can
+/// cut from their word (`Personvernombud` / `et`, `Forskningsavdeling` / `en`).
+pub const DEFINITE_ENDINGS: &[&str] = &["en", "et", "a", "ene", "ane"];
+
 /// Words that open a numbered caption (`Tabell 1 …`, `Figur 2:`): the title
 /// of the table or figure below, never a section heading.
 pub const CAPTION_WORDS: &[&str] = &["tabell", "figur", "table", "figure", "diagram", "illustrasjon", "vedlegg tabell"];
