@@ -27,8 +27,8 @@ pub enum ConvertError {
     TextTooLarge { size: usize, limit: String },
 }
 
-/// Options of a conversion.
-#[derive(Debug, Clone)]
+/// Options of a conversion (serde: sent to a worker process).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Options {
     pub limits: pdf::Limits,
     /// Largest inflated size of one DOCX part (`--max-docx-part-bytes`).
@@ -123,6 +123,20 @@ pub fn convert_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Documen
 /// document itself holds no timings, so outputs stay deterministic).
 pub fn convert_bytes_with_report(name: &str, bytes: &[u8], opts: &Options) -> Result<(Document, OcrReport), ConvertError> {
     let (layout, report) = layout_bytes_with_report(name, bytes, opts)?;
+    Ok((segment_layout(name, bytes, &layout).0, report))
+}
+
+/// Converts one input and tells why each part of the output is there
+/// (`planparse explain`).
+pub fn explain_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<(Document, crate::segment::explain::Explanation), ConvertError> {
+    let (layout, _) = layout_bytes_with_report(name, bytes, opts)?;
+    let (doc, trace) = segment_layout(name, bytes, &layout);
+    let explanation = trace.explain(&doc);
+    Ok((doc, explanation))
+}
+
+/// The segmenters over a laid-out input, with the reasons they recorded.
+fn segment_layout(name: &str, bytes: &[u8], layout: &LayoutDocument) -> (Document, crate::segment::explain::Trace) {
     let source = Source {
         file: name.to_string(),
         sha256: sha256_hex(bytes),
@@ -131,21 +145,5 @@ pub fn convert_bytes_with_report(name: &str, bytes: &[u8], opts: &Options) -> Re
     };
     // Line-end word joins in the segmenters weigh this document's own words.
     let vocabulary = std::rc::Rc::new(layout.vocabulary());
-    Ok((crate::text::with_vocabulary(vocabulary, || crate::segment::segment(&layout, source)), report))
-}
-
-/// Converts one input and tells why each part of the output is there
-/// (`planparse explain`).
-pub fn explain_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<(Document, crate::segment::explain::Explanation), ConvertError> {
-    let (layout, _) = layout_bytes_with_report(name, bytes, opts)?;
-    let source = Source {
-        file: name.to_string(),
-        sha256: sha256_hex(bytes),
-        format: layout.format,
-        pages: if layout.pages.is_empty() { None } else { Some(layout.pages.len() as u32) },
-    };
-    let vocabulary = std::rc::Rc::new(layout.vocabulary());
-    let (doc, trace) = crate::text::with_vocabulary(vocabulary, || crate::segment::segment_explained(&layout, source));
-    let explanation = trace.explain(&doc);
-    Ok((doc, explanation))
+    crate::text::with_vocabulary(vocabulary, || crate::segment::segment_explained(layout, source))
 }

@@ -51,8 +51,7 @@ use std::time::Duration;
 
 use planparse::diff::Comparison;
 use planparse::model::Document;
-use planparse::ocr::{OcrMode, OcrOptions, OcrReport};
-use planparse::pdf;
+use planparse::ocr::OcrReport;
 use planparse::pipeline::{self, Options};
 use serde::{Deserialize, Serialize};
 
@@ -102,7 +101,7 @@ pub(super) fn shutdown() {
 /// Converts one input in a worker under the budget; the error is the cause as
 /// a user reads it.
 pub(super) fn convert(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> Result<(Document, OcrReport), String> {
-    let task = Task::Convert { name: rel.to_string(), opts: WireOptions::from(opts) };
+    let task = Task::Convert { name: rel.to_string(), opts: opts.clone() };
     match run_task::<Converted>(rel, &task, &bytes, limit) {
         Ran::Done(Ok(c)) => Ok((c.doc, OcrReport { pages: c.ocr_pages, seconds: c.ocr_seconds })),
         Ran::Done(Err(e)) | Ran::Failed(e) => Err(e),
@@ -112,7 +111,7 @@ pub(super) fn convert(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration
 
 /// `planparse extract`'s work on one file in a worker under the budget.
 pub(super) fn extract(name: &str, bytes: Vec<u8>, json: bool, layout: bool, opts: &Options, limit: Duration) -> Result<Extracted, String> {
-    let task = Task::Extract { name: name.to_string(), json, layout, opts: WireOptions::from(opts) };
+    let task = Task::Extract { name: name.to_string(), json, layout, opts: opts.clone() };
     match run_task::<Extracted>(name, &task, &bytes, limit) {
         Ran::Done(Ok(done)) => Ok(done),
         Ran::Done(Err(e)) | Ran::Failed(e) => Err(e),
@@ -149,13 +148,13 @@ fn convert_here(rel: &str, bytes: Vec<u8>, opts: &Options, limit: Duration) -> R
 enum Task {
     Convert {
         name: String,
-        opts: WireOptions,
+        opts: Options,
     },
     Extract {
         name: String,
         json: bool,
         layout: bool,
-        opts: WireOptions,
+        opts: Options,
     },
     /// `diff`'s comparison of two documents, sent as a JSON pair.
     Compare,
@@ -175,61 +174,6 @@ struct Converted {
     doc: Document,
     ocr_pages: usize,
     ocr_seconds: f64,
-}
-
-/// [`Options`] as sent to a worker (the library's types are not serde types).
-#[derive(Serialize, Deserialize)]
-struct WireOptions {
-    max_stream_bytes: usize,
-    max_document_bytes: usize,
-    max_ops_per_page: usize,
-    max_xobject_depth: usize,
-    max_pages: usize,
-    max_objects: usize,
-    max_docx_part_bytes: u64,
-    max_text_bytes: usize,
-    ocr_mode: String,
-    ocr_lang: String,
-}
-
-impl From<&Options> for WireOptions {
-    fn from(opts: &Options) -> Self {
-        // Destructured in full: a new option fails to compile here until it is sent.
-        let Options { limits, max_docx_part_bytes, max_text_bytes, ocr } = opts;
-        let pdf::Limits { max_stream_bytes, max_document_bytes, max_ops_per_page, max_xobject_depth, max_pages, max_objects } = limits.clone();
-        let ocr_mode = clap::ValueEnum::to_possible_value(&ocr.mode).map_or_else(|| "auto".to_string(), |v| v.get_name().to_string());
-        WireOptions {
-            max_stream_bytes,
-            max_document_bytes,
-            max_ops_per_page,
-            max_xobject_depth,
-            max_pages,
-            max_objects,
-            max_docx_part_bytes: *max_docx_part_bytes,
-            max_text_bytes: *max_text_bytes,
-            ocr_mode,
-            ocr_lang: ocr.lang.clone(),
-        }
-    }
-}
-
-impl WireOptions {
-    fn options(self) -> Result<Options, String> {
-        let mode = <OcrMode as clap::ValueEnum>::from_str(&self.ocr_mode, true)?;
-        Ok(Options {
-            limits: pdf::Limits {
-                max_stream_bytes: self.max_stream_bytes,
-                max_document_bytes: self.max_document_bytes,
-                max_ops_per_page: self.max_ops_per_page,
-                max_xobject_depth: self.max_xobject_depth,
-                max_pages: self.max_pages,
-                max_objects: self.max_objects,
-            },
-            max_docx_part_bytes: self.max_docx_part_bytes,
-            max_text_bytes: self.max_text_bytes,
-            ocr: OcrOptions { mode, lang: self.ocr_lang },
-        })
-    }
 }
 
 /// How a task went.
@@ -501,12 +445,11 @@ pub fn worker_main(args: WorkerArgs) -> i32 {
 fn serve(task: Task, bytes: Vec<u8>) -> String {
     match task {
         Task::Convert { name, opts } => {
-            let result =
-                opts.options().and_then(|opts| contained(&name, || pipeline::convert_bytes_with_report(&name, &bytes, &opts))?.map_err(|e| e.to_string()));
+            let result = contained(&name, || pipeline::convert_bytes_with_report(&name, &bytes, &opts)).and_then(|r| r.map_err(|e| e.to_string()));
             encode(result.map(|(doc, ocr)| Converted { doc, ocr_pages: ocr.pages, ocr_seconds: ocr.seconds }))
         }
         Task::Extract { name, json, layout, opts } => {
-            let result = opts.options().and_then(|opts| contained(&name, || super::extract::extract_one(&name, &bytes, json, layout, &opts)));
+            let result = contained(&name, || super::extract::extract_one(&name, &bytes, json, layout, &opts));
             encode(result)
         }
         Task::Compare => {
@@ -588,11 +531,11 @@ mod tests {
     fn options_survive_the_trip_to_a_worker() {
         let mut opts = Options::default();
         opts.limits.max_pages = 7;
-        opts.ocr.mode = OcrMode::Never;
+        opts.ocr.mode = planparse::ocr::OcrMode::Never;
         opts.ocr.lang = "nor+eng".into();
-        let back = WireOptions::from(&opts).options().expect("options");
+        let back: Options = serde_json::from_str(&serde_json::to_string(&opts).expect("serialize")).expect("options");
         assert_eq!(back.limits.max_pages, 7);
-        assert_eq!(back.ocr.mode, OcrMode::Never);
+        assert_eq!(back.ocr.mode, planparse::ocr::OcrMode::Never);
         assert_eq!(back.ocr.lang, "nor+eng");
         assert_eq!(back.max_text_bytes, opts.max_text_bytes);
     }

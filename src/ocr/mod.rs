@@ -33,7 +33,8 @@ use crate::pdf::{PdfDocument, PdfPage, PdfWarning, Shape, ShapeKind, TextSpan};
 use image::{Gray, Rule};
 
 /// When to OCR a PDF page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OcrMode {
     /// Pages without a usable text layer only.
     #[default]
@@ -45,7 +46,7 @@ pub enum OcrMode {
 }
 
 /// OCR settings of a conversion.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct OcrOptions {
     pub mode: OcrMode,
     /// Tesseract language(s), `+`-joined (`nor`, `nor+eng`).

@@ -116,7 +116,7 @@ pub mod fuzzing {
 }
 
 /// Caps that keep a hostile file from eating the machine. Each has a CLI flag.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Max inflated bytes of one stream.
     pub max_stream_bytes: usize,
