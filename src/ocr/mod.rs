@@ -96,6 +96,17 @@ pub fn has_usable_text(page: &PdfPage) -> bool {
     alnum >= 20 && alnum * 2 >= visible
 }
 
+/// Paths a page without images must paint before OCR may find text in them
+/// (text converted to outlines); table rulings and a logo paint fewer.
+const OUTLINE_PATHS: u32 = 40;
+
+/// Whether a page draws anything OCR could read: an image, or many painted
+/// paths. A blank page, or one whose content a damaged file lost, is not sent
+/// to the renderer and Tesseract (seconds a page for nothing).
+pub fn draws_something(page: &PdfPage) -> bool {
+    page.images > 0 || page.painted_paths >= OUTLINE_PATHS
+}
+
 /// The Debian packages OCR needs, for messages.
 fn packages(lang: &str) -> String {
     let mut p = vec!["tesseract-ocr".to_string()];
@@ -152,7 +163,7 @@ pub fn unavailable(lang: &str) -> Option<String> {
 pub fn apply(doc: &mut PdfDocument, pdf: &[u8], opts: &OcrOptions) -> OcrReport {
     let wanted: Vec<usize> = match opts.mode {
         OcrMode::Never => Vec::new(),
-        OcrMode::Auto => (0..doc.pages.len()).filter(|&i| !has_usable_text(&doc.pages[i])).collect(),
+        OcrMode::Auto => (0..doc.pages.len()).filter(|&i| !has_usable_text(&doc.pages[i]) && draws_something(&doc.pages[i])).collect(),
         OcrMode::Always => (0..doc.pages.len()).collect(),
     };
     // The renderer has none of the reader's limits: a page the reader cut
@@ -450,4 +461,18 @@ pub fn page_spans(pdf: &[u8], number: u32, lang: &str) -> Option<Result<Vec<Text
             }
         })
     })
+}
+
+#[cfg(test)]
+mod draw_tests {
+    use super::*;
+
+    #[test]
+    fn only_pages_that_draw_an_image_or_many_paths_are_ocr_candidates() {
+        let blank = PdfPage::default();
+        assert!(!draws_something(&blank), "a blank page has nothing to read");
+        assert!(draws_something(&PdfPage { images: 1, ..PdfPage::default() }));
+        assert!(!draws_something(&PdfPage { painted_paths: 12, ..PdfPage::default() }), "a few rulings are no text");
+        assert!(draws_something(&PdfPage { painted_paths: OUTLINE_PATHS, ..PdfPage::default() }));
+    }
 }

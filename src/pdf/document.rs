@@ -302,6 +302,7 @@ fn read_page(
     }
     interp.run(&content, page.resources);
     let stats = std::mem::take(&mut interp.font_stats);
+    let ink = interp.ink;
     drop(interp);
     collector.finish();
 
@@ -329,5 +330,5 @@ fn read_page(
         warnings.push("no_text_layer", format!("page {number} has no text layer (scanned?)"), Some(number));
     }
 
-    PdfPage { number, width, height, spans: collector.spans, shapes: collector.shapes }
+    PdfPage { number, width, height, spans: collector.spans, shapes: collector.shapes, images: ink.images, painted_paths: ink.painted_paths }
 }

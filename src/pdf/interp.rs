@@ -277,6 +277,16 @@ pub(crate) struct Interpreter<'a, D: Device> {
     glyph_text: String,
     /// Keyed by the font's address.
     pub font_stats: HashMap<usize, FontStats>,
+    /// What the page draws besides text: images (XObjects and inline) and
+    /// painted paths. A page without text that draws neither has nothing to OCR.
+    pub ink: Ink,
+}
+
+/// Counts of what a page draws besides text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ink {
+    pub images: u32,
+    pub painted_paths: u32,
 }
 
 impl<'a, D: Device> Interpreter<'a, D> {
@@ -313,6 +323,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
             forms: Vec::new(),
             glyph_text: String::new(),
             font_stats: HashMap::new(),
+            ink: Ink::default(),
         }
     }
 
@@ -510,6 +521,8 @@ impl<'a, D: Device> Interpreter<'a, D> {
                     self.do_xobject(name, resources);
                 }
             }
+            // The lexer returns a whole inline image (`BI … ID … EI`) as `EI`.
+            b"EI" => self.ink.images = self.ink.images.saturating_add(1),
             _ => {}
         }
     }
@@ -708,6 +721,7 @@ impl<'a, D: Device> Interpreter<'a, D> {
         let fill = fill && self.gs.fill_visible;
         let stroke = stroke && self.gs.stroke_visible;
         if fill || stroke {
+            self.ink.painted_paths = self.ink.painted_paths.saturating_add(1);
             let path = std::mem::take(&mut self.path);
             self.emit_shapes(&path, fill, stroke);
             self.path = path;
@@ -784,6 +798,9 @@ impl<'a, D: Device> Interpreter<'a, D> {
         let Some(stream) = resolve(doc, entry).and_then(as_stream) else {
             return;
         };
+        if get_name(doc, &stream.dict, b"Subtype") == Some(b"Image") {
+            self.ink.images = self.ink.images.saturating_add(1);
+        }
         if get_name(doc, &stream.dict, b"Subtype") != Some(b"Form") {
             return;
         }

@@ -218,6 +218,10 @@ pub struct PdfPage {
     pub spans: Vec<TextSpan>,
     /// Axis-aligned filled or stroked shapes: table borders, cell shading, list discs.
     pub shapes: Vec<Shape>,
+    /// Images drawn (XObjects, also inside forms, and inline images).
+    pub images: u32,
+    /// Filled or stroked paths drawn (text converted to outlines draws many).
+    pub painted_paths: u32,
 }
 
 /// A run of glyphs drawn with one font and size on one baseline, without a
