@@ -195,3 +195,22 @@ fn numbered_items_after_a_numbered_agenda_list() {
         ]
     );
 }
+
+/// The signatures under the letter's place and date (names in columns with
+/// their roles below, as a text export prints them) are no sections.
+#[test]
+fn signatures_after_the_place_and_date_are_no_sections() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/minutes/fjordvik-styremote-2025-03-14.txt");
+    let bytes = std::fs::read(&path).expect("fixture");
+    let doc = convert_bytes("fjordvik-styremote-2025-03-14.txt", &bytes, &Options::default()).expect("converts");
+    fn titles(s: &[planparse::model::Section], out: &mut Vec<String>) {
+        for x in s {
+            out.push(x.title.clone());
+            titles(&x.sections, out);
+        }
+    }
+    let mut all = Vec::new();
+    titles(&doc.sections, &mut all);
+    assert!(all.iter().all(|t| !t.contains("styremedlem") && !t.contains("Ola Nygård")), "{all:?}");
+    assert_eq!(doc.meeting.as_ref().map(|m| m.items.len()), Some(7));
+}

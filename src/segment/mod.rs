@@ -45,6 +45,17 @@ pub fn segment_explained(layout: &LayoutDocument, source: Source) -> (Document, 
         if let Some(i) = agenda.start() {
             head.blocks.truncate(i);
             tail.blocks.drain(..agenda.end.min(tail.blocks.len()));
+            // The letter's place and date (`Fjordvik, 14. mars 2025`) opens the
+            // signatures: names and roles up to the next table are no sections.
+            let signed = tail
+                .blocks
+                .iter()
+                .find_map(|b| if let Block::Line(l) = b { Some(l) } else { None })
+                .is_some_and(|l| vocab::minutes::is_place_date(&clean(&l.text)));
+            if signed {
+                let table = tail.blocks.iter().position(|b| matches!(b, Block::Table(_))).unwrap_or(tail.blocks.len());
+                tail.blocks.drain(..table);
+            }
         } else {
             tail.blocks.clear();
         }
